@@ -1,0 +1,101 @@
+// Flat ESLint config for the whole workspace. The module-boundary constraints below are DESIGN.md §4;
+// they are the architecture, so a failing import is fixed by moving code, never by loosening a rule.
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const cloudSdks = ['@aws-sdk/*', '@azure/*', '@google-cloud/*', 'google-auth-library'];
+const appOnly = ['inversify', 'reflect-metadata', '@opentelemetry/sdk-*'];
+
+/**
+ * DESIGN.md §4 as module-boundary constraints. Tests may also use the test tools, so for them the
+ * allow-lists of external packages are dropped; the bans (cloud SDKs outside adapters, DI outside apps)
+ * hold everywhere.
+ */
+function boundaries({ forTests }) {
+  const only = (list) => (forTests ? {} : { allowedExternalImports: list });
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      allow: [],
+      depConstraints: [
+        { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:contracts'], ...only(['zod', 'zod/*']) },
+        { sourceTag: 'scope:ports', onlyDependOnLibsWithTags: ['scope:contracts'], ...only([]) },
+        {
+          sourceTag: 'scope:core',
+          onlyDependOnLibsWithTags: ['scope:contracts', 'scope:ports', 'scope:attest'],
+          bannedExternalImports: [...cloudSdks, ...appOnly],
+        },
+        {
+          sourceTag: 'scope:attest',
+          onlyDependOnLibsWithTags: ['scope:contracts', 'scope:ports'],
+          bannedExternalImports: [...cloudSdks, ...appOnly],
+        },
+        {
+          sourceTag: 'scope:infra',
+          onlyDependOnLibsWithTags: ['scope:contracts', 'scope:ports', 'scope:attest'],
+          bannedExternalImports: [...cloudSdks, ...appOnly],
+        },
+        {
+          sourceTag: 'scope:adapter',
+          onlyDependOnLibsWithTags: ['scope:contracts', 'scope:ports', 'scope:attest'],
+          bannedExternalImports: appOnly,
+        },
+        {
+          sourceTag: 'scope:conformance',
+          onlyDependOnLibsWithTags: ['scope:contracts', 'scope:ports'],
+          bannedExternalImports: [...cloudSdks, ...appOnly],
+        },
+        { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
+        { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
+      ],
+    },
+  ];
+}
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/coverage/**',
+      '.tools/**',
+      '.seg/**',
+      '.nx/**',
+      '**/*.wasm',
+      '**/test-output/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.js'],
+    plugins: { '@nx': nx },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'Use named exports (STYLE.md 1): no `export *`.' },
+      ],
+    },
+  },
+  {
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries({ forTests: false }) },
+  },
+  {
+    files: ['**/*.test.ts', 'packages/*/test/**/*.ts', 'apps/*/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ forTests: true }),
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  prettier,
+);
