@@ -1,0 +1,38 @@
+/** One page of keys from {@link BlobStore.list}. */
+export interface BlobKeyPage {
+  keys: string[];
+  /** Opaque; absent on the last page. */
+  next_cursor?: string | undefined;
+}
+
+/** Options of {@link BlobStore.put}. */
+export interface BlobPutOptions {
+  content_type?: string;
+}
+
+/**
+ * Object storage for evidence blobs, table files and published attestations (DESIGN.md §2, §7): a local
+ * directory by default, S3 in `adapter-aws`. Keys are `/`-separated relative paths without `..`.
+ *
+ * Writes are atomic: a reader sees the old object or the whole new one, never a part. `put` of the same
+ * key and bytes is idempotent. `list` is paged (at most 1,000 keys a page), in lexicographic key order.
+ *
+ * Errors: `SEG_NOT_FOUND` from `get` for a missing key, `SEG_INVALID_ARGUMENT` for a malformed key,
+ * `SEG_EVIDENCE_WRITE_FAILED` (retryable) when a write fails, `SEG_ADAPTER_UNAVAILABLE` (retryable) when
+ * the store cannot be reached.
+ */
+export interface BlobStore {
+  /** Stores `body` under `key`, replacing any previous object atomically. */
+  put(key: string, body: Uint8Array, options?: BlobPutOptions): Promise<void>;
+  /** The bytes under `key`. */
+  get(key: string): Promise<Uint8Array>;
+  /** Whether `key` exists. */
+  exists(key: string): Promise<boolean>;
+  /** Deletes `key`; deleting a missing key is not an error (idempotent). */
+  delete(key: string): Promise<void>;
+  /** Keys that start with `prefix`, in lexicographic order, one page at a time. */
+  list(prefix: string, page?: { cursor?: string | null; limit?: number | null }): Promise<BlobKeyPage>;
+}
+
+/** Inversion-of-control id of {@link BlobStore}. */
+export const BlobStoreId = Symbol.for('seg.ports.BlobStore');
