@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { parquetMetadata } from 'hyparquet';
+import { readFileSync } from 'node:fs';
+import { SqlCatalog } from '../catalog/sql-catalog.ts';
+import { SqliteDriver } from '../catalog/sqlite-driver.ts';
+import type { IcebergSchema, PartitionSpec } from '../iceberg/schema.ts';
+import { fileUri, LocalFileIO, localPath } from '../io/local-file-io.ts';
+import { tempDir } from '../testing/temp-dir.ts';
+import { IcebergTable } from './iceberg-table.ts';
+
+const schema: IcebergSchema = {
+  type: 'struct',
+  'schema-id': 0,
+  fields: [
+    { id: 1, name: 'org_id', required: true, type: 'string' },
+    { id: 2, name: 'n', required: false, type: 'long' },
+    { id: 3, name: 'at', required: true, type: 'timestamptz' },
+  ],
+};
+const spec: PartitionSpec = {
+  'spec-id': 0,
+  fields: [
+    { 'source-id': 1, 'field-id': 1000, name: 'org_id', transform: 'identity' },
+    { 'source-id': 3, 'field-id': 1001, name: 'at_day', transform: 'day' },
+  ],
+};
+
+describe('IcebergTable', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let catalog: SqlCatalog;
+  const io = new LocalFileIO();
+  const table = () =>
+    new IcebergTable({ catalog, io, ident: { namespace: 'seg', name: 't' }, create: { schema, spec } });
+
+  beforeEach(() => {
+    dir = tempDir();
+    catalog = new SqlCatalog({
+      name: 'seg',
+      driver: new SqliteDriver(`${dir.path}/catalog.db`),
+      io,
+      warehouse: fileUri(`${dir.path}/warehouse`),
+    });
+  });
+  afterEach(async () => {
+    await catalog.close();
+    dir.remove();
+  });
+
+  describe('#append', () => {
+    it('writes partitioned Parquet files whose columns carry the field ids', async () => {
+      const t = table();
+      const out = await t.append([
+        { org_id: 'a', n: 9_007_199_254_740_993n, at: 1_767_225_600_123_456n },
+        { org_id: 'b', n: null, at: 1_767_225_600_000_000n },
+      ]);
+      expect(out.addedFiles).toBe(2);
+      const rows = await t.scan();
+      expect(rows).toHaveLength(2);
+      expect(rows).toContainEqual({ org_id: 'a', n: 9_007_199_254_740_993n, at: 1_767_225_600_123_456n });
+      const loaded = await t.load();
+      const files = (await io.list(`${loaded.metadata.location}/data`)).filter((f) => f.endsWith('.parquet'));
+      expect(files.some((f) => f.includes('/org_id=a/at_day=2026-01-01/'))).toBe(true);
+      const buf = readFileSync(localPath(files[0]!));
+      const md = parquetMetadata(
+        buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer,
+      );
+      expect(md.schema.slice(1).map((e) => e.field_id)).toEqual([1, 2, 3]);
+    });
+
+    it('records snapshot summaries with running totals', async () => {
+      const t = table();
+      await t.append([{ org_id: 'a', n: 1n, at: 0n }], { summary: { 'seg.run-id': 'r1' } });
+      await t.append([{ org_id: 'a', n: 2n, at: 0n }]);
+      const { metadata } = await t.load();
+      expect(metadata.snapshots).toHaveLength(2);
+      expect(metadata.snapshots[0]!.summary).toMatchObject({
+        operation: 'append',
+        'seg.run-id': 'r1',
+        'total-records': '1',
+      });
+      expect(metadata.snapshots[1]!.summary).toMatchObject({ 'added-records': '1', 'total-records': '2' });
+      expect(BigInt(metadata['last-sequence-number'])).toBe(2n);
+    });
+
+    it('retries a commit that lost the compare-and-swap, losing no rows', async () => {
+      const t1 = table();
+      const t2 = table();
+      await t1.append([{ org_id: 'a', n: 0n, at: 0n }]);
+      let raced = false;
+      const racing = new IcebergTable({
+        catalog,
+        io,
+        ident: { namespace: 'seg', name: 't' },
+        create: { schema, spec },
+        onCommitStep: async (step) => {
+          if (step === 'before-swap' && !raced) {
+            raced = true;
+            await t2.append([{ org_id: 'a', n: 1n, at: 0n }]);
+          }
+        },
+      });
+      const out = await racing.append([{ org_id: 'a', n: 2n, at: 0n }]);
+      expect(out.attempts).toBe(2);
+      expect((await t1.scan()).map((r) => r.n).sort()).toEqual([0n, 1n, 2n]);
+    });
+
+    it('skips the commit when prepare leaves nothing to write', async () => {
+      const t = table();
+      const out = await t.append([{ org_id: 'a', n: 1n, at: 0n }], { prepare: async () => [] });
+      expect(out.snapshotId).toBeNull();
+      expect((await t.load()).metadata.snapshots).toHaveLength(0);
+    });
+  });
+
+  describe('#compact', () => {
+    it('rewrites small files into one per partition and keeps every row', async () => {
+      const t = table();
+      for (let i = 0; i < 4; i++) await t.append([{ org_id: 'a', n: BigInt(i), at: 0n }]);
+      await t.append([{ org_id: 'b', n: 9n, at: 0n }]);
+      const before = await t.scan();
+      const out = await t.compact();
+      expect(out.addedFiles).toBe(1);
+      const after = await t.scan();
+      expect(after.map((r) => r.n).sort()).toEqual(before.map((r) => r.n).sort());
+      const { metadata } = await t.load();
+      expect(metadata.snapshots.at(-1)!.summary).toMatchObject({
+        operation: 'replace',
+        'deleted-data-files': '4',
+        'total-records': '5',
+      });
+      expect((await t.compact()).snapshotId).toBeNull();
+    });
+  });
+});
