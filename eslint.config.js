@@ -91,6 +91,32 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': boundaries({ forTests: false }) },
   },
   {
+    // The same bans by import path, so they hold even before the banned package is installed (the Nx rule
+    // only sees npm packages present in the project graph).
+    files: ['packages/*/src/**/*.ts', 'packages/*/test/**/*.ts'],
+    ignores: ['packages/adapter-*/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: cloudSdks, message: 'Cloud SDKs are imported only by adapter-* packages (DESIGN.md §4).' },
+            { group: appOnly, message: 'Only apps/* use dependency injection and the OTel SDK (DESIGN.md §4).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/adapter-*/src/**/*.ts', 'packages/adapter-*/test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: appOnly, message: 'Only apps/* use dependency injection and the OTel SDK (DESIGN.md §4).' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'packages/*/test/**/*.ts', 'apps/*/test/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries({ forTests: true }),

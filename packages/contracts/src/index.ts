@@ -140,3 +140,4 @@ export type {
 export { contractSchemas } from './registry/contract-schemas.ts';
 export type { RegisteredSchema } from './registry/contract-schemas.ts';
 export { registryJsonSchema, registrySchemaId } from './registry/json-schema.ts';
+export { contractExamples } from './registry/examples.ts';
