@@ -1,3 +1,36 @@
-// In-memory implementations of every port, for tests and the embedded default. Filled in by the
-// in-memory implementation work of issue #2; exported from `@neurocipher/seg-ports/testing`.
-export {};
+// In-memory implementations of every port, for tests and the embedded default; the
+// `@neurocipher/seg-ports/testing` sub-path. Never import this from production code.
+export { decodeCursor, encodeCursor, pageAfter } from './cursor.ts';
+export type { KeyedPage } from './cursor.ts';
+export { sha256Hex, toHex, uuidV5 } from './digest.ts';
+export type { WebCryptoKey } from './digest.ts';
+export { EVALUATION_PREDICATE_TYPE, IN_TOTO_STATEMENT_TYPE, InMemoryAttestation } from './in-memory-attestation.ts';
+export type { InMemoryAttestationOptions, TrustedKey } from './in-memory-attestation.ts';
+export { InMemoryBlobStore } from './in-memory-blob-store.ts';
+export { InMemoryBundleSource } from './in-memory-bundle-source.ts';
+export type { InMemoryBundle, InMemoryBundleSourceOptions } from './in-memory-bundle-source.ts';
+export { InMemoryEvaluation } from './in-memory-evaluation.ts';
+export type {
+  ControlPredicate,
+  InMemoryControl,
+  InMemoryEvaluationOptions,
+  PredicateOutcome,
+} from './in-memory-evaluation.ts';
+export { InMemoryEventBus } from './in-memory-event-bus.ts';
+export type { DeliveryError } from './in-memory-event-bus.ts';
+export { INGEST_TABLES, InMemoryFindingIngest } from './in-memory-finding-ingest.ts';
+export type { InMemoryFindingIngestOptions } from './in-memory-finding-ingest.ts';
+export { InMemoryInventory } from './in-memory-inventory.ts';
+export type { InMemoryInventoryOptions } from './in-memory-inventory.ts';
+export { InMemoryJobQueue } from './in-memory-job-queue.ts';
+export type { DeadLetter, InMemoryJobQueueOptions } from './in-memory-job-queue.ts';
+export { InMemoryKeyProvider } from './in-memory-key-provider.ts';
+export type { InMemoryKeyProviderOptions } from './in-memory-key-provider.ts';
+export { InMemoryRemediation, SET_PROPERTY_ACTION } from './in-memory-remediation.ts';
+export type { InMemoryFix, InMemoryRemediationOptions, ResourceState } from './in-memory-remediation.ts';
+export { InMemorySigner } from './in-memory-signer.ts';
+export type { InMemorySignerOptions } from './in-memory-signer.ts';
+export { InMemoryTableStore } from './in-memory-table-store.ts';
+export type { InMemoryTableDefinition, InMemoryTableStoreOptions } from './in-memory-table-store.ts';
+export { ManualClock } from './manual-clock.ts';
+export type { ManualClockOptions } from './manual-clock.ts';

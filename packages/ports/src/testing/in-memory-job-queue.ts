@@ -1,0 +1,135 @@
+import { SegError, SegErrorSchema, makeParser } from '@neurocipher/seg-contracts';
+import type { SegErrorShape } from '@neurocipher/seg-contracts';
+import type { Job, JobQueue } from '../messaging/job-queue.ts';
+import { systemClock } from '../time/clock.ts';
+import type { Clock } from '../time/clock.ts';
+
+/** Options of {@link InMemoryJobQueue}. */
+export interface InMemoryJobQueueOptions {
+  /** Time source for visibility timeouts (use a `ManualClock` to expire reservations in tests). */
+  clock?: Clock;
+  /** How long a reserved job stays invisible before it is delivered again; 30,000 ms by default. */
+  visibility_timeout_ms?: number;
+  /** Deliveries after which a failed job is dead-lettered even when `retry` is asked; 5 by default. */
+  max_attempts?: number;
+}
+
+/** A job that was dropped: failed without retry, or out of attempts. */
+export interface DeadLetter {
+  job: Job;
+  error: SegErrorShape;
+}
+
+type JobState = 'queued' | 'reserved' | 'done' | 'dead';
+
+interface Entry {
+  job: Job;
+  state: JobState;
+  reserved_until: number;
+}
+
+const parseSegErrorShape = makeParser('SegError', SegErrorSchema);
+
+/**
+ * A {@link JobQueue} in memory: FIFO, at-least-once. A reserved job that is neither completed nor failed
+ * before its visibility timeout (measured on the injected clock) is delivered again with `attempts` + 1.
+ * `fail` with `retry` re-queues at the back until `max_attempts`; then, or without `retry`, the job is
+ * dead-lettered (see {@link InMemoryJobQueue.dead_letters}).
+ */
+export class InMemoryJobQueue implements JobQueue {
+  readonly #clock: Clock;
+  readonly #visibilityMs: number;
+  readonly #maxAttempts: number;
+  readonly #entries = new Map<string, Entry>();
+  #ready: string[] = [];
+  readonly #dead: DeadLetter[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  constructor(options: InMemoryJobQueueOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#visibilityMs = options.visibility_timeout_ms ?? 30_000;
+    this.#maxAttempts = options.max_attempts ?? 5;
+  }
+
+  async enqueue(job: Pick<Job, 'id' | 'type' | 'payload'>): Promise<{ duplicate: boolean }> {
+    const bad = [job.id, job.type].some((value) => typeof value !== 'string' || value.length === 0);
+    if (bad) {
+      throw new SegError({
+        error_code: 'SEG_SCHEMA_VIOLATION',
+        message: 'a job needs a non-empty string id and type',
+        details: { schema: 'Job', paths: ['id', 'type'] },
+      });
+    }
+    if (this.#entries.has(job.id)) return { duplicate: true };
+    this.#entries.set(job.id, {
+      job: { id: job.id, type: job.type, payload: structuredClone(job.payload), attempts: 0 },
+      state: 'queued',
+      reserved_until: 0,
+    });
+    this.#ready.push(job.id);
+    for (const wake of this.#waiters) wake();
+    return { duplicate: false };
+  }
+
+  async reserve(options: { wait_ms?: number } = {}): Promise<Job | null> {
+    const job = this.#take();
+    const wait = options.wait_ms ?? 0;
+    if (job !== null || wait <= 0) return job;
+    await new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, wait);
+      this.#waiters.add(wake);
+    });
+    return this.#take();
+  }
+
+  async complete(job_id: string): Promise<void> {
+    this.#reserved(job_id).state = 'done';
+  }
+
+  async fail(job_id: string, error: SegErrorShape, options: { retry: boolean }): Promise<void> {
+    const entry = this.#reserved(job_id);
+    const shape = parseSegErrorShape(error);
+    if (options.retry && entry.job.attempts < this.#maxAttempts) {
+      entry.state = 'queued';
+      this.#ready.push(job_id);
+      return;
+    }
+    entry.state = 'dead';
+    this.#dead.push({ job: { ...entry.job }, error: shape });
+  }
+
+  /** Jobs dropped so far, oldest first (a test helper, not part of the port). */
+  dead_letters(): DeadLetter[] {
+    return this.#dead.map((letter) => ({ job: { ...letter.job }, error: { ...letter.error } }));
+  }
+
+  #take(): Job | null {
+    const now = this.#clock.now().getTime();
+    for (const [id, entry] of this.#entries) {
+      if (entry.state === 'reserved' && entry.reserved_until <= now) {
+        entry.state = 'queued';
+        this.#ready.push(id);
+      }
+    }
+    const id = this.#ready.shift();
+    if (id === undefined) return null;
+    const entry = this.#entries.get(id) as Entry;
+    entry.state = 'reserved';
+    entry.job.attempts += 1;
+    entry.reserved_until = now + this.#visibilityMs;
+    return { ...entry.job, payload: structuredClone(entry.job.payload) };
+  }
+
+  #reserved(job_id: string): Entry {
+    const entry = this.#entries.get(job_id);
+    if (entry?.state !== 'reserved') {
+      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'job is not reserved', details: { job_id } });
+    }
+    return entry;
+  }
+}
