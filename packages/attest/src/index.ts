@@ -98,7 +98,9 @@ export {
   noteSigner,
   noteVerifierKey,
   signCheckpoint,
+  signNote,
   verifyCheckpoint,
+  verifyNote,
 } from './log/checkpoint.ts';
 export type { NoteSigner, TreeHead } from './log/checkpoint.ts';
 export { TransparencyLog } from './log/transparency-log.ts';

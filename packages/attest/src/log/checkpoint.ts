@@ -36,29 +36,24 @@ export function checkpointBody(head: TreeHead): string {
 }
 
 /**
- * A signed checkpoint in the C2SP tlog-checkpoint / signed-note format: the body, a blank line,
- * then `— <name> <base64(key id || Ed25519 signature over the body)>`.
+ * Signs note text (C2SP signed-note): the text (ending in a newline), a blank line, then
+ * `— <name> <base64(key id || Ed25519 signature over the text)>`.
  */
-export async function signCheckpoint(head: TreeHead, signer: NoteSigner): Promise<string> {
-  const body = checkpointBody(head);
-  const signature = await signer.sign(utf8(body));
+export async function signNote(text: string, signer: NoteSigner): Promise<string> {
+  if (!text.endsWith('\n')) throw new RangeError('note text must end with a newline');
+  const signature = await signer.sign(utf8(text));
   const blob = encodeBase64(concatBytes(noteKeyId(signer.name, signer.publicKey), signature));
-  return `${body}\n\u2014 ${signer.name} ${blob}\n`;
+  return `${text}\n\u2014 ${signer.name} ${blob}\n`;
 }
 
 /**
- * Verifies a signed checkpoint against one Ed25519 note key and returns its tree head, or
- * `undefined` when the note is malformed or no signature line by that key verifies.
+ * The text of a signed note when a signature line by the Ed25519 key (`name`, `publicKey`)
+ * verifies over it; `undefined` otherwise (malformed note, other keys only, bad signature).
  */
-export function verifyCheckpoint(note: string, name: string, publicKey: Uint8Array): TreeHead | undefined {
+export function verifyNote(note: string, name: string, publicKey: Uint8Array): string | undefined {
   const cut = note.lastIndexOf('\n\n');
   if (cut < 0) return undefined;
-  const body = note.slice(0, cut + 1);
-  const lines = body.split('\n');
-  if (lines.length !== 4 || lines[3] !== '') return undefined;
-  const [origin, sizeText, rootText] = lines as [string, string, string];
-  const root = decodeBase64(rootText);
-  if (!/^(0|[1-9]\d*)$/.test(sizeText) || !root || root.length !== 32 || origin === '') return undefined;
+  const text = note.slice(0, cut + 1);
   const keyId = noteKeyId(name, publicKey);
   const signed = note
     .slice(cut + 2)
@@ -71,10 +66,30 @@ export function verifyCheckpoint(note: string, name: string, publicKey: Uint8Arr
         blob !== undefined &&
         blob.length === 68 &&
         bytesEqual(blob.slice(0, 4), keyId) &&
-        verifyEd25519(blob.slice(4), utf8(body), publicKey)
+        verifyEd25519(blob.slice(4), utf8(text), publicKey)
       );
     });
-  return signed ? { origin, size: Number(sizeText), root } : undefined;
+  return signed ? text : undefined;
+}
+
+/** A signed checkpoint in the C2SP tlog-checkpoint format: the checkpoint body as a signed note. */
+export async function signCheckpoint(head: TreeHead, signer: NoteSigner): Promise<string> {
+  return signNote(checkpointBody(head), signer);
+}
+
+/**
+ * Verifies a signed checkpoint against one Ed25519 note key and returns its tree head, or
+ * `undefined` when the note is malformed or no signature line by that key verifies.
+ */
+export function verifyCheckpoint(note: string, name: string, publicKey: Uint8Array): TreeHead | undefined {
+  const text = verifyNote(note, name, publicKey);
+  if (text === undefined) return undefined;
+  const lines = text.split('\n');
+  if (lines.length !== 4) return undefined;
+  const [origin, sizeText, rootText] = lines as [string, string, string];
+  const root = decodeBase64(rootText);
+  if (!/^(0|[1-9]\d*)$/.test(sizeText) || !root || root.length !== 32 || origin === '') return undefined;
+  return { origin, size: Number(sizeText), root };
 }
 
 /** A note signer named `name` over an Ed25519 key that exposes its raw public key (e.g. `Ed25519Signer`). */
