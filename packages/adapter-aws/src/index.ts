@@ -1,0 +1,2 @@
+// Filled in by the AWS adapter work (issue #4).
+export {};

@@ -1,0 +1,2 @@
+// Filled in by the conformance kit work (issue #4).
+export {};
