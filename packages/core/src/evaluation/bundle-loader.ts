@@ -1,0 +1,64 @@
+import { SegError } from '@neurocipher/seg-contracts';
+import type { BundleRef, BundleSource } from '@neurocipher/seg-ports';
+import { WASM_FILE } from '../bundle/bundle-layout.ts';
+import type { ManifestControl } from '../bundle/manifest.ts';
+import { mergeBundleData } from '../bundle/opa-layout.ts';
+import type { TrustedKey } from '../bundle/signature.ts';
+import { verifyBundle, type VerifiedBundle } from '../bundle/verify-bundle.ts';
+import { WasmEngine } from './policy-engine.ts';
+
+/** A verified bundle with its policy instantiated. */
+export interface LoadedBundle {
+  ref: BundleRef;
+  verified: VerifiedBundle;
+  controls: ReadonlyMap<string, ManifestControl>;
+  /** The merged data document (`{"seg": {...}}`) as JSON. */
+  dataJson: string;
+}
+
+/**
+ * Reads a bundle from its source and verifies it (signature, checksums, manifest) before anything is
+ * compiled. Any failure — including a missing bundle — is `SEG_POLICY_LOAD_FAILED`.
+ */
+export async function readVerifiedBundle(
+  source: BundleSource,
+  ref: BundleRef,
+  trustedKeys: readonly TrustedKey[],
+): Promise<LoadedBundle> {
+  let files: ReadonlyMap<string, Uint8Array>;
+  try {
+    files = await source.read(ref);
+  } catch (error) {
+    throw new SegError({
+      error_code: 'SEG_POLICY_LOAD_FAILED',
+      message: `bundle ${ref.id}@${ref.version} cannot be read: ${(error as Error).message}`,
+      details: { bundle: `${ref.id}@${ref.version}` },
+      cause: error,
+    });
+  }
+  const verified = verifyBundle(files, trustedKeys, ref);
+  return {
+    ref,
+    verified,
+    controls: new Map(verified.manifest.controls.map((c) => [c.id, c])),
+    dataJson: JSON.stringify(mergeBundleData(verified.files)),
+  };
+}
+
+/** Instantiates the wasm engine of a verified bundle. */
+export async function instantiateWasm(bundle: LoadedBundle, workers: number): Promise<WasmEngine> {
+  try {
+    return await WasmEngine.create({
+      wasm: bundle.verified.files.get(WASM_FILE)!,
+      dataJson: bundle.dataJson,
+      workers,
+    });
+  } catch (error) {
+    throw new SegError({
+      error_code: 'SEG_POLICY_LOAD_FAILED',
+      message: `bundle ${bundle.ref.id}@${bundle.ref.version}: policy.wasm cannot be instantiated: ${(error as Error).message}`,
+      details: { bundle: `${bundle.ref.id}@${bundle.ref.version}` },
+      cause: error,
+    });
+  }
+}

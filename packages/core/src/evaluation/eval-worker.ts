@@ -1,0 +1,22 @@
+// A worker_threads evaluator: holds one WasmPolicy and answers evaluation tasks from the pool.
+// Loaded by WorkerPool; runs as plain Node (type stripping in source, .js once built).
+import { parentPort, workerData } from 'node:worker_threads';
+import { WasmPolicy } from './wasm-policy.ts';
+
+interface Task {
+  id: number;
+  entrypoint: string;
+  input: ArrayBuffer;
+}
+
+const init = workerData as { wasm: Uint8Array; dataJson: string };
+const policy = await WasmPolicy.create(init.wasm, init.dataJson);
+parentPort!.on('message', (task: Task) => {
+  try {
+    const result = policy.evaluate(task.entrypoint, new Uint8Array(task.input));
+    parentPort!.postMessage({ id: task.id, ok: true, result });
+  } catch (error) {
+    parentPort!.postMessage({ id: task.id, ok: false, error: (error as Error).message });
+  }
+});
+parentPort!.postMessage({ ready: true });

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { AssetRef, EvidencePointer, Finding, Result, Severity } from '@neurocipher/seg-contracts';
+
+/** The result values a control may return. */
+export const RESULTS: readonly Result[] = ['pass', 'warn', 'fail', 'error', 'not_applicable'];
+
+/** A control's raw result as the policy returns it (the policy/engine contract). */
+export interface ControlResult {
+  result: Result;
+  message: string;
+  evidence: Array<{ path: string; media_type: string }>;
+}
+
+/** RFC 8785 canonical JSON of a value (the `canonicalize` package). */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('value has no JSON form');
+  return text;
+}
+
+/**
+ * The stable fingerprint of a finding: sha256 hex of the canonical JSON array
+ * `[tenant, control id, asset URN]`. The same triple always gives the same fingerprint, across runs.
+ */
+export function fingerprintOf(tenant: string, controlId: string, assetUrn: string): string {
+  return createHash('sha256')
+    .update(canonicalJson([tenant, controlId, assetUrn]))
+    .digest('hex');
+}
+
+/** RFC 4122 name-based UUID, version 5 (SHA-1), of `name` in the namespace `namespace` (a UUID). */
+export function uuidV5(namespace: string, name: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  if (ns.length !== 16) throw new TypeError(`namespace ${namespace} is not a UUID`);
+  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Namespace of run ids derived from a request (UUIDv5 of the DNS namespace and `seg.neurocipher.run`). */
+export const RUN_ID_NAMESPACE = uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'seg.neurocipher.run');
+
+/** True when `value` has the shape of a control result. */
+export function isControlResult(value: unknown): value is ControlResult {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.result === 'string' &&
+    (RESULTS as readonly string[]).includes(v.result) &&
+    typeof v.message === 'string' &&
+    Array.isArray(v.evidence) &&
+    v.evidence.every(
+      (e) =>
+        e !== null &&
+        typeof e === 'object' &&
+        typeof (e as Record<string, unknown>).path === 'string' &&
+        typeof (e as Record<string, unknown>).media_type === 'string',
+    )
+  );
+}
+
+/** The value at an RFC 6901 JSON pointer, or undefined when absent. */
+export function resolvePointer(doc: unknown, pointer: string): unknown {
+  if (pointer === '') return doc;
+  if (!pointer.startsWith('/')) return undefined;
+  let cur: unknown = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key))
+      return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** One evidence stub made concrete: the canonical bytes the pointer's hash is over, and the pointer. */
+export interface EvidenceStub {
+  pointer: EvidencePointer;
+  /** Canonical JSON `{"asset": urn, "path": pointer, "value": value-or-null}`; hashed as `pointer.hash`. */
+  body: string;
+}
+
+/**
+ * Turns a policy's evidence stub (a JSON pointer into the asset's config) into an evidence pointer: the
+ * sha256 of the canonical JSON document naming the asset, the path and the value found there. The
+ * adapter may later enrich it; the hash already pins what the control saw.
+ */
+export function evidenceStub(
+  asset: AssetRef,
+  config: unknown,
+  stub: { path: string; media_type: string },
+): EvidenceStub {
+  const value = resolvePointer(config, stub.path);
+  const body = canonicalJson({
+    asset: asset.urn,
+    path: stub.path,
+    value: value === undefined ? null : value,
+  });
+  return {
+    pointer: { hash: createHash('sha256').update(body).digest('hex'), media_type: stub.media_type },
+    body,
+  };
+}
+
+/** Everything needed to turn one control result on one asset into a {@link Finding}. */
+export interface FindingInput {
+  runId: string;
+  tenant: string;
+  controlId: string;
+  controlVersion: string;
+  severity: Severity;
+  asset: AssetRef;
+  now: string;
+  result: Result;
+  message: string;
+  evidence: EvidencePointer[];
+}
+
+/** Builds a finding: id = UUIDv5(run id, fingerprint), timestamps = the run's `now`. */
+export function makeFinding(input: FindingInput): Finding {
+  const fingerprint = fingerprintOf(input.tenant, input.controlId, input.asset.urn);
+  return {
+    id: uuidV5(input.runId, fingerprint),
+    control_id: input.controlId,
+    control_version: input.controlVersion,
+    asset: { urn: input.asset.urn },
+    result: input.result,
+    severity: input.severity,
+    message: input.message,
+    evidence: input.evidence,
+    created_at: input.now,
+    updated_at: input.now,
+    fingerprint,
+  };
+}

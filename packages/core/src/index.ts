@@ -1,0 +1,63 @@
+export {
+  AGGREGATE_ENTRYPOINT,
+  CHECKSUMS_FILE,
+  controlEntrypoint,
+  isSignedPath,
+  MANIFEST_FILE,
+  SIGNATURE_FILE,
+  snakeId,
+  UNSIGNED_FILES,
+  WASM_FILE,
+} from './bundle/bundle-layout.ts';
+export { parseChecksums, renderChecksums, sha256Hex } from './bundle/checksums.ts';
+export { DirectoryBundleSource, readBundleDirectory } from './bundle/directory-bundle-source.ts';
+export type { DirectoryBundleSourceOptions } from './bundle/directory-bundle-source.ts';
+export { defaultInputs, inputErrors, parseManifest } from './bundle/manifest.ts';
+export type { BundleManifest, ManifestControl } from './bundle/manifest.ts';
+export {
+  AGGREGATOR_FILE,
+  mergeBundleData,
+  opaSourceTree,
+  renderAggregator,
+  wasmEntrypoints,
+} from './bundle/opa-layout.ts';
+export {
+  keyIdOf,
+  parseTrustedKeys,
+  SIGNATURE_FORMAT,
+  signChecksums,
+  trustedKeyFrom,
+  verifySignature,
+} from './bundle/signature.ts';
+export type { BundleSignature, TrustedKey } from './bundle/signature.ts';
+export { verifyBundle } from './bundle/verify-bundle.ts';
+export type { VerifiedBundle } from './bundle/verify-bundle.ts';
+export { instantiateWasm, readVerifiedBundle } from './evaluation/bundle-loader.ts';
+export type { LoadedBundle } from './evaluation/bundle-loader.ts';
+export { Evaluator } from './evaluation/evaluator.ts';
+export type {
+  AssetDocument,
+  DetailedEvalResult,
+  EngineChoice,
+  EvaluateOptions,
+  EvaluatorOptions,
+} from './evaluation/evaluator.ts';
+export {
+  canonicalJson,
+  evidenceStub,
+  fingerprintOf,
+  isControlResult,
+  makeFinding,
+  resolvePointer,
+  RUN_ID_NAMESPACE,
+  uuidV5,
+} from './evaluation/findings.ts';
+export type { ControlResult, EvidenceStub, FindingInput } from './evaluation/findings.ts';
+export { hostBuiltins, parseRfc3339Ns } from './evaluation/host-builtins.ts';
+export { OpaServerEngine, WasmEngine } from './evaluation/policy-engine.ts';
+export type { OpaServerEngineOptions, PolicyEngine, WasmEngineOptions } from './evaluation/policy-engine.ts';
+export { WasmPolicy } from './evaluation/wasm-policy.ts';
+export { WorkerPool } from './evaluation/worker-pool.ts';
+export type { WorkerPoolOptions } from './evaluation/worker-pool.ts';
+export { bundleVectors, parseVectorFile, runVectors } from './validation/vectors.ts';
+export type { ControlVector, VectorFile, VectorOutcome } from './validation/vectors.ts';
