@@ -27,3 +27,27 @@ export type {
   IcebergTableOptions,
   ScanOptions,
 } from './table/iceberg-table.ts';
+export { aesGcmDecrypt, aesGcmEncrypt, UriSealer } from './evidence/envelope.ts';
+export type { UriSealerOptions } from './evidence/envelope.ts';
+export { LocalKeyProvider } from './evidence/local-key-provider.ts';
+export type { LocalKeyProviderOptions } from './evidence/local-key-provider.ts';
+export {
+  COMMIT_KEY_SUMMARY_KEY,
+  IcebergFindingStore,
+  RUN_ID_SUMMARY_KEY,
+} from './ingest/iceberg-finding-store.ts';
+export type {
+  FindingQuery,
+  IcebergFindingStoreOptions,
+  RunDiff,
+  StoredFinding,
+} from './ingest/iceberg-finding-store.ts';
+export { columnsFromContract } from './tables/columns-from-contract.ts';
+export type { ContractColumn } from './tables/columns-from-contract.ts';
+export { LakehouseTables } from './tables/lakehouse-tables.ts';
+export type { LakehouseTablesOptions } from './tables/lakehouse-tables.ts';
+export { fromRow, toRow } from './tables/row-codec.ts';
+export type { SegRowValues } from './tables/row-codec.ts';
+export { TABLE_DEFINITIONS, TABLE_NAMES, tableLayout } from './tables/table-definitions.ts';
+export type { TableDefinition, TableLayout, TableName } from './tables/table-definitions.ts';
+export { isoToMicros, microsToIso } from './tables/timestamps.ts';
