@@ -4,4 +4,6 @@ import { preset } from '../../jest.preset.js';
 export default {
   ...preset,
   displayName: 'attest',
+  collectCoverage: true,
+  coverageThreshold: { global: { statements: 95, branches: 95, functions: 95, lines: 95 } },
 };

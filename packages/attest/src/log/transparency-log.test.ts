@@ -120,6 +120,13 @@ describe('checkpoints (C2SP tlog-checkpoint, signed-note)', () => {
     expect(() => checkpointBody({ ...head, origin: 'two\nlines' })).toThrow(RangeError);
   });
 
+  it('rejects signed notes that are not checkpoints', async () => {
+    const signer = noteSigner(ORIGIN, key);
+    expect(verifyCheckpoint(await signNote('a\nb\n', signer), ORIGIN, key.publicKey)).toBeUndefined();
+    expect(verifyCheckpoint(await signNote(`${ORIGIN}\n01\n${Buffer.alloc(32).toString('base64')}\n`, signer), ORIGIN, key.publicKey)).toBeUndefined();
+    expect(verifyCheckpoint(await signNote(`${ORIGIN}\n1\nAAAA\n`, signer), ORIGIN, key.publicKey)).toBeUndefined();
+  });
+
   it('reproduces the Go sumdb/note reference vector (golang.org/x/mod note_test.go)', async () => {
     const skey = Buffer.from('AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz', 'base64');
     const peter = new Ed25519Signer({ privateKey: new Uint8Array(skey.subarray(1)) });
