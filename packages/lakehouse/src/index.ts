@@ -51,3 +51,17 @@ export type { SegRowValues } from './tables/row-codec.ts';
 export { TABLE_DEFINITIONS, TABLE_NAMES, tableLayout } from './tables/table-definitions.ts';
 export type { TableDefinition, TableLayout, TableName } from './tables/table-definitions.ts';
 export { isoToMicros, microsToIso } from './tables/timestamps.ts';
+export { runLakehouseCommand } from './cli/lakehouse-cli.ts';
+export { openEmbeddedLakehouse } from './embedded/open-embedded-lakehouse.ts';
+export type { EmbeddedLakehouse, EmbeddedLakehouseOptions } from './embedded/open-embedded-lakehouse.ts';
+export { CHUNK_SIZE, DEFAULT_RETENTION_DAYS, EvidenceStore } from './evidence/evidence-store.ts';
+export type {
+  BlobReference,
+  ChunkMap,
+  EvidenceStoreOptions,
+  StoredEvidence,
+} from './evidence/evidence-store.ts';
+export { LocalBlobStore } from './evidence/local-blob-store.ts';
+export type { LocalBlobStoreOptions } from './evidence/local-blob-store.ts';
+export { redactJson, redactString, redactText } from './evidence/redaction.ts';
+export type { Redaction, RedactionKind } from './evidence/redaction.ts';

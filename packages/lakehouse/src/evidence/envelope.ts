@@ -74,9 +74,16 @@ export class UriSealer {
       key = this.#keys.decrypt_data_key(keyId, Buffer.from(wrapped, 'base64url'));
       this.#unwrapped.set(wrapped, key);
     }
+    let dataKey: Uint8Array;
+    try {
+      dataKey = await key;
+    } catch (err) {
+      this.#unwrapped.delete(wrapped);
+      throw err;
+    }
     try {
       const aad = Buffer.from(`${keyId}:${wrapped}`);
-      return aesGcmDecrypt(await key, Buffer.from(ct, 'base64url'), aad).toString('utf8');
+      return aesGcmDecrypt(dataKey, Buffer.from(ct, 'base64url'), aad).toString('utf8');
     } catch (cause) {
       this.#unwrapped.delete(wrapped);
       throw new SegError({

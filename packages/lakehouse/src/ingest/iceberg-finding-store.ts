@@ -29,6 +29,8 @@ import type { Row } from '../iceberg/schema.ts';
 import type { Snapshot } from '../iceberg/table-metadata.ts';
 import { snapshotAncestry } from '../iceberg/table-metadata.ts';
 import { UriSealer } from '../evidence/envelope.ts';
+import type { BlobReference, EvidenceStore } from '../evidence/evidence-store.ts';
+import { microsToIso } from '../tables/timestamps.ts';
 import type { LakehouseTables } from '../tables/lakehouse-tables.ts';
 import { fromRow, toRow } from '../tables/row-codec.ts';
 import type { TableName } from '../tables/table-definitions.ts';
@@ -46,6 +48,8 @@ export interface IcebergFindingStoreOptions {
   clock?: Clock;
   /** Where `ack` publishes `seg.findings.committed` (optional). */
   events?: EventBus;
+  /** When given, `commit` refuses evidence whose blob is not stored (`SEG_EVIDENCE_WRITE_FAILED`). */
+  evidence?: EvidenceStore;
 }
 
 /** A finding as stored: the contract object plus the tenant and run it was committed with. */
@@ -109,6 +113,7 @@ export class IcebergFindingStore implements FindingIngestPort {
   readonly #clock: Clock;
   readonly #events: EventBus | undefined;
   readonly #reader: UriSealer;
+  readonly #evidence: EvidenceStore | undefined;
 
   /** Creates the store over the seven tables. */
   constructor(options: IcebergFindingStoreOptions) {
@@ -117,6 +122,7 @@ export class IcebergFindingStore implements FindingIngestPort {
     this.#clock = options.clock ?? systemClock;
     this.#events = options.events;
     this.#reader = new UriSealer({ keys: options.keys });
+    this.#evidence = options.evidence;
   }
 
   // Appends rows to one table unless a snapshot with the same idempotency key is already in its history.
@@ -154,6 +160,22 @@ export class IcebergFindingStore implements FindingIngestPort {
       run_id: run.run_id,
       committed_at: this.#clock.now().toISOString(),
     };
+    if (this.#evidence) {
+      const hashes = new Set([
+        ...parsedEvidence.map((e) => e.hash),
+        ...parsedFindings.flatMap((f) => f.evidence.map((p) => p.hash)),
+      ]);
+      for (const hash of hashes) {
+        if (!(await this.#evidence.has(hash))) {
+          throw new SegError({
+            error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+            message: `evidence blob ${hash} is not stored; store it before committing`,
+            retryable: true,
+            details: { hash },
+          });
+        }
+      }
+    }
     try {
       const sealer = new UriSealer({ keys: this.#keys });
       const sealPointers = async <T extends { uri?: string | null | undefined }>(p: T): Promise<T> =>
@@ -353,6 +375,28 @@ export class IcebergFindingStore implements FindingIngestPort {
     }
     for (const [fp, before] of base) if (!head.has(fp)) diff.resolved.push(before);
     return diff;
+  }
+
+  /**
+   * Every blob reference held by the tables (evidence rows and the pointers inside findings), with the
+   * tenant and commit time retention needs. Feed it to `EvidenceStore.purgeExpired`.
+   */
+  async evidenceReferences(): Promise<BlobReference[]> {
+    const refs: BlobReference[] = [];
+    for (const row of await this.#tables.table('evidence').scan()) {
+      refs.push({
+        org_id: String(row.org_id),
+        hash: String(row.hash),
+        committed_at: microsToIso(BigInt(row.committed_at as bigint)),
+      });
+    }
+    for (const row of await this.#tables.table('findings').scan()) {
+      const committed_at = microsToIso(BigInt(row.committed_at as bigint));
+      for (const p of JSON.parse(String(row.evidence ?? '[]')) as { hash: string }[]) {
+        refs.push({ org_id: String(row.org_id), hash: p.hash, committed_at });
+      }
+    }
+    return refs;
   }
 
   /** Compacts every table (one file per partition); returns the tables that were rewritten. */

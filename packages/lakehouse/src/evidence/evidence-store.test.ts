@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isSegError } from '@neurocipher/seg-contracts';
+import { tempDir } from '../testing/temp-dir.ts';
+import { EvidenceStore } from './evidence-store.ts';
+import { LocalBlobStore } from './local-blob-store.ts';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const at = (iso: string) => ({ now: () => new Date(iso) });
+
+describe('EvidenceStore', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let blobs: LocalBlobStore;
+
+  beforeEach(() => {
+    dir = tempDir();
+    blobs = new LocalBlobStore({ root: join(dir.path, 'blobs') });
+  });
+  afterEach(() => dir.remove());
+
+  describe('#put', () => {
+    it('stores small bodies content-addressed under sha256/<2>/<hash> and de-duplicates', async () => {
+      const store = new EvidenceStore({ blobs });
+      const a = await store.put({ b: 1, a: 'x' }, 'application/json');
+      const canonical = Buffer.from('{"a":"x","b":1}');
+      expect(a).toMatchObject({
+        hash: sha(canonical),
+        size_bytes: canonical.length,
+        chunks: 1,
+        created: true,
+      });
+      expect(readFileSync(join(dir.path, 'blobs', 'sha256', a.hash.slice(0, 2), a.hash), 'utf8')).toBe(
+        '{"a":"x","b":1}',
+      );
+      const again = await store.put({ a: 'x', b: 1 }, 'application/json');
+      expect(again).toMatchObject({ hash: a.hash, created: false });
+      expect((await blobs.list('sha256/')).keys).toHaveLength(1);
+    });
+
+    it('chunks large bodies with a reassembly map and reads them back', async () => {
+      const store = new EvidenceStore({ blobs, chunkSize: 1024 });
+      const body = randomBytes(4096 + 100);
+      const out = await store.putBytes(body, 'application/octet-stream');
+      expect(out).toMatchObject({ hash: sha(body), chunks: 5 });
+      const map = JSON.parse(
+        Buffer.from(await blobs.get(`sha256/${out.hash.slice(0, 2)}/${out.hash}.map.json`)).toString(),
+      );
+      expect(map.chunks.map((c: { size: number }) => c.size)).toEqual([1024, 1024, 1024, 1024, 100]);
+      expect(Buffer.from(await store.get(out.hash)).equals(body)).toBe(true);
+    });
+
+    it('chunks at 8 MiB by default', async () => {
+      const store = new EvidenceStore({ blobs });
+      const body = Buffer.alloc(8 * 1024 * 1024 + 1, 7);
+      const out = await store.putBytes(body, 'application/octet-stream');
+      expect(out.chunks).toBe(2);
+      expect(Buffer.from(await store.get(out.hash)).equals(body)).toBe(true);
+    });
+
+    it('redacts emails, AWS keys, private keys and bearer tokens before hashing and records it', async () => {
+      const store = new EvidenceStore({ blobs });
+      const body = {
+        owner: 'alice@example.com',
+        key: 'AKIAIOSFODNN7EXAMPLE',
+        secret: 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        pem: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----',
+        header: 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc',
+        note: 'ok',
+      };
+      const out = await store.put(body, 'application/json');
+      const text = Buffer.from(await store.get(out.hash)).toString();
+      for (const secret of [
+        'alice@example.com',
+        'AKIAIOSFODNN7EXAMPLE',
+        'wJalrXUtnFEMI',
+        'MIIEowIBAAKCAQEA',
+        'eyJhbGci',
+      ]) {
+        expect(text).not.toContain(secret);
+      }
+      expect(text).toContain('Bearer [REDACTED:bearer_token]');
+      expect(out.redactions).toEqual([
+        { kind: 'aws_access_key', count: 1 },
+        { kind: 'aws_secret_key', count: 1 },
+        { kind: 'bearer_token', count: 1 },
+        { kind: 'email', count: 1 },
+        { kind: 'private_key', count: 1 },
+      ]);
+      expect(out.hash).toBe(sha(Buffer.from(text)));
+    });
+  });
+
+  describe('#get', () => {
+    it('refuses a corrupted chunk instead of returning wrong bytes', async () => {
+      const store = new EvidenceStore({ blobs, chunkSize: 16 });
+      const out = await store.putBytes(Buffer.from('0123456789abcdefFEDCBA9876543210!'), 'text/plain');
+      const map = JSON.parse(
+        Buffer.from(await blobs.get(`sha256/${out.hash.slice(0, 2)}/${out.hash}.map.json`)).toString(),
+      );
+      const victim = map.chunks[1].hash as string;
+      writeFileSync(join(dir.path, 'blobs', 'sha256', victim.slice(0, 2), victim), 'XXXXXXXXXXXXXXXX');
+      const err = await store.get(out.hash).catch((e: unknown) => e);
+      expect(isSegError(err) && err.details).toMatchObject({ integrity: true, chunk: 1 });
+    });
+
+    it('refuses a corrupted small blob and reports a missing one', async () => {
+      const store = new EvidenceStore({ blobs });
+      const out = await store.put('hello', 'text/plain');
+      writeFileSync(join(dir.path, 'blobs', 'sha256', out.hash.slice(0, 2), out.hash), 'hellO');
+      await expect(store.get(out.hash)).rejects.toMatchObject({ error_code: 'SEG_INTERNAL' });
+      await expect(store.get('0'.repeat(64))).rejects.toMatchObject({ error_code: 'SEG_NOT_FOUND' });
+    });
+  });
+
+  describe('#purgeExpired', () => {
+    it('deletes only blobs whose every reference expired, per-tenant retention', async () => {
+      const put = async (s: string) => (await new EvidenceStore({ blobs }).put(s, 'text/plain')).hash;
+      const [old, shared, fresh, shortTenant, orphan] = await Promise.all(
+        ['old', 'shared', 'fresh', 'short', 'orphan'].map(put),
+      );
+      const store = new EvidenceStore({
+        blobs,
+        clock: at('2027-03-01T00:00:00Z'),
+        retentionDays: { 'org-short': 30 },
+      });
+      expect(store.retentionDays('org-a')).toBe(400);
+      const deleted = await store.purgeExpired([
+        { org_id: 'org-a', hash: old!, committed_at: '2026-01-01T00:00:00Z' },
+        { org_id: 'org-a', hash: shared!, committed_at: '2026-01-01T00:00:00Z' },
+        { org_id: 'org-b', hash: shared!, committed_at: '2027-01-01T00:00:00Z' },
+        { org_id: 'org-a', hash: fresh!, committed_at: '2027-02-01T00:00:00Z' },
+        { org_id: 'org-short', hash: shortTenant!, committed_at: '2027-01-15T00:00:00Z' },
+      ]);
+      expect(deleted).toEqual([old!, shortTenant!].sort());
+      for (const h of [shared!, fresh!, orphan!]) expect(await store.has(h)).toBe(true);
+      for (const h of [old!, shortTenant!]) expect(await store.has(h)).toBe(false);
+    });
+
+    it('keeps chunks that a live chunked blob shares with an expired one', async () => {
+      const store = new EvidenceStore({ blobs, chunkSize: 4, clock: at('2027-03-01T00:00:00Z') });
+      const a = await store.putBytes(Buffer.from('AAAABBBB'), 'x');
+      const b = await store.putBytes(Buffer.from('AAAACCCC'), 'x');
+      await store.purgeExpired([
+        { org_id: 'o', hash: a.hash, committed_at: '2020-01-01T00:00:00Z' },
+        { org_id: 'o', hash: b.hash, committed_at: '2027-01-01T00:00:00Z' },
+      ]);
+      expect(await store.has(a.hash)).toBe(false);
+      expect(Buffer.from(await store.get(b.hash)).toString()).toBe('AAAACCCC');
+    });
+  });
+});

@@ -1,0 +1,228 @@
+// Content-addressed evidence blobs (spec Appendix E): redacted, canonicalised, sha256-addressed under
+// `sha256/<2>/<hash>`, chunked at 8 MiB with a reassembly map, de-duplicated, verified on every read,
+// and purged by per-tenant retention without ever touching a blob an unexpired row references.
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { SegError } from '@neurocipher/seg-contracts';
+import type { BlobStore, Clock } from '@neurocipher/seg-ports';
+import { systemClock } from '@neurocipher/seg-ports';
+import type { Redaction } from './redaction.ts';
+import { redactJson, redactText } from './redaction.ts';
+
+/** Chunk size of large blobs: 8 MiB. */
+export const CHUNK_SIZE = 8 * 1024 * 1024;
+/** Default retention of evidence: 400 days. */
+export const DEFAULT_RETENTION_DAYS = 400;
+
+/** The reassembly map of a chunked blob. */
+export interface ChunkMap {
+  hash: string;
+  size: number;
+  chunk_size: number;
+  chunks: { hash: string; size: number }[];
+}
+
+/** What {@link EvidenceStore.put} stored. */
+export interface StoredEvidence {
+  /** sha256 of the stored (redacted) bytes. */
+  hash: string;
+  media_type: string;
+  size_bytes: number;
+  /** Number of chunks (1 for a small blob). */
+  chunks: number;
+  /** What the redaction filter removed before hashing. */
+  redactions: Redaction[];
+  /** False when an identical blob was already stored. */
+  created: boolean;
+}
+
+/** A reference from a table row to a blob, for retention. */
+export interface BlobReference {
+  org_id: string;
+  hash: string;
+  /** When the referencing row was committed (RFC 3339). */
+  committed_at: string;
+}
+
+/** Options of {@link EvidenceStore}. */
+export interface EvidenceStoreOptions {
+  blobs: BlobStore;
+  clock?: Clock;
+  /** Retention in days per tenant; tenants not listed get `defaultRetentionDays`. */
+  retentionDays?: Readonly<Record<string, number>>;
+  /** Default retention in days (400). */
+  defaultRetentionDays?: number;
+  /** Chunk size in bytes (8 MiB; smaller only in tests). */
+  chunkSize?: number;
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const blobKey = (hash: string) => `sha256/${hash.slice(0, 2)}/${hash}`;
+const mapKey = (hash: string) => `sha256/${hash.slice(0, 2)}/${hash}.map.json`;
+const HASH = /^[0-9a-f]{64}$/;
+
+function integrityError(message: string, details: Record<string, unknown>): SegError {
+  return new SegError({
+    error_code: 'SEG_INTERNAL',
+    message,
+    retryable: false,
+    details: { integrity: true, ...details },
+  });
+}
+
+/** The evidence blob store. */
+export class EvidenceStore {
+  readonly #blobs: BlobStore;
+  readonly #clock: Clock;
+  readonly #retention: Readonly<Record<string, number>>;
+  readonly #defaultDays: number;
+  readonly #chunkSize: number;
+
+  /** Creates the store over a {@link BlobStore}. */
+  constructor(options: EvidenceStoreOptions) {
+    this.#blobs = options.blobs;
+    this.#clock = options.clock ?? systemClock;
+    this.#retention = options.retentionDays ?? {};
+    this.#defaultDays = options.defaultRetentionDays ?? DEFAULT_RETENTION_DAYS;
+    this.#chunkSize = options.chunkSize ?? CHUNK_SIZE;
+  }
+
+  /** Retention in days of a tenant. */
+  retentionDays(org_id: string): number {
+    return this.#retention[org_id] ?? this.#defaultDays;
+  }
+
+  /**
+   * Redacts, canonicalises (JSON values, RFC 8785), hashes and stores an evidence body. Objects and text
+   * are redacted; raw bytes are stored as given (binary artefacts are not scanned).
+   */
+  async put(body: unknown, media_type: string): Promise<StoredEvidence> {
+    let bytes: Uint8Array;
+    let redactions: Redaction[] = [];
+    if (body instanceof Uint8Array) bytes = body;
+    else if (typeof body === 'string') {
+      const r = redactText(body);
+      bytes = Buffer.from(r.text, 'utf8');
+      redactions = r.redactions;
+    } else {
+      const r = redactJson(body);
+      bytes = Buffer.from(canonicalize(r.value) ?? 'null', 'utf8');
+      redactions = r.redactions;
+    }
+    const stored = await this.putBytes(bytes, media_type);
+    return { ...stored, redactions };
+  }
+
+  /** Stores bytes as they are (already redacted) under their sha256; large bodies are chunked. */
+  async putBytes(bytes: Uint8Array, media_type: string): Promise<StoredEvidence> {
+    const hash = sha256(bytes);
+    const base = { hash, media_type, size_bytes: bytes.length, redactions: [] as Redaction[] };
+    if (bytes.length <= this.#chunkSize) {
+      if (await this.#blobs.exists(blobKey(hash))) return { ...base, chunks: 1, created: false };
+      await this.#blobs.put(blobKey(hash), bytes, { content_type: media_type });
+      return { ...base, chunks: 1, created: true };
+    }
+    if (await this.#blobs.exists(mapKey(hash))) {
+      const map = await this.#readMap(hash);
+      return { ...base, chunks: map.chunks.length, created: false };
+    }
+    const chunks: ChunkMap['chunks'] = [];
+    for (let off = 0; off < bytes.length; off += this.#chunkSize) {
+      const chunk = bytes.subarray(off, Math.min(off + this.#chunkSize, bytes.length));
+      const h = sha256(chunk);
+      if (!(await this.#blobs.exists(blobKey(h)))) await this.#blobs.put(blobKey(h), chunk);
+      chunks.push({ hash: h, size: chunk.length });
+    }
+    const map: ChunkMap = { hash, size: bytes.length, chunk_size: this.#chunkSize, chunks };
+    // The map is written last: a crash before it leaves only unreferenced chunks, never a broken blob.
+    await this.#blobs.put(mapKey(hash), Buffer.from(JSON.stringify(map)), {
+      content_type: 'application/json',
+    });
+    return { ...base, chunks: chunks.length, created: true };
+  }
+
+  async #readMap(hash: string): Promise<ChunkMap> {
+    const map = JSON.parse(Buffer.from(await this.#blobs.get(mapKey(hash))).toString('utf8')) as ChunkMap;
+    if (map.hash !== hash) throw integrityError(`reassembly map of ${hash} names ${map.hash}`, { hash });
+    return map;
+  }
+
+  /** Whether a blob is stored (whole or as a chunk map). */
+  async has(hash: string): Promise<boolean> {
+    return (await this.#blobs.exists(blobKey(hash))) || (await this.#blobs.exists(mapKey(hash)));
+  }
+
+  /**
+   * Reads a blob and verifies it: every chunk against its hash and the whole against `hash`. A
+   * mismatch is an error (`SEG_INTERNAL`, details.integrity), never wrong bytes; a missing blob is
+   * `SEG_NOT_FOUND`.
+   */
+  async get(hash: string): Promise<Uint8Array> {
+    if (!HASH.test(hash))
+      throw new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message: 'not a sha256 hex digest' });
+    if (await this.#blobs.exists(blobKey(hash))) {
+      const bytes = await this.#blobs.get(blobKey(hash));
+      const actual = sha256(bytes);
+      if (actual !== hash) throw integrityError(`evidence blob ${hash} is corrupted`, { hash, actual });
+      return bytes;
+    }
+    if (!(await this.#blobs.exists(mapKey(hash)))) {
+      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: `no evidence blob ${hash}` });
+    }
+    const map = await this.#readMap(hash);
+    const whole = createHash('sha256');
+    const parts: Uint8Array[] = [];
+    for (const [i, c] of map.chunks.entries()) {
+      const bytes = await this.#blobs.get(blobKey(c.hash));
+      const actual = sha256(bytes);
+      if (actual !== c.hash || bytes.length !== c.size) {
+        throw integrityError(`chunk ${i} of evidence blob ${hash} is corrupted`, {
+          hash,
+          chunk: i,
+          expected: c.hash,
+          actual,
+        });
+      }
+      whole.update(bytes);
+      parts.push(bytes);
+    }
+    const actual = whole.digest('hex');
+    if (actual !== hash) throw integrityError(`evidence blob ${hash} does not reassemble`, { hash, actual });
+    return Buffer.concat(parts);
+  }
+
+  /**
+   * Deletes blobs whose every reference has expired (committed_at + the tenant's retention < now). A
+   * blob referenced by any unexpired row is kept, as are the chunks of a kept blob and blobs no row
+   * references (they may belong to a commit in flight). Returns the deleted hashes.
+   */
+  async purgeExpired(references: Iterable<BlobReference> | AsyncIterable<BlobReference>): Promise<string[]> {
+    const now = this.#clock.now().getTime();
+    const live = new Set<string>();
+    const expired = new Set<string>();
+    for await (const r of references) {
+      const until = Date.parse(r.committed_at) + this.retentionDays(r.org_id) * 86_400_000;
+      if (until > now) live.add(r.hash);
+      else expired.add(r.hash);
+    }
+    const deletable = [...expired].filter((h) => !live.has(h));
+    // Chunks shared with a live chunked blob must survive.
+    const liveChunks = new Set<string>();
+    for (const h of live) {
+      if (await this.#blobs.exists(mapKey(h)))
+        for (const c of (await this.#readMap(h)).chunks) liveChunks.add(c.hash);
+    }
+    const deleted: string[] = [];
+    for (const h of deletable) {
+      if (await this.#blobs.exists(mapKey(h))) {
+        const map = await this.#readMap(h);
+        await this.#blobs.delete(mapKey(h));
+        for (const c of map.chunks)
+          if (!liveChunks.has(c.hash) && !live.has(c.hash)) await this.#blobs.delete(blobKey(c.hash));
+      }
+      if (!liveChunks.has(h)) await this.#blobs.delete(blobKey(h));
+      deleted.push(h);
+    }
+    return deleted.sort();
+  }
+}
