@@ -24,7 +24,9 @@ interface VectorFile {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const bundleDir = resolve(args.find((a) => !a.startsWith('--')) ?? join(here, '../../bundles/cis-aws-foundations'));
+const bundleDir = resolve(
+  args.find((a) => !a.startsWith('--')) ?? join(here, '../../bundles/cis-aws-foundations'),
+);
 const withWasm = args.includes('--wasm');
 const opa = process.env.SEG_OPA ?? 'opa';
 const RESULTS = new Set(['pass', 'fail', 'warn', 'error', 'not_applicable']);
@@ -36,18 +38,24 @@ function snake(id: string): string {
 
 /** Returns the problems with one evaluated result against its vector, empty when it matches. */
 function judge(value: unknown, vector: Vector): string[] {
-  if (typeof value !== 'object' || value === null) return [`result is undefined or not an object: ${JSON.stringify(value)}`];
+  if (typeof value !== 'object' || value === null)
+    return [`result is undefined or not an object: ${JSON.stringify(value)}`];
   const r = value as Record<string, unknown>;
   const problems: string[] = [];
-  if (typeof r.result !== 'string' || !RESULTS.has(r.result)) problems.push(`bad result field ${JSON.stringify(r.result)}`);
-  if (typeof r.message !== 'string' || r.message.length === 0) problems.push('message must be a non-empty string');
+  if (typeof r.result !== 'string' || !RESULTS.has(r.result))
+    problems.push(`bad result field ${JSON.stringify(r.result)}`);
+  if (typeof r.message !== 'string' || r.message.length === 0)
+    problems.push('message must be a non-empty string');
   if (!Array.isArray(r.evidence)) problems.push('evidence must be an array');
   else
     for (const e of r.evidence as Array<Record<string, unknown>>) {
-      if (typeof e?.path !== 'string' || !(e.path === '' || e.path.startsWith('/'))) problems.push(`evidence path is not a JSON pointer: ${JSON.stringify(e)}`);
-      if (e?.media_type !== 'application/json') problems.push(`evidence media_type must be application/json: ${JSON.stringify(e)}`);
+      if (typeof e?.path !== 'string' || !(e.path === '' || e.path.startsWith('/')))
+        problems.push(`evidence path is not a JSON pointer: ${JSON.stringify(e)}`);
+      if (e?.media_type !== 'application/json')
+        problems.push(`evidence media_type must be application/json: ${JSON.stringify(e)}`);
     }
-  if (r.result !== vector.expected.result) problems.push(`expected ${vector.expected.result}, got ${String(r.result)} (${String(r.message)})`);
+  if (r.result !== vector.expected.result)
+    problems.push(`expected ${vector.expected.result}, got ${String(r.result)} (${String(r.message)})`);
   const want = vector.expected.message_contains;
   if (want !== undefined && !(typeof r.message === 'string' && r.message.includes(want)))
     problems.push(`message ${JSON.stringify(r.message)} does not contain ${JSON.stringify(want)}`);
@@ -59,9 +67,24 @@ async function evalNative(work: string, id: string, index: number, vector: Vecto
   const inputFile = join(work, `${id}-${index}.json`);
   writeFileSync(inputFile, JSON.stringify(vector.input));
   const query = `data.seg.controls.${snake(id)}.result`;
-  const { stdout } = await run(opa, ['eval', '-d', join(bundleDir, 'policies'), '-d', join(bundleDir, 'data'), '--input', inputFile, query, '-f', 'json'], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    opa,
+    [
+      'eval',
+      '-d',
+      join(bundleDir, 'policies'),
+      '-d',
+      join(bundleDir, 'data'),
+      '--input',
+      inputFile,
+      query,
+      '-f',
+      'json',
+    ],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const out = JSON.parse(stdout) as { result?: Array<{ expressions: Array<{ value: unknown }> }> };
   return out.result?.[0]?.expressions[0]?.value;
 }
@@ -98,27 +121,47 @@ function loadData(): Record<string, unknown> {
     for (const [k, val] of Object.entries(b)) {
       const prev = out[k];
       out[k] =
-        typeof prev === 'object' && prev !== null && !Array.isArray(prev) && typeof val === 'object' && val !== null && !Array.isArray(val)
+        typeof prev === 'object' &&
+        prev !== null &&
+        !Array.isArray(prev) &&
+        typeof val === 'object' &&
+        val !== null &&
+        !Array.isArray(val)
           ? merge(prev as Record<string, unknown>, val as Record<string, unknown>)
           : val;
     }
     return out;
   };
   let data: Record<string, unknown> = {};
-  for (const f of readdirSync(join(bundleDir, 'data')).filter((n) => n.endsWith('.json')).sort())
-    data = merge(data, JSON.parse(readFileSync(join(bundleDir, 'data', f), 'utf8')) as Record<string, unknown>);
+  for (const f of readdirSync(join(bundleDir, 'data'))
+    .filter((n) => n.endsWith('.json'))
+    .sort())
+    data = merge(
+      data,
+      JSON.parse(readFileSync(join(bundleDir, 'data', f), 'utf8')) as Record<string, unknown>,
+    );
   return data;
 }
 
 async function main(): Promise<void> {
-  const files = readdirSync(join(bundleDir, 'tests')).filter((n) => n.endsWith('.json')).sort();
+  const files = readdirSync(join(bundleDir, 'tests'))
+    .filter((n) => n.endsWith('.json'))
+    .sort();
   const policies = readdirSync(join(bundleDir, 'policies')).filter((n) => n.endsWith('.rego'));
-  const suites = files.map((f) => JSON.parse(readFileSync(join(bundleDir, 'tests', f), 'utf8')) as VectorFile);
+  const suites = files.map(
+    (f) => JSON.parse(readFileSync(join(bundleDir, 'tests', f), 'utf8')) as VectorFile,
+  );
   const failures: string[] = [];
   for (const [i, s] of suites.entries()) {
-    if (`${s.control_id}.json` !== files[i]) failures.push(`${files[i]}: control_id ${s.control_id} does not match the file name`);
+    if (`${s.control_id}.json` !== files[i])
+      failures.push(`${files[i]}: control_id ${s.control_id} does not match the file name`);
     const kinds = new Set(s.vectors.map((x) => x.expected.result));
-    if (s.vectors.length < 3 || !kinds.has('pass') || !kinds.has('fail') || !(kinds.has('error') || kinds.has('not_applicable')))
+    if (
+      s.vectors.length < 3 ||
+      !kinds.has('pass') ||
+      !kinds.has('fail') ||
+      !(kinds.has('error') || kinds.has('not_applicable'))
+    )
       failures.push(`${s.control_id}: needs at least a pass, a fail and an error or not_applicable vector`);
   }
   for (const p of policies) {
@@ -135,22 +178,35 @@ async function main(): Promise<void> {
       }),
     );
     const native = await pool(tasks, 4);
-    for (const r of native) for (const p of r.problems) failures.push(`[opa] ${r.id} / ${r.vector.name}: ${p}`);
+    for (const r of native)
+      for (const p of r.problems) failures.push(`[opa] ${r.id} / ${r.vector.name}: ${p}`);
 
     if (withWasm) {
       const entrypoints = suites.map((s) => `seg/controls/${snake(s.control_id)}/result`);
       const out = join(work, 'bundle.tar.gz');
-      await run(opa, ['build', '-t', 'wasm', '-o', out, ...entrypoints.flatMap((e) => ['-e', e]), join(bundleDir, 'policies')]);
+      await run(opa, [
+        'build',
+        '-t',
+        'wasm',
+        '-o',
+        out,
+        ...entrypoints.flatMap((e) => ['-e', e]),
+        join(bundleDir, 'policies'),
+      ]);
       await run('tar', ['-xzf', out, '-C', work, '/policy.wasm']);
       const { loadPolicy } = (await import('@open-policy-agent/opa-wasm')) as {
-        loadPolicy: (wasm: Uint8Array) => Promise<{ setData(d: unknown): void; evaluate(i: unknown, e: string): Array<{ result: unknown }> }>;
+        loadPolicy: (wasm: Uint8Array) => Promise<{
+          setData(d: unknown): void;
+          evaluate(i: unknown, e: string): Array<{ result: unknown }>;
+        }>;
       };
       const policy = await loadPolicy(readFileSync(join(work, 'policy.wasm')));
       policy.setData(loadData());
       for (const r of native) {
         const got = policy.evaluate(r.vector.input, `seg/controls/${snake(r.id)}/result`)[0]?.result;
         for (const p of judge(got, r.vector)) failures.push(`[wasm] ${r.id} / ${r.vector.name}: ${p}`);
-        if (canonical(got) !== canonical(r.value)) failures.push(`[wasm] ${r.id} / ${r.vector.name}: differs from opa eval`);
+        if (canonical(got) !== canonical(r.value))
+          failures.push(`[wasm] ${r.id} / ${r.vector.name}: differs from opa eval`);
       }
     }
     const count = native.length;
@@ -159,7 +215,9 @@ async function main(): Promise<void> {
       console.error(`${failures.length} problem(s) in ${count} vectors of ${suites.length} controls`);
       process.exitCode = 1;
     } else {
-      console.log(`ok: ${count} vectors of ${suites.length} controls agree with opa eval${withWasm ? ' and opa-wasm' : ''}`);
+      console.log(
+        `ok: ${count} vectors of ${suites.length} controls agree with opa eval${withWasm ? ' and opa-wasm' : ''}`,
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -4,7 +4,13 @@
 
 /** An input document as the engine builds it for one asset and one control. */
 export interface VectorInput {
-  asset: { ref: { urn: string }; kind: string; provider: string; name: string; properties: Record<string, string> };
+  asset: {
+    ref: { urn: string };
+    kind: string;
+    provider: string;
+    name: string;
+    properties: Record<string, string>;
+  };
   config: unknown;
   params: Record<string, unknown>;
   now: string;
@@ -15,7 +21,12 @@ export const NOW = '2026-11-26T00:00:00Z';
 
 const ACCOUNT = '123456789012';
 
-const pab = { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true };
+const pab = {
+  block_public_acls: true,
+  ignore_public_acls: true,
+  block_public_policy: true,
+  restrict_public_buckets: true,
+};
 
 /** A compliant S3 bucket: BPA on, TLS-only policy, SSE-KMS, versioned, logged, ACLs disabled. */
 export const bucket = {
@@ -38,7 +49,9 @@ export const bucket = {
       },
     ],
   },
-  encryption: { rules: [{ sse_algorithm: 'aws:kms', kms_master_key_id: 'alias/seg-data', bucket_key_enabled: true }] },
+  encryption: {
+    rules: [{ sse_algorithm: 'aws:kms', kms_master_key_id: 'alias/seg-data', bucket_key_enabled: true }],
+  },
   versioning: { status: 'Enabled', mfa_delete: null },
   logging: { target_bucket: 'seg-logs', target_prefix: 'seg-data/' },
   acl: {
@@ -83,7 +96,9 @@ export const iamUser = {
   create_date: '2026-01-10T09:00:00Z',
   password_enabled: true,
   mfa_active: true,
-  access_keys: [{ access_key_id: 'AKIAEXAMPLE000000001', status: 'Active', create_date: '2026-10-01T00:00:00Z' }],
+  access_keys: [
+    { access_key_id: 'AKIAEXAMPLE000000001', status: 'Active', create_date: '2026-10-01T00:00:00Z' },
+  ],
   attached_policy_arns: [],
   inline_policy_names: [],
   group_names: ['developers'],
@@ -124,7 +139,13 @@ export const iamPolicy = {
 };
 
 /** A rule object for security-group vectors. */
-export function sgRule(protocol: string, from: number | null, to: number | null, v4: string[], v6: string[] = []) {
+export function sgRule(
+  protocol: string,
+  from: number | null,
+  to: number | null,
+  v4: string[],
+  v6: string[] = [],
+) {
   return {
     protocol,
     from_port: from,
@@ -161,7 +182,9 @@ export const vpc = {
   vpc_id: 'vpc-0a1b2c3d4e5f60001',
   is_default: false,
   cidr_block: '10.0.0.0/16',
-  flow_logs: [{ flow_log_id: 'fl-0a1b2c3d4e5f60001', traffic_type: 'ALL', status: 'ACTIVE', destination_type: 's3' }],
+  flow_logs: [
+    { flow_log_id: 'fl-0a1b2c3d4e5f60001', traffic_type: 'ALL', status: 'ACTIVE', destination_type: 's3' },
+  ],
 };
 
 /** EBS encryption by default switched on in one region. */
@@ -225,7 +248,12 @@ export const ec2Instance = {
 const URN_TYPE: Record<string, string> = {};
 
 /** Builds an input document for an asset of `kind` named `name` with `config`. */
-export function inputFor(kind: string, name: string, config: unknown, params: Record<string, unknown> = {}): VectorInput {
+export function inputFor(
+  kind: string,
+  name: string,
+  config: unknown,
+  params: Record<string, unknown> = {},
+): VectorInput {
   const type = URN_TYPE[kind] ?? kind;
   return {
     asset: { ref: { urn: `urn:asset:aws:${type}:${name}` }, kind, provider: 'aws', name, properties: {} },
@@ -235,9 +263,16 @@ export function inputFor(kind: string, name: string, config: unknown, params: Re
   };
 }
 
+/**
+ * A config copy open to any change. Error vectors deliberately write wrong types and delete required
+ * fields, which no precise type would allow, so this one type is untyped on purpose.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Draft = any;
+
 /** Deep copy with a change applied: `patch(base, (c) => { c.x = 1; })`. */
-export function patch<T>(base: T, change: (copy: any) => void): T {
-  const copy = structuredClone(base) as any;
+export function patch<T>(base: T, change: (copy: Draft) => void): T {
+  const copy: Draft = structuredClone(base);
   change(copy);
   return copy as T;
 }
