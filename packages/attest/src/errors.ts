@@ -19,7 +19,11 @@ export type VerifyFailureReason =
   | 'subject_digest_mismatch';
 
 /** A `SEG_ATTEST_VERIFY_FAILED` error with its machine-readable reason. */
-export function verifyFailed(reason: VerifyFailureReason, message: string, details: Record<string, unknown> = {}): SegError {
+export function verifyFailed(
+  reason: VerifyFailureReason,
+  message: string,
+  details: Record<string, unknown> = {},
+): SegError {
   return new SegError({ error_code: 'SEG_ATTEST_VERIFY_FAILED', message, details: { reason, ...details } });
 }
 

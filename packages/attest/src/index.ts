@@ -53,7 +53,11 @@ export {
   RemediationRunPredicateSchema,
   attestationSchemas,
 } from './statement/predicates.ts';
-export type { AttestationSchemaEntry, EvaluationRunPredicate, RemediationRunPredicate } from './statement/predicates.ts';
+export type {
+  AttestationSchemaEntry,
+  EvaluationRunPredicate,
+  RemediationRunPredicate,
+} from './statement/predicates.ts';
 export {
   IN_TOTO_STATEMENT_TYPE,
   dataFileSubjectName,
@@ -107,7 +111,20 @@ export { TransparencyLog } from './log/transparency-log.ts';
 export type { LogAppendResult, TransparencyLogOptions } from './log/transparency-log.ts';
 export type { FileSystemPort } from './publish/file-system-port.ts';
 export type { SubjectResolver } from './service/subject-resolver.ts';
-export { AttestationService, assertVerified, envelopeFileName, verifyReportError } from './service/attestation-service.ts';
-export type { AttestationServiceOptions, RunAttestationMaterial, RunMaterialSource } from './service/attestation-service.ts';
-export { trustedKeyFromPublicKeyText, verifyEnvelopeFile, verifyEnvelopeText } from './verify/verify-envelope-file.ts';
+export {
+  AttestationService,
+  assertVerified,
+  envelopeFileName,
+  verifyReportError,
+} from './service/attestation-service.ts';
+export type {
+  AttestationServiceOptions,
+  RunAttestationMaterial,
+  RunMaterialSource,
+} from './service/attestation-service.ts';
+export {
+  trustedKeyFromPublicKeyText,
+  verifyEnvelopeFile,
+  verifyEnvelopeText,
+} from './verify/verify-envelope-file.ts';
 export type { EnvelopeFileVerification } from './verify/verify-envelope-file.ts';

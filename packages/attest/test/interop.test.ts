@@ -11,7 +11,12 @@ import { promisify } from 'node:util';
 import { RUN } from './support/fixtures.ts';
 import { decodeBase64, encodeBase64 } from '../src/encoding/base64.ts';
 import { preAuthEncoding } from '../src/dsse/pae.ts';
-import { IN_TOTO_PAYLOAD_TYPE, signEnvelope, serializeEnvelope, type DsseEnvelope } from '../src/dsse/envelope.ts';
+import {
+  IN_TOTO_PAYLOAD_TYPE,
+  signEnvelope,
+  serializeEnvelope,
+  type DsseEnvelope,
+} from '../src/dsse/envelope.ts';
 import { Ed25519Signer } from '../src/keys/ed25519.ts';
 import { MlDsa65Signer } from '../src/keys/ml-dsa.ts';
 import { evaluationStatement, statementBytes } from '../src/statement/statement.ts';
@@ -26,7 +31,8 @@ async function exec(cmd: string, args: string[]): Promise<{ code: number; out: s
     return { code: 0, out: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw new Error(`could not run ${cmd}: ${String(e.code)} (run tools/bootstrap)`);
+    if (typeof e.code !== 'number')
+      throw new Error(`could not run ${cmd}: ${String(e.code)} (run tools/bootstrap)`);
     return { code: e.code, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
 }
@@ -38,7 +44,8 @@ describe('interop with independent verifiers', () => {
   let envelope: DsseEnvelope;
 
   beforeAll(async () => {
-    if (!existsSync(python)) throw new Error(`securesystemslib venv missing at ${python}: run tools/bootstrap`);
+    if (!existsSync(python))
+      throw new Error(`securesystemslib venv missing at ${python}: run tools/bootstrap`);
     dir = await mkdtemp(join(tmpdir(), 'seg-interop-'));
     envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementBytes(evaluationStatement(RUN)), [ed, pq]);
     await writeFile(join(dir, 'ed.pub'), ed.publicKeyPem());
@@ -57,7 +64,12 @@ describe('interop with independent verifiers', () => {
 
   describe('Python securesystemslib', () => {
     it('verifies the Ed25519 and the ML-DSA-65 signature, and computes our keyids', async () => {
-      const { code, out } = await exec(python, [join(here, 'verify_sslib.py'), join(dir, 'envelope.json'), join(dir, 'ed.pub'), join(dir, 'pq.pub')]);
+      const { code, out } = await exec(python, [
+        join(here, 'verify_sslib.py'),
+        join(dir, 'envelope.json'),
+        join(dir, 'ed.pub'),
+        join(dir, 'pq.pub'),
+      ]);
       expect(out).toContain(`KEYID ed25519 ed25519 ${ed.keyid}`);
       expect(out).toContain(`KEYID ml-dsa ml-dsa-65/1 ${pq.keyid}`);
       expect(out).toContain('OK https://neurocipher.io/seg/attestation/evaluation-run/v1');
@@ -75,7 +87,11 @@ describe('interop with independent verifiers', () => {
       expect(a.code).toBe(1);
       const other = Ed25519Signer.generate();
       await writeFile(join(dir, 'other.pub'), other.publicKeyPem());
-      const b = await exec(python, [join(here, 'verify_sslib.py'), join(dir, 'envelope.json'), join(dir, 'other.pub')]);
+      const b = await exec(python, [
+        join(here, 'verify_sslib.py'),
+        join(dir, 'envelope.json'),
+        join(dir, 'other.pub'),
+      ]);
       expect(b.code).toBe(1);
     });
   });
@@ -84,7 +100,18 @@ describe('interop with independent verifiers', () => {
     const verify = async (pae: Uint8Array, sig: string): Promise<{ code: number; out: string }> => {
       await writeFile(join(dir, 'pae.bin'), pae);
       await writeFile(join(dir, 'sig.bin'), decodeBase64(sig)!);
-      return exec('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', join(dir, 'ed.pub'), '-rawin', '-in', join(dir, 'pae.bin'), '-sigfile', join(dir, 'sig.bin')]);
+      return exec('openssl', [
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        join(dir, 'ed.pub'),
+        '-rawin',
+        '-in',
+        join(dir, 'pae.bin'),
+        '-sigfile',
+        join(dir, 'sig.bin'),
+      ]);
     };
 
     it('verifies the Ed25519 signature over the PAE bytes', async () => {
@@ -96,10 +123,14 @@ describe('interop with independent verifiers', () => {
 
     it('rejects the signature over a changed payloadType or a flipped payload byte', async () => {
       const body = decodeBase64(envelope.payload)!;
-      expect((await verify(preAuthEncoding('application/json', body), envelope.signatures[0]!.sig)).code).not.toBe(0);
+      expect(
+        (await verify(preAuthEncoding('application/json', body), envelope.signatures[0]!.sig)).code,
+      ).not.toBe(0);
       const flipped = body.slice();
       flipped[0] = (flipped[0] as number) ^ 1;
-      expect((await verify(preAuthEncoding(envelope.payloadType, flipped), envelope.signatures[0]!.sig)).code).not.toBe(0);
+      expect(
+        (await verify(preAuthEncoding(envelope.payloadType, flipped), envelope.signatures[0]!.sig)).code,
+      ).not.toBe(0);
     });
   });
 });

@@ -80,7 +80,8 @@ export function parseEnvelope(input: string | Uint8Array | unknown): ParsedDsseE
   let value: unknown = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     try {
-      const text = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input);
+      const text =
+        typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: true }).decode(input);
       value = JSON.parse(text);
     } catch (cause) {
       throw verifyFailed('malformed_envelope', 'envelope is not JSON', { cause: String(cause) });

@@ -3,7 +3,15 @@ import { decodeBase64, encodeBase64 } from '../encoding/base64.ts';
 import { fromHex } from '../encoding/bytes.ts';
 import { Ed25519Signer } from '../keys/ed25519.ts';
 import { MlDsa65Signer } from '../keys/ml-dsa.ts';
-import { decodePayload, envelopeBytes, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope, type DsseEnvelope } from './envelope.ts';
+import {
+  decodePayload,
+  envelopeBytes,
+  IN_TOTO_PAYLOAD_TYPE,
+  parseEnvelope,
+  serializeEnvelope,
+  signEnvelope,
+  type DsseEnvelope,
+} from './envelope.ts';
 import { verifyEnvelope, type EnvelopePolicy } from './verify-envelope.ts';
 
 const ed = new Ed25519Signer({ privateKey: fromHex(RFC8032_VECTORS[0].seed)! });
@@ -29,11 +37,17 @@ describe('signEnvelope / verifyEnvelope', () => {
     expect(both.payload).toBe(encodeBase64(payload));
     expect(both.signatures.map((s) => s.keyid)).toEqual([ed.keyid, pq.keyid]);
     expect(both.signatures.every((s) => /^[A-Za-z0-9+/]+=*$/.test(s.sig))).toBe(true);
-    expect(serializeEnvelope(both)).toMatch(/^\{"payload":".*","payloadType":"application\/vnd.in-toto\+json","signatures":\[/);
+    expect(serializeEnvelope(both)).toMatch(
+      /^\{"payload":".*","payloadType":"application\/vnd.in-toto\+json","signatures":\[/,
+    );
   });
 
   it('accepts a valid envelope and hands back the exact verified bytes', async () => {
-    const verified = await verifyEnvelope(both, { ...policy, requiredKeyids: [ed.keyid, pq.keyid], requiredAlgorithms: ['ed25519', 'ml-dsa-65'] });
+    const verified = await verifyEnvelope(both, {
+      ...policy,
+      requiredKeyids: [ed.keyid, pq.keyid],
+      requiredAlgorithms: ['ed25519', 'ml-dsa-65'],
+    });
     expect(verified.payload).toEqual(payload);
     expect(verified.signatures).toEqual([
       { keyid: ed.keyid, algorithm: 'ed25519' },
@@ -45,7 +59,10 @@ describe('signEnvelope / verifyEnvelope', () => {
     const urlSafe = {
       ...both,
       payload: both.payload.replace(/\+/g, '-').replace(/\//g, '_'),
-      signatures: both.signatures.map((s) => ({ ...s, sig: s.sig.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') })),
+      signatures: both.signatures.map((s) => ({
+        ...s,
+        sig: s.sig.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+      })),
     };
     await expect(verifyEnvelope(urlSafe, policy)).resolves.toBeDefined();
   });
@@ -54,18 +71,30 @@ describe('signEnvelope / verifyEnvelope', () => {
     it('rejects a flipped payload byte', async () => {
       const bytes = decodeBase64(both.payload)!;
       bytes[5] = (bytes[5] as number) ^ 0x01;
-      expect(await rejection({ ...both, payload: encodeBase64(bytes) })).toBe('SEG_ATTEST_VERIFY_FAILED/bad_signature');
+      expect(await rejection({ ...both, payload: encodeBase64(bytes) })).toBe(
+        'SEG_ATTEST_VERIFY_FAILED/bad_signature',
+      );
     });
 
     it('rejects a changed payloadType, whether or not the new type is allowed', async () => {
-      expect(await rejection({ ...both, payloadType: 'application/json' })).toBe('SEG_ATTEST_VERIFY_FAILED/unsupported_payload_type');
+      expect(await rejection({ ...both, payloadType: 'application/json' })).toBe(
+        'SEG_ATTEST_VERIFY_FAILED/unsupported_payload_type',
+      );
       const retyped = { ...both, payloadType: 'application/vnd.in-toto.test+json' };
-      expect(await rejection(retyped, { ...policy, payloadType: retyped.payloadType })).toBe('SEG_ATTEST_VERIFY_FAILED/bad_signature');
+      expect(await rejection(retyped, { ...policy, payloadType: retyped.payloadType })).toBe(
+        'SEG_ATTEST_VERIFY_FAILED/bad_signature',
+      );
     });
 
     it('rejects swapped keyids (each signature must verify under the key it names)', async () => {
       const [a, b] = both.signatures as [{ keyid: string; sig: string }, { keyid: string; sig: string }];
-      const swapped = { ...both, signatures: [{ keyid: b.keyid, sig: a.sig }, { keyid: a.keyid, sig: b.sig }] };
+      const swapped = {
+        ...both,
+        signatures: [
+          { keyid: b.keyid, sig: a.sig },
+          { keyid: a.keyid, sig: b.sig },
+        ],
+      };
       expect(await rejection(swapped)).toBe('SEG_ATTEST_VERIFY_FAILED/bad_signature');
     });
 
@@ -130,7 +159,9 @@ describe('parseEnvelope', () => {
 
   it('reports malformed envelopes as SEG_ATTEST_VERIFY_FAILED', () => {
     for (const bad of ['{', Uint8Array.of(0xff, 0xfe), { payload: 'x' }]) {
-      expect(() => parseEnvelope(bad)).toThrow(expect.objectContaining({ details: expect.objectContaining({ reason: 'malformed_envelope' }) }));
+      expect(() => parseEnvelope(bad)).toThrow(
+        expect.objectContaining({ details: expect.objectContaining({ reason: 'malformed_envelope' }) }),
+      );
     }
     expect(() => decodePayload({ payload: '%%' })).toThrow(/not base64/);
   });

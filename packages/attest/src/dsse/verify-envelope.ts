@@ -46,7 +46,10 @@ export interface VerifiedEnvelope {
  * order carries no meaning in DSSE and does not change the outcome. Throws
  * `SEG_ATTEST_VERIFY_FAILED` with `details.reason` on the first failed check.
  */
-export async function verifyEnvelope(envelope: ParsedDsseEnvelope, policy: EnvelopePolicy): Promise<VerifiedEnvelope> {
+export async function verifyEnvelope(
+  envelope: ParsedDsseEnvelope,
+  policy: EnvelopePolicy,
+): Promise<VerifiedEnvelope> {
   const expectedType = policy.payloadType ?? IN_TOTO_PAYLOAD_TYPE;
   if (envelope.payloadType !== expectedType) {
     throw verifyFailed('unsupported_payload_type', `payloadType is not ${expectedType}`, {
@@ -62,14 +65,16 @@ export async function verifyEnvelope(envelope: ParsedDsseEnvelope, policy: Envel
   const skipped: string[] = [];
   for (const [index, signature] of envelope.signatures.entries()) {
     const keyid = signature.keyid ?? '';
-    if (seen.has(keyid)) throw verifyFailed('duplicate_keyid', 'two signatures name the same key', { keyid, index });
+    if (seen.has(keyid))
+      throw verifyFailed('duplicate_keyid', 'two signatures name the same key', { keyid, index });
     seen.add(keyid);
     const key = trusted.get(keyid);
     if (!key && policy.ignoreUntrusted) {
       skipped.push(keyid);
       continue;
     }
-    if (!key) throw verifyFailed('untrusted_key', 'a signature names a key that is not trusted', { keyid, index });
+    if (!key)
+      throw verifyFailed('untrusted_key', 'a signature names a key that is not trusted', { keyid, index });
     const sig = decodeBase64(signature.sig);
     if (!sig || !(await key.verify(sig, pae))) {
       throw verifyFailed('bad_signature', 'a signature does not verify under its key', { keyid, index });
@@ -78,7 +83,8 @@ export async function verifyEnvelope(envelope: ParsedDsseEnvelope, policy: Envel
   }
   if (verified.length === 0) throw verifyFailed('untrusted_key', 'no signature by a trusted key');
   for (const keyid of policy.requiredKeyids ?? []) {
-    if (!verified.some((v) => v.keyid === keyid)) throw verifyFailed('missing_required_signature', 'a required signature is missing', { keyid });
+    if (!verified.some((v) => v.keyid === keyid))
+      throw verifyFailed('missing_required_signature', 'a required signature is missing', { keyid });
   }
   for (const algorithm of policy.requiredAlgorithms ?? []) {
     if (!verified.some((v) => v.algorithm === algorithm)) {

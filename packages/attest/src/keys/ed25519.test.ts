@@ -52,19 +52,27 @@ describe('Ed25519Signer', () => {
     expect(new Ed25519Signer({ privateKey: jwk }).keyid).toBe(ed25519Keyid(pub));
     expect(new Ed25519Signer({ privateKey: JSON.stringify(jwk) }).publicKey).toEqual(pub);
     expect(toHex(parseEd25519PublicKey(jwk))).toBe(RFC8032_VECTORS[1].pub);
-    expect(() => parseEd25519PrivateKey({ ...jwk, x: encodeBase64Url(fromHex(RFC8032_VECTORS[0].pub)!) })).toThrow(
-      /does not match/,
-    );
+    expect(() =>
+      parseEd25519PrivateKey({ ...jwk, x: encodeBase64Url(fromHex(RFC8032_VECTORS[0].pub)!) }),
+    ).toThrow(/does not match/);
     expect(() => parseEd25519PrivateKey({ ...jwk, crv: 'X25519' } as never)).toThrow(/not an Ed25519/);
     expect(() => parseEd25519PrivateKey({ kty: 'OKP', crv: 'Ed25519', x: jwk.x } as never)).toThrow(/"d"/);
   });
 
   it('rejects key material that is not an Ed25519 key', () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect(() => new Ed25519Signer({ privateKey: rsa })).toThrow(expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }));
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    expect(() => new Ed25519Signer({ privateKey: rsa })).toThrow(
+      expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }),
+    );
     expect(() => new Ed25519Signer({ privateKey: new Uint8Array(31) })).toThrow(/32 bytes/);
-    expect(() => new Ed25519Signer({ privateKey: '{not json' })).toThrow(expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }));
-    expect(() => parseEd25519PublicKey('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----')).toThrow(/SPKI/);
+    expect(() => new Ed25519Signer({ privateKey: '{not json' })).toThrow(
+      expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }),
+    );
+    expect(() => parseEd25519PublicKey('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----')).toThrow(
+      /SPKI/,
+    );
     expect(() => ed25519TrustedKey(new Uint8Array(5))).toThrow(/32 bytes/);
   });
 
@@ -86,6 +94,8 @@ describe('Ed25519Signer', () => {
     const pub = fromHex(RFC8032_VECTORS[0].pub)!;
     expect(verifyEd25519(new Uint8Array(63), new Uint8Array(0), pub)).toBe(false);
     expect(verifyEd25519(new Uint8Array(64).fill(0xff), new Uint8Array(0), pub)).toBe(false);
-    expect(verifyEd25519(fromHex(RFC8032_VECTORS[0].sig)!, new Uint8Array(0), new Uint8Array(32).fill(0xff))).toBe(false);
+    expect(
+      verifyEd25519(fromHex(RFC8032_VECTORS[0].sig)!, new Uint8Array(0), new Uint8Array(32).fill(0xff)),
+    ).toBe(false);
   });
 });

@@ -1,6 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { encodePem } from './pem.ts';
-import { MlDsa65Signer, mlDsa65Keyid, mlDsa65TrustedKey, mlDsaMessage, parseMlDsa65PublicKey } from './ml-dsa.ts';
+import {
+  MlDsa65Signer,
+  mlDsa65Keyid,
+  mlDsa65TrustedKey,
+  mlDsaMessage,
+  parseMlDsa65PublicKey,
+} from './ml-dsa.ts';
 import { ecdsaP256TrustedKey, trustedKeyFromSigner, trustedKeyFromSpki } from './trusted-key.ts';
 import { sign as nodeSign } from 'node:crypto';
 
@@ -29,7 +35,9 @@ describe('MlDsa65Signer', () => {
   it('round-trips its SPKI PEM and refuses other keys', () => {
     expect(parseMlDsa65PublicKey(signer.publicKeyPem())).toEqual(signer.publicKey);
     expect(mlDsa65TrustedKey(signer.publicKeyPem()).keyid).toBe(signer.keyid);
-    expect(() => parseMlDsa65PublicKey('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----')).toThrow(/ML-DSA-65/);
+    expect(() => parseMlDsa65PublicKey('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----')).toThrow(
+      /ML-DSA-65/,
+    );
     expect(() => mlDsa65TrustedKey(new Uint8Array(3))).toThrow(/1952/);
     expect(() => new MlDsa65Signer({ seed: new Uint8Array(3) })).toThrow(/32 bytes/);
   });
@@ -46,7 +54,9 @@ describe('ecdsaP256TrustedKey', () => {
     expect(key.verify(sig, Uint8Array.of(9))).toBe(false);
     expect(key.verify(new Uint8Array(3), msg)).toBe(false);
     expect(ecdsaP256TrustedKey(encodePem('PUBLIC KEY', der), 'k').algorithm).toBe('ecdsa-p256-sha256');
-    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     expect(() => ecdsaP256TrustedKey(p384, 'k')).toThrow(/P-256/);
     expect(() => ecdsaP256TrustedKey('junk', 'k')).toThrow(/SPKI/);
   });

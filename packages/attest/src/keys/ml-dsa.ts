@@ -35,7 +35,11 @@ export function mlDsa65PublicKeyPem(publicKey: Uint8Array): string {
 /** The raw ML-DSA-65 public key in an SPKI PEM; throws `SEG_INVALID_ARGUMENT` otherwise. */
 export function parseMlDsa65PublicKey(pemText: string): Uint8Array {
   const pem = decodePem(pemText);
-  if (pem?.label !== 'PUBLIC KEY' || pem.der.length !== SPKI_PREFIX.length + PUBLIC_KEY_BYTES || !startsWith(pem.der, SPKI_PREFIX)) {
+  if (
+    pem?.label !== 'PUBLIC KEY' ||
+    pem.der.length !== SPKI_PREFIX.length + PUBLIC_KEY_BYTES ||
+    !startsWith(pem.der, SPKI_PREFIX)
+  ) {
     throw invalidArgument('expected an ML-DSA-65 SPKI PEM public key');
   }
   return pem.der.slice(SPKI_PREFIX.length);

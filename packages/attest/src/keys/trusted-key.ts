@@ -10,7 +10,11 @@ import { encodePem } from './pem.ts';
 export function ecdsaP256TrustedKey(publicKey: string | Uint8Array, keyid: string): TrustedKey {
   let key;
   try {
-    key = createPublicKey(typeof publicKey === 'string' ? publicKey : { key: Buffer.from(publicKey), format: 'der', type: 'spki' });
+    key = createPublicKey(
+      typeof publicKey === 'string'
+        ? publicKey
+        : { key: Buffer.from(publicKey), format: 'der', type: 'spki' },
+    );
   } catch (cause) {
     throw invalidArgument('not an SPKI public key', { cause: String(cause) });
   }
@@ -31,7 +35,11 @@ export function ecdsaP256TrustedKey(publicKey: string | Uint8Array, keyid: strin
 }
 
 /** A trusted key from an algorithm, an SPKI DER public key and a keyid (what a key registry stores). */
-export function trustedKeyFromSpki(algorithm: SignatureAlgorithm, spki: Uint8Array, keyid: string): TrustedKey {
+export function trustedKeyFromSpki(
+  algorithm: SignatureAlgorithm,
+  spki: Uint8Array,
+  keyid: string,
+): TrustedKey {
   const pem = encodePem('PUBLIC KEY', spki);
   switch (algorithm) {
     case 'ed25519':

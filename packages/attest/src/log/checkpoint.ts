@@ -31,7 +31,8 @@ export function noteVerifierKey(name: string, publicKey: Uint8Array): string {
 
 /** The checkpoint body: `<origin>\n<size>\n<base64 root>\n`. */
 export function checkpointBody(head: TreeHead): string {
-  if (head.origin.length === 0 || head.origin.includes('\n')) throw new RangeError('origin must be one non-empty line');
+  if (head.origin.length === 0 || head.origin.includes('\n'))
+    throw new RangeError('origin must be one non-empty line');
   return `${head.origin}\n${head.size}\n${encodeBase64(head.root)}\n`;
 }
 
@@ -93,6 +94,9 @@ export function verifyCheckpoint(note: string, name: string, publicKey: Uint8Arr
 }
 
 /** A note signer named `name` over an Ed25519 key that exposes its raw public key (e.g. `Ed25519Signer`). */
-export function noteSigner(name: string, key: { publicKey: Uint8Array; sign(message: Uint8Array): Promise<Uint8Array> }): NoteSigner {
+export function noteSigner(
+  name: string,
+  key: { publicKey: Uint8Array; sign(message: Uint8Array): Promise<Uint8Array> },
+): NoteSigner {
   return { name, publicKey: key.publicKey, sign: (message) => key.sign(message) };
 }

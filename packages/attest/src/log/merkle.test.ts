@@ -1,11 +1,26 @@
 import { createHash } from 'node:crypto';
 import { toHex } from '../encoding/bytes.ts';
-import { consistencyProof, inclusionProof, leafHash, merkleRoot, nodeHash, verifyConsistency, verifyInclusion } from './merkle.ts';
+import {
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  merkleRoot,
+  nodeHash,
+  verifyConsistency,
+  verifyInclusion,
+} from './merkle.ts';
 
 // RFC 6962 reference vectors (certificate-transparency merkle_tree_test.cc, also used by Trillian).
-const CT_LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map(
-  (h) => new Uint8Array(Buffer.from(h, 'hex')),
-);
+const CT_LEAVES = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+].map((h) => new Uint8Array(Buffer.from(h, 'hex')));
 const CT_ROOTS = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
   'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -40,7 +55,8 @@ const CT_PATHS: [number, number, string[]][] = [
 ];
 
 /** Leaves of a tree of any size, distinct per index. */
-const leaves = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => leafHash(new TextEncoder().encode(`entry-${i}`)));
+const leaves = (n: number): Uint8Array[] =>
+  Array.from({ length: n }, (_, i) => leafHash(new TextEncoder().encode(`entry-${i}`)));
 
 describe('merkle (RFC 9162 §2.1)', () => {
   it('reproduces the RFC 6962 reference roots and the empty root', () => {
@@ -54,7 +70,9 @@ describe('merkle (RFC 9162 §2.1)', () => {
     for (const [index, size, path] of CT_PATHS) {
       const proof = inclusionProof(index, hashes.slice(0, size));
       expect(proof.map(toHex)).toEqual(path);
-      expect(verifyInclusion(hashes[index]!, index, size, proof, merkleRoot(hashes.slice(0, size)))).toBe(true);
+      expect(verifyInclusion(hashes[index]!, index, size, proof, merkleRoot(hashes.slice(0, size)))).toBe(
+        true,
+      );
     }
   });
 
@@ -94,7 +112,9 @@ describe('merkle (RFC 9162 §2.1)', () => {
       }
     }
     expect(verifyConsistency(3, 2, new Uint8Array(32), new Uint8Array(32), [])).toBe(false);
-    expect(verifyConsistency(2, 2, merkleRoot(leaves(2)), merkleRoot(leaves(2)), [new Uint8Array(32)])).toBe(false);
+    expect(verifyConsistency(2, 2, merkleRoot(leaves(2)), merkleRoot(leaves(2)), [new Uint8Array(32)])).toBe(
+      false,
+    );
     expect(() => consistencyProof(5, leaves(3))).toThrow(RangeError);
   });
 

@@ -32,7 +32,8 @@ export function merkleRoot(leafHashes: readonly Uint8Array[]): Uint8Array {
 /** The inclusion proof PATH(m, D[n]) of leaf `index` in the tree of the given leaf hashes. */
 export function inclusionProof(index: number, leafHashes: readonly Uint8Array[]): Uint8Array[] {
   const n = leafHashes.length;
-  if (!Number.isInteger(index) || index < 0 || index >= n) throw new RangeError('leaf index outside the tree');
+  if (!Number.isInteger(index) || index < 0 || index >= n)
+    throw new RangeError('leaf index outside the tree');
   if (n === 1) return [];
   const k = split(n);
   if (index < k) return [...inclusionProof(index, leafHashes.slice(0, k)), merkleRoot(leafHashes.slice(k))];
@@ -98,7 +99,8 @@ export function verifyConsistency(
   newRoot: Uint8Array,
   proof: readonly Uint8Array[],
 ): boolean {
-  if (!Number.isInteger(oldSize) || !Number.isInteger(newSize) || oldSize < 0 || oldSize > newSize) return false;
+  if (!Number.isInteger(oldSize) || !Number.isInteger(newSize) || oldSize < 0 || oldSize > newSize)
+    return false;
   if (oldSize === newSize) return proof.length === 0 && bytesEqual(oldRoot, newRoot);
   if (oldSize === 0) return proof.length === 0;
   if (proof.length === 0) return false;

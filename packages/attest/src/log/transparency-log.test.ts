@@ -1,7 +1,16 @@
 import { createHash, verify as nodeVerify, createPublicKey } from 'node:crypto';
 import { memoryBlobStore } from '../../test/support/memory-blob-store.ts';
 import { Ed25519Signer, ed25519PublicKeyPem } from '../keys/ed25519.ts';
-import { checkpointBody, noteKeyId, noteSigner, noteVerifierKey, signCheckpoint, signNote, verifyCheckpoint, verifyNote } from './checkpoint.ts';
+import {
+  checkpointBody,
+  noteKeyId,
+  noteSigner,
+  noteVerifierKey,
+  signCheckpoint,
+  signNote,
+  verifyCheckpoint,
+  verifyNote,
+} from './checkpoint.ts';
 import { verifyConsistency } from './merkle.ts';
 import { TransparencyLog } from './transparency-log.ts';
 
@@ -30,7 +39,13 @@ function independentRootFromPath(index: number, size: number, leaf: Buffer, path
     ? sha256(Buffer.from([1]), independentRootFromPath(index, k, leaf, rest), sibling)
     : sha256(Buffer.from([1]), sibling, independentRootFromPath(index - k, size - k, leaf, rest));
 }
-function independentVerifyInclusion(entry: Uint8Array, index: number, checkpointNote: string, path: Uint8Array[], pubPem: string): boolean {
+function independentVerifyInclusion(
+  entry: Uint8Array,
+  index: number,
+  checkpointNote: string,
+  path: Uint8Array[],
+  pubPem: string,
+): boolean {
   // Parse and check the checkpoint signature with OpenSSL (node:crypto), per C2SP signed-note.
   const [body, sigs] = checkpointNote.split('\n\n') as [string, string];
   const [origin, size, rootB64] = body.split('\n') as [string, string, string];
@@ -40,12 +55,23 @@ function independentVerifyInclusion(entry: Uint8Array, index: number, checkpoint
   if (!blob.subarray(0, 4).equals(keyId)) return false;
   if (!nodeVerify(null, Buffer.from(`${body}\n`), createPublicKey(pubPem), blob.subarray(4))) return false;
   const leaf = sha256(Buffer.from([0]), Buffer.from(entry));
-  return independentRootFromPath(index, Number(size), leaf, path.map((p) => Buffer.from(p))).equals(Buffer.from(rootB64, 'base64'));
+  return independentRootFromPath(
+    index,
+    Number(size),
+    leaf,
+    path.map((p) => Buffer.from(p)),
+  ).equals(Buffer.from(rootB64, 'base64'));
 }
 
 describe('TransparencyLog', () => {
   const newLog = (store = memoryBlobStore()) =>
-    new TransparencyLog({ store, prefix: 'tlog/main/', origin: ORIGIN, signer: noteSigner(ORIGIN, key), base_url: 'https://seg.example/tlog/' });
+    new TransparencyLog({
+      store,
+      prefix: 'tlog/main/',
+      origin: ORIGIN,
+      signer: noteSigner(ORIGIN, key),
+      base_url: 'https://seg.example/tlog/',
+    });
 
   it('appends entries with proofs that an independent implementation verifies', async () => {
     const log = newLog();
@@ -56,13 +82,27 @@ describe('TransparencyLog', () => {
     const checkpoint = await log.checkpoint();
     for (let i = 0; i < 7; i++) {
       const proof = await log.inclusionProof(i);
-      expect(independentVerifyInclusion(enc(`envelope ${i}`), i, checkpoint, proof, key.publicKeyPem())).toBe(true);
-      expect(independentVerifyInclusion(enc(`envelope ${i}!`), i, checkpoint, proof, key.publicKeyPem())).toBe(false);
+      expect(independentVerifyInclusion(enc(`envelope ${i}`), i, checkpoint, proof, key.publicKeyPem())).toBe(
+        true,
+      );
+      expect(
+        independentVerifyInclusion(enc(`envelope ${i}!`), i, checkpoint, proof, key.publicKeyPem()),
+      ).toBe(false);
     }
     // The proof returned at append time verifies against the checkpoint returned with it.
     const r = results[2]!;
-    expect(independentVerifyInclusion(enc('envelope 2'), 2, r.checkpoint, r.inclusion_proof, key.publicKeyPem())).toBe(true);
-    expect(independentVerifyInclusion(enc('envelope 2'), 2, r.checkpoint, r.inclusion_proof, ed25519PublicKeyPem(Ed25519Signer.generate().publicKey))).toBe(false);
+    expect(
+      independentVerifyInclusion(enc('envelope 2'), 2, r.checkpoint, r.inclusion_proof, key.publicKeyPem()),
+    ).toBe(true);
+    expect(
+      independentVerifyInclusion(
+        enc('envelope 2'),
+        2,
+        r.checkpoint,
+        r.inclusion_proof,
+        ed25519PublicKeyPem(Ed25519Signer.generate().publicKey),
+      ),
+    ).toBe(false);
   });
 
   it('is idempotent per entry and append-only across reopen, with consistency proofs between heads', async () => {
@@ -78,10 +118,14 @@ describe('TransparencyLog', () => {
     await Promise.all([reopened.append(enc('c')), reopened.append(enc('d')), reopened.append(enc('e'))]);
     const head = await reopened.treeHead();
     expect(head.size).toBe(5);
-    expect(verifyConsistency(old.size, head.size, old.root, head.root, await reopened.consistencyProof(old.size))).toBe(true);
+    expect(
+      verifyConsistency(old.size, head.size, old.root, head.root, await reopened.consistencyProof(old.size)),
+    ).toBe(true);
     expect(await reopened.entry(4)).toEqual(enc('e'));
     await expect(reopened.entry(5)).rejects.toMatchObject({ error_code: 'SEG_NOT_FOUND' });
-    expect(new TextDecoder().decode(store.objects.get('tlog/main/checkpoint')!)).toMatch(/^seg\.example\/tlog\/test\n5\n/);
+    expect(new TextDecoder().decode(store.objects.get('tlog/main/checkpoint')!)).toMatch(
+      /^seg\.example\/tlog\/test\n5\n/,
+    );
     await expect(reopened.treeHead(9)).rejects.toThrow(RangeError);
     await expect(reopened.consistencyProof(1, 9)).rejects.toThrow(RangeError);
   });
@@ -99,7 +143,14 @@ describe('TransparencyLog', () => {
 
   it('needs the signer named like the origin', () => {
     expect(
-      () => new TransparencyLog({ store: memoryBlobStore(), prefix: '', origin: ORIGIN, signer: noteSigner('other', key), base_url: 'https://x' }),
+      () =>
+        new TransparencyLog({
+          store: memoryBlobStore(),
+          prefix: '',
+          origin: ORIGIN,
+          signer: noteSigner('other', key),
+          base_url: 'https://x',
+        }),
     ).toThrow(RangeError);
     expect(newLog().origin).toBe(ORIGIN);
   });
@@ -116,26 +167,39 @@ describe('checkpoints (C2SP tlog-checkpoint, signed-note)', () => {
     expect(verifyCheckpoint(note.replace('\n3\n', '\n4\n'), ORIGIN, key.publicKey)).toBeUndefined();
     expect(verifyCheckpoint('no blank line', ORIGIN, key.publicKey)).toBeUndefined();
     expect(verifyCheckpoint('a\nb\n\n\u2014 x y\n', ORIGIN, key.publicKey)).toBeUndefined();
-    expect(verifyCheckpoint(note.replace(`\u2014 ${ORIGIN}`, '\u2014 someone'), ORIGIN, key.publicKey)).toBeUndefined();
+    expect(
+      verifyCheckpoint(note.replace(`\u2014 ${ORIGIN}`, '\u2014 someone'), ORIGIN, key.publicKey),
+    ).toBeUndefined();
     expect(() => checkpointBody({ ...head, origin: 'two\nlines' })).toThrow(RangeError);
   });
 
   it('rejects signed notes that are not checkpoints', async () => {
     const signer = noteSigner(ORIGIN, key);
     expect(verifyCheckpoint(await signNote('a\nb\n', signer), ORIGIN, key.publicKey)).toBeUndefined();
-    expect(verifyCheckpoint(await signNote(`${ORIGIN}\n01\n${Buffer.alloc(32).toString('base64')}\n`, signer), ORIGIN, key.publicKey)).toBeUndefined();
-    expect(verifyCheckpoint(await signNote(`${ORIGIN}\n1\nAAAA\n`, signer), ORIGIN, key.publicKey)).toBeUndefined();
+    expect(
+      verifyCheckpoint(
+        await signNote(`${ORIGIN}\n01\n${Buffer.alloc(32).toString('base64')}\n`, signer),
+        ORIGIN,
+        key.publicKey,
+      ),
+    ).toBeUndefined();
+    expect(
+      verifyCheckpoint(await signNote(`${ORIGIN}\n1\nAAAA\n`, signer), ORIGIN, key.publicKey),
+    ).toBeUndefined();
   });
 
   it('reproduces the Go sumdb/note reference vector (golang.org/x/mod note_test.go)', async () => {
     const skey = Buffer.from('AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz', 'base64');
     const peter = new Ed25519Signer({ privateKey: new Uint8Array(skey.subarray(1)) });
-    const text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+    const text =
+      "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
     const note = await signNote(text, noteSigner('PeterNeumann', peter));
     expect(note).toBe(
       `${text}\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`,
     );
-    expect(noteVerifierKey('PeterNeumann', peter.publicKey)).toBe('PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW');
+    expect(noteVerifierKey('PeterNeumann', peter.publicKey)).toBe(
+      'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
+    );
     expect(Buffer.from(noteKeyId('PeterNeumann', peter.publicKey)).toString('hex')).toBe('c74f20a3');
     expect(verifyNote(note, 'PeterNeumann', peter.publicKey)).toBe(text);
     await expect(signNote('no newline', noteSigner('PeterNeumann', peter))).rejects.toThrow(RangeError);

@@ -50,7 +50,8 @@ export class TransparencyLog {
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: TransparencyLogOptions) {
-    if (options.signer.name !== options.origin) throw new RangeError('the checkpoint signer name must equal the origin');
+    if (options.signer.name !== options.origin)
+      throw new RangeError('the checkpoint signer name must equal the origin');
     this.#options = { ...options, base_url: options.base_url.replace(/\/+$/, '') };
   }
 
@@ -116,7 +117,11 @@ export class TransparencyLog {
         const entryKey = this.#key(`entries/${pad(index)}`);
         if (await store.exists(entryKey)) {
           this.#leaves = undefined;
-          throw new SegError({ error_code: 'SEG_CONFLICT', message: 'log entry already written by another writer', details: { index } });
+          throw new SegError({
+            error_code: 'SEG_CONFLICT',
+            message: 'log entry already written by another writer',
+            details: { index },
+          });
         }
         await store.put(entryKey, entry, { content_type: 'application/json' });
         await store.put(hashKey, new TextEncoder().encode(String(index)), { content_type: 'text/plain' });
@@ -124,7 +129,9 @@ export class TransparencyLog {
         appended = true;
       }
       const checkpoint = await this.checkpoint();
-      await store.put(this.#key('checkpoint'), new TextEncoder().encode(checkpoint), { content_type: 'text/plain' });
+      await store.put(this.#key('checkpoint'), new TextEncoder().encode(checkpoint), {
+        content_type: 'text/plain',
+      });
       return {
         index,
         appended,

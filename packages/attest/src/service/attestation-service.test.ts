@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePublishReport, parseVerifyReport, type Attestation, type RunSummary } from '@neurocipher/seg-contracts';
+import {
+  parsePublishReport,
+  parseVerifyReport,
+  type Attestation,
+  type RunSummary,
+} from '@neurocipher/seg-contracts';
 import type { SignerPort } from '@neurocipher/seg-ports';
 import { RFC8032_VECTORS, RUN } from '../../test/support/fixtures.ts';
 import { memoryBlobStore } from '../../test/support/memory-blob-store.ts';
@@ -13,10 +18,22 @@ import { MlDsa65Signer } from '../keys/ml-dsa.ts';
 import { noteSigner, verifyCheckpoint } from '../log/checkpoint.ts';
 import { leafHash, verifyInclusion } from '../log/merkle.ts';
 import { TransparencyLog } from '../log/transparency-log.ts';
-import { evaluationStatement, planBytes, runSummaryBytes, statementBytes, type StatementSubject } from '../statement/statement.ts';
+import {
+  evaluationStatement,
+  planBytes,
+  runSummaryBytes,
+  statementBytes,
+  type StatementSubject,
+} from '../statement/statement.ts';
 import { IN_TOTO_PAYLOAD_TYPE, serializeEnvelope, signEnvelope } from '../dsse/envelope.ts';
 import { verifyEnvelopeFile } from '../verify/verify-envelope-file.ts';
-import { AttestationService, assertVerified, verifyReportError, type AttestationServiceOptions, type RunAttestationMaterial } from './attestation-service.ts';
+import {
+  AttestationService,
+  assertVerified,
+  verifyReportError,
+  type AttestationServiceOptions,
+  type RunAttestationMaterial,
+} from './attestation-service.ts';
 
 const ed = new Ed25519Signer({ privateKey: fromHex(RFC8032_VECTORS[0].seed)! });
 const pq = new MlDsa65Signer({ seed: new Uint8Array(32).fill(5) });
@@ -33,7 +50,13 @@ const plan = {
 
 const evaluationMaterial: RunAttestationMaterial = {
   statement_type: 'evaluation',
-  tables: [{ table: 'findings', snapshot_id: '4242', data_files: [{ path: 'data/f-0.parquet', sha256: sha256Hex(dataFile) }] }],
+  tables: [
+    {
+      table: 'findings',
+      snapshot_id: '4242',
+      data_files: [{ path: 'data/f-0.parquet', sha256: sha256Hex(dataFile) }],
+    },
+  ],
   evidence: evidence.map((e) => ({ sha256: sha256Hex(e), media_type: 'application/json' })),
 };
 
@@ -47,7 +70,11 @@ function storedArtifacts(): Map<string, Uint8Array> {
   return m;
 }
 
-function service(overrides: Partial<AttestationServiceOptions> = {}, artifacts = storedArtifacts(), material = evaluationMaterial) {
+function service(
+  overrides: Partial<AttestationServiceOptions> = {},
+  artifacts = storedArtifacts(),
+  material = evaluationMaterial,
+) {
   return new AttestationService({
     signers: [ed, pq],
     trustedKeys: [ed.trustedKey(), pq.trustedKey()],
@@ -60,7 +87,10 @@ function service(overrides: Partial<AttestationServiceOptions> = {}, artifacts =
 }
 
 /** The attestation with its envelope edited by `edit`. */
-function withEnvelope(attestation: Attestation, edit: (env: { payload: string; payloadType: string; signatures: { keyid: string; sig: string }[] }) => void): Attestation {
+function withEnvelope(
+  attestation: Attestation,
+  edit: (env: { payload: string; payloadType: string; signatures: { keyid: string; sig: string }[] }) => void,
+): Attestation {
   const env = JSON.parse(attestation.signature);
   edit(env);
   return { ...attestation, signature: JSON.stringify(env) };
@@ -96,7 +126,10 @@ describe('AttestationService', () => {
     });
 
     it('attests remediation runs with the remediation predicate', async () => {
-      const a = await service({}, storedArtifacts(), { statement_type: 'remediation', plans: [plan] }).sign(run, run.scope);
+      const a = await service({}, storedArtifacts(), { statement_type: 'remediation', plans: [plan] }).sign(
+        run,
+        run.scope,
+      );
       expect(a.statement_type).toBe('remediation');
       expect((await service().verify(a)).valid).toBe(true);
     });
@@ -108,16 +141,24 @@ describe('AttestationService', () => {
     });
 
     it('refuses a scope of another tenant, a bad run summary, no signer, and a signer whose signatures do not verify', async () => {
-      await expect(service().sign(run, { org_id: 'org-2', tags: {} })).rejects.toMatchObject({ error_code: 'SEG_INVALID_ARGUMENT' });
-      await expect(service().sign({ ...run, run_id: 'nope' }, run.scope)).rejects.toMatchObject({ error_code: 'SEG_SCHEMA_VIOLATION' });
-      expect(() => service({ signers: [] })).toThrow(expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }));
+      await expect(service().sign(run, { org_id: 'org-2', tags: {} })).rejects.toMatchObject({
+        error_code: 'SEG_INVALID_ARGUMENT',
+      });
+      await expect(service().sign({ ...run, run_id: 'nope' }, run.scope)).rejects.toMatchObject({
+        error_code: 'SEG_SCHEMA_VIOLATION',
+      });
+      expect(() => service({ signers: [] })).toThrow(
+        expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }),
+      );
       const broken: SignerPort = {
         keyid: ed.keyid,
         algorithm: 'ed25519',
         public_key: () => ed.public_key(),
         sign: async () => new Uint8Array(64),
       };
-      await expect(service({ signers: [broken] }).sign(run, run.scope)).rejects.toMatchObject({ error_code: 'SEG_ATTEST_VERIFY_FAILED' });
+      await expect(service({ signers: [broken] }).sign(run, run.scope)).rejects.toMatchObject({
+        error_code: 'SEG_ATTEST_VERIFY_FAILED',
+      });
     });
   });
 
@@ -146,14 +187,20 @@ describe('AttestationService', () => {
       const report = await service().verify(tampered);
       expect(await failedCheck(service(), tampered)).toBe('signatures/bad_signature');
       expect(() => assertVerified(report)).toThrow(
-        expect.objectContaining({ error_code: 'SEG_ATTEST_VERIFY_FAILED', details: expect.objectContaining({ reason: 'bad_signature', check: 'signatures' }) }),
+        expect.objectContaining({
+          error_code: 'SEG_ATTEST_VERIFY_FAILED',
+          details: expect.objectContaining({ reason: 'bad_signature', check: 'signatures' }),
+        }),
       );
     });
 
     it('fails on a changed payloadType, swapped keyids, an untrusted signature and a removed signature', async () => {
-      expect(await failedCheck(service(), withEnvelope(attestation, (env) => (env.payloadType = 'application/json')))).toBe(
-        'signatures/unsupported_payload_type',
-      );
+      expect(
+        await failedCheck(
+          service(),
+          withEnvelope(attestation, (env) => (env.payloadType = 'application/json')),
+        ),
+      ).toBe('signatures/unsupported_payload_type');
       expect(
         await failedCheck(
           service(),
@@ -165,32 +212,74 @@ describe('AttestationService', () => {
       ).toBe('signatures/bad_signature');
       const stranger = Ed25519Signer.generate();
       const strangerSig = encodeBase64(await stranger.sign(utf8('anything')));
-      expect(await failedCheck(service(), withEnvelope(attestation, (env) => env.signatures.push({ keyid: stranger.keyid, sig: strangerSig })))).toBe(
-        'signatures/untrusted_key',
-      );
+      expect(
+        await failedCheck(
+          service(),
+          withEnvelope(attestation, (env) =>
+            env.signatures.push({ keyid: stranger.keyid, sig: strangerSig }),
+          ),
+        ),
+      ).toBe('signatures/untrusted_key');
       const strict = service({ requiredAlgorithms: ['ed25519', 'ml-dsa-65'] });
-      expect(await failedCheck(strict, withEnvelope(attestation, (env) => env.signatures.pop()))).toBe('signatures/missing_required_signature');
-      expect(await failedCheck(service(), withEnvelope(attestation, (env) => env.signatures.shift()))).toBe('signatures/missing_required_signature');
-      expect(await failedCheck(service(), withEnvelope(attestation, (env) => (env.signatures = [])))).toBe('signatures/no_signatures');
+      expect(
+        await failedCheck(
+          strict,
+          withEnvelope(attestation, (env) => env.signatures.pop()),
+        ),
+      ).toBe('signatures/missing_required_signature');
+      expect(
+        await failedCheck(
+          service(),
+          withEnvelope(attestation, (env) => env.signatures.shift()),
+        ),
+      ).toBe('signatures/missing_required_signature');
+      expect(
+        await failedCheck(
+          service(),
+          withEnvelope(attestation, (env) => (env.signatures = [])),
+        ),
+      ).toBe('signatures/no_signatures');
     });
 
     it('accepts reordered signatures: the envelope still carries the same signed bytes', async () => {
       const reordered = withEnvelope(attestation, (env) => env.signatures.reverse());
-      expect((await service({ requiredAlgorithms: ['ed25519', 'ml-dsa-65'] }).verify(reordered)).valid).toBe(true);
+      expect((await service({ requiredAlgorithms: ['ed25519', 'ml-dsa-65'] }).verify(reordered)).valid).toBe(
+        true,
+      );
     });
 
     it('fails when the record disagrees with the signed statement', async () => {
-      expect(await failedCheck(service(), { ...attestation, payload_hash: 'f'.repeat(64) })).toBe('payload_hash/payload_hash_mismatch');
-      expect(await failedCheck(service(), { ...attestation, signer: 'someone-else' })).toBe('signer/signature_mismatch');
-      expect(await failedCheck(service(), { ...attestation, statement_type: 'remediation' })).toBe('statement_type/unknown_statement_type');
-      expect(await failedCheck(service(), { ...attestation, run_id: plan.id })).toBe('statement_type/run_mismatch');
-      expect(await failedCheck(service(), { ...attestation, signature: '{"payload":' })).toBe('envelope/malformed_envelope');
+      expect(await failedCheck(service(), { ...attestation, payload_hash: 'f'.repeat(64) })).toBe(
+        'payload_hash/payload_hash_mismatch',
+      );
+      expect(await failedCheck(service(), { ...attestation, signer: 'someone-else' })).toBe(
+        'signer/signature_mismatch',
+      );
+      expect(await failedCheck(service(), { ...attestation, statement_type: 'remediation' })).toBe(
+        'statement_type/unknown_statement_type',
+      );
+      expect(await failedCheck(service(), { ...attestation, run_id: plan.id })).toBe(
+        'statement_type/run_mismatch',
+      );
+      expect(await failedCheck(service(), { ...attestation, signature: '{"payload":' })).toBe(
+        'envelope/malformed_envelope',
+      );
     });
 
     it('reports resolver failures and subjects without a sha256 digest', async () => {
-      const throwing = service({ resolver: { resolve: async () => { throw new Error('store down'); } } });
+      const throwing = service({
+        resolver: {
+          resolve: async () => {
+            throw new Error('store down');
+          },
+        },
+      });
       const report = await throwing.verify(attestation);
-      expect(report.checks.at(-1)).toMatchObject({ name: 'subjects', ok: false, reason: 'bad_signature: store down' });
+      expect(report.checks.at(-1)).toMatchObject({
+        name: 'subjects',
+        ok: false,
+        reason: 'bad_signature: store down',
+      });
       const odd = await signEnvelope(
         IN_TOTO_PAYLOAD_TYPE,
         statementBytes({ ...evaluationStatement(run), subject: [{ name: 'x', digest: { sha512: 'ab' } }] }),
@@ -231,7 +320,10 @@ describe('AttestationService', () => {
       missing.delete(`seg/evidence/sha256/${sha256Hex(evidence[1]!)}`);
       expect(await failedCheck(service({}, missing), attestation)).toBe('subjects/subject_missing');
       const summary = storedArtifacts();
-      summary.set(`seg/runs/${run.run_id}/summary.json`, runSummaryBytes({ ...run, counts: { ...run.counts, fail: 0 } }));
+      summary.set(
+        `seg/runs/${run.run_id}/summary.json`,
+        runSummaryBytes({ ...run, counts: { ...run.counts, fail: 0 } }),
+      );
       expect(await failedCheck(service({}, summary), attestation)).toBe('subjects/subject_digest_mismatch');
     });
   });
@@ -275,12 +367,18 @@ describe('AttestationService', () => {
       expect(store.objects.get(`attestations/${attestation.id}.intoto.json`)).toEqual(new Uint8Array(file));
       // The file verifies on its own against the public-key file (the CLI path).
       await fsPromises.writeFile(join(dir, 'ed.pub'), ed.publicKeyPem());
-      const checked = await verifyEnvelopeFile(join(dir, 'out', `${attestation.id}.intoto.json`), join(dir, 'ed.pub'), fsPromises);
+      const checked = await verifyEnvelopeFile(
+        join(dir, 'out', `${attestation.id}.intoto.json`),
+        join(dir, 'ed.pub'),
+        fsPromises,
+      );
       expect(checked.statement_type).toBe('evaluation');
       expect(checked.unchecked).toEqual([pq.keyid]);
       // The log entry is the file's bytes, included under a signed checkpoint.
       const head = verifyCheckpoint(await log.checkpoint(), 'seg.example/tlog', logKey.publicKey)!;
-      expect(verifyInclusion(leafHash(new Uint8Array(file)), 0, head.size, await log.inclusionProof(0), head.root)).toBe(true);
+      expect(
+        verifyInclusion(leafHash(new Uint8Array(file)), 0, head.size, await log.inclusionProof(0), head.root),
+      ).toBe(true);
       const again = await svc.publish(attestation, targets);
       expect(again.results.map((r) => r.uri)).toEqual(report.results.map((r) => r.uri));
       expect(await log.size()).toBe(1);
@@ -307,12 +405,25 @@ describe('AttestationService', () => {
 
     it('fails every target of a malformed attestation, and wraps non-SegError failures', async () => {
       const svc = service({ objectStore: memoryBlobStore() });
-      const report = await svc.publish({ ...attestation, signature: 'garbage' }, [{ kind: 'object_store', prefix: '' }]);
+      const report = await svc.publish({ ...attestation, signature: 'garbage' }, [
+        { kind: 'object_store', prefix: '' },
+      ]);
       expect(report.status).toBe('failed');
       expect(report.results[0]!.error?.error_code).toBe('SEG_ATTEST_VERIFY_FAILED');
-      const brokenFs = { mkdir: async () => undefined, writeFile: async () => { throw new Error('disk full'); }, readFile: async () => new Uint8Array() };
-      const viaFs = await service({ fs: brokenFs }).publish(attestation, [{ kind: 'filesystem', path: 'relative/dir' }]);
-      expect(viaFs.results[0]!.error).toMatchObject({ error_code: 'SEG_EVIDENCE_WRITE_FAILED', retryable: true });
+      const brokenFs = {
+        mkdir: async () => undefined,
+        writeFile: async () => {
+          throw new Error('disk full');
+        },
+        readFile: async () => new Uint8Array(),
+      };
+      const viaFs = await service({ fs: brokenFs }).publish(attestation, [
+        { kind: 'filesystem', path: 'relative/dir' },
+      ]);
+      expect(viaFs.results[0]!.error).toMatchObject({
+        error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+        retryable: true,
+      });
     });
   });
 });

@@ -13,7 +13,14 @@ import {
   type VerifyCheck,
   type VerifyReport,
 } from '@neurocipher/seg-contracts';
-import { systemClock, type AttestationPort, type BlobStore, type Clock, type SignatureAlgorithm, type SignerPort } from '@neurocipher/seg-ports';
+import {
+  systemClock,
+  type AttestationPort,
+  type BlobStore,
+  type Clock,
+  type SignatureAlgorithm,
+  type SignerPort,
+} from '@neurocipher/seg-ports';
 import { sha256Hex, utf8 } from '../encoding/bytes.ts';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope } from '../dsse/envelope.ts';
 import type { TrustedKey } from '../dsse/signer.ts';
@@ -93,7 +100,8 @@ export function assertVerified(report: VerifyReport): void {
 }
 
 function reasonOf(error: unknown): string {
-  if (error instanceof SegError) return `${String(error.details.reason ?? error.error_code)}: ${error.message}`;
+  if (error instanceof SegError)
+    return `${String(error.details.reason ?? error.error_code)}: ${error.message}`;
   return `bad_signature: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -113,7 +121,8 @@ export class AttestationService implements AttestationPort {
   readonly #clock: Clock;
 
   constructor(options: AttestationServiceOptions) {
-    if (options.signers.length === 0) throw new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message: 'at least one signer is required' });
+    if (options.signers.length === 0)
+      throw new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message: 'at least one signer is required' });
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
   }
@@ -129,16 +138,24 @@ export class AttestationService implements AttestationPort {
         details: { run_id: summary.run_id },
       });
     }
-    const material = (await this.#options.material?.material(summary, checkedScope)) ?? { statement_type: 'evaluation' };
+    const material = (await this.#options.material?.material(summary, checkedScope)) ?? {
+      statement_type: 'evaluation',
+    };
     const statement =
-      material.statement_type === 'remediation' ? remediationStatement(summary, material) : evaluationStatement(summary, material);
+      material.statement_type === 'remediation'
+        ? remediationStatement(summary, material)
+        : evaluationStatement(summary, material);
     const payload = statementBytes(statement);
     const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, payload, this.#options.signers);
     const ownKeys = await Promise.all(this.#options.signers.map((s) => trustedKeyFromSigner(s)));
     try {
       await verifyEnvelope(envelope, { trustedKeys: ownKeys });
     } catch (cause) {
-      throw new SegError({ error_code: 'SEG_ATTEST_VERIFY_FAILED', message: 'a signer produced a signature that does not verify', cause });
+      throw new SegError({
+        error_code: 'SEG_ATTEST_VERIFY_FAILED',
+        message: 'a signer produced a signature that does not verify',
+        cause,
+      });
     }
     return parseAttestation({
       id: this.#options.newId?.() ?? randomUUID(),
@@ -181,7 +198,8 @@ export class AttestationService implements AttestationPort {
     const envelope = await step('envelope', () => parseEnvelope(attestation.signature));
     if (!envelope) return report();
     const requiredAlgorithms =
-      this.#options.requiredAlgorithms ?? (this.#options.trustedKeys.some((k) => k.algorithm === 'ed25519') ? ['ed25519' as const] : []);
+      this.#options.requiredAlgorithms ??
+      (this.#options.trustedKeys.some((k) => k.algorithm === 'ed25519') ? ['ed25519' as const] : []);
     const verified = await step('signatures', () =>
       verifyEnvelope(envelope, { trustedKeys: this.#options.trustedKeys, requiredAlgorithms }),
     );
@@ -200,7 +218,9 @@ export class AttestationService implements AttestationPort {
       return true;
     });
     if (!signerOk) return report();
-    const parsed = await step('statement_type', () => checkStatement(parseStatement(verified.payload), attestation));
+    const parsed = await step('statement_type', () =>
+      checkStatement(parseStatement(verified.payload), attestation),
+    );
     if (!parsed) return report();
     await step('subjects', () => this.#checkSubjects(parsed));
     return report();
@@ -209,11 +229,19 @@ export class AttestationService implements AttestationPort {
   async #checkSubjects(parsed: ParsedStatement): Promise<true> {
     for (const subject of parsed.statement.subject) {
       const expected = subject.digest.sha256;
-      if (expected === undefined) throw verifyFailed('subject_digest_mismatch', 'subject has no sha256 digest', { name: subject.name });
+      if (expected === undefined)
+        throw verifyFailed('subject_digest_mismatch', 'subject has no sha256 digest', { name: subject.name });
       const bytes = await this.#options.resolver.resolve(subject);
-      if (!bytes) throw verifyFailed('subject_missing', `stored artifact not found: ${subject.name}`, { name: subject.name });
+      if (!bytes)
+        throw verifyFailed('subject_missing', `stored artifact not found: ${subject.name}`, {
+          name: subject.name,
+        });
       if (sha256Hex(bytes) !== expected) {
-        throw verifyFailed('subject_digest_mismatch', `stored artifact does not match its digest: ${subject.name}`, { name: subject.name });
+        throw verifyFailed(
+          'subject_digest_mismatch',
+          `stored artifact does not match its digest: ${subject.name}`,
+          { name: subject.name },
+        );
       }
     }
     return true;
@@ -229,12 +257,21 @@ export class AttestationService implements AttestationPort {
     for (const target of targets) {
       try {
         const bytes = utf8(serializeEnvelope(parseEnvelopeForPublish(attestation.signature)));
-        results.push({ target, status: 'published', uri: await this.#publishOne(attestation, target, bytes), error: null });
+        results.push({
+          target,
+          status: 'published',
+          uri: await this.#publishOne(attestation, target, bytes),
+          error: null,
+        });
       } catch (error) {
         const segError =
           error instanceof SegError
             ? error
-            : new SegError({ error_code: 'SEG_EVIDENCE_WRITE_FAILED', message: 'publishing to the target failed', cause: error });
+            : new SegError({
+                error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+                message: 'publishing to the target failed',
+                cause: error,
+              });
         results.push({ target, status: 'failed', uri: null, error: segError.toJSON() });
       }
     }
@@ -280,9 +317,13 @@ function parseEnvelopeForPublish(signature: string) {
 
 function checkStatement(parsed: ParsedStatement, attestation: Attestation): ParsedStatement {
   if (parsed.statement_type !== attestation.statement_type) {
-    throw verifyFailed('unknown_statement_type', `statement is a ${parsed.statement_type} statement, the record says ${attestation.statement_type}`);
+    throw verifyFailed(
+      'unknown_statement_type',
+      `statement is a ${parsed.statement_type} statement, the record says ${attestation.statement_type}`,
+    );
   }
   const run = (parsed.statement.predicate as { run?: { run_id?: string } }).run;
-  if (run?.run_id !== attestation.run_id) throw verifyFailed('run_mismatch', 'statement is about another run');
+  if (run?.run_id !== attestation.run_id)
+    throw verifyFailed('run_mismatch', 'statement is about another run');
   return parsed;
 }

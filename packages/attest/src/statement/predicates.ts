@@ -28,7 +28,13 @@ export const PredicateTableCommitSchema = z.object({
   table: z.string().min(1),
   /** Iceberg snapshot id as a decimal string (64-bit, so never a JSON number). */
   snapshot_id: z.string().regex(/^-?\d+$/),
-  data_files: z.array(z.object({ path: z.string().min(1), sha256: Sha256Hex, record_count: z.number().int().nonnegative().optional() })),
+  data_files: z.array(
+    z.object({
+      path: z.string().min(1),
+      sha256: Sha256Hex,
+      record_count: z.number().int().nonnegative().optional(),
+    }),
+  ),
 });
 
 /** One evidence blob the run committed, by content hash. */

@@ -31,7 +31,13 @@ const PLAN = {
 
 describe('evaluationStatement', () => {
   const statement = evaluationStatement(RUN, {
-    tables: [{ table: 'findings', snapshot_id: 9007199254740993n, data_files: [{ path: 'data/00000-0.parquet', sha256: DATA, record_count: 13 }] }],
+    tables: [
+      {
+        table: 'findings',
+        snapshot_id: 9007199254740993n,
+        data_files: [{ path: 'data/00000-0.parquet', sha256: DATA, record_count: 13 }],
+      },
+    ],
     evidence: EVIDENCE.map((sha256) => ({ sha256, media_type: 'application/json' })),
     policy_bundles: [{ id: 'cis-aws', version: '1.0.0', digest: { sha256: 'd'.repeat(64) } }],
   });
@@ -41,7 +47,10 @@ describe('evaluationStatement', () => {
     expect(statement.predicateType).toBe(EVALUATION_RUN_PREDICATE_TYPE);
     expect(statement.subject).toEqual([
       { name: `seg/runs/${RUN.run_id}/summary.json`, digest: { sha256: sha256Hex(runSummaryBytes(RUN)) } },
-      { name: 'seg/tables/findings/snapshots/9007199254740993/data/00000-0.parquet', digest: { sha256: DATA } },
+      {
+        name: 'seg/tables/findings/snapshots/9007199254740993/data/00000-0.parquet',
+        digest: { sha256: DATA },
+      },
       { name: `seg/evidence/sha256/${'b'.repeat(64)}`, digest: { sha256: 'b'.repeat(64) } },
       { name: `seg/evidence/sha256/${'c'.repeat(64)}`, digest: { sha256: 'c'.repeat(64) } },
     ]);
@@ -88,8 +97,15 @@ describe('remediationStatement', () => {
       ],
     });
     expect(statement.predicateType).toBe(REMEDIATION_RUN_PREDICATE_TYPE);
-    expect(statement.subject.at(-1)).toEqual({ name: `seg/plans/${PLAN.id}/plan.json`, digest: { sha256: sha256Hex(planBytes(PLAN)) } });
-    expect(statement.predicate.outcomes[0]).toMatchObject({ operation: 'apply', status: 'partial', started_at: '2026-01-02T03:04:06.000Z' });
+    expect(statement.subject.at(-1)).toEqual({
+      name: `seg/plans/${PLAN.id}/plan.json`,
+      digest: { sha256: sha256Hex(planBytes(PLAN)) },
+    });
+    expect(statement.predicate.outcomes[0]).toMatchObject({
+      operation: 'apply',
+      status: 'partial',
+      started_at: '2026-01-02T03:04:06.000Z',
+    });
     expect(parseStatement(statementBytes(statement)).statement_type).toBe('remediation');
   });
 });
@@ -108,16 +124,23 @@ describe('parseStatement', () => {
   it('rejects non-JSON, other statement types, unknown predicates and bad predicates', () => {
     expect(reason(utf8('{'))).toBe('malformed_statement');
     expect(reason(utf8('null'))).toBe('unknown_statement_type');
-    expect(reason(utf8(JSON.stringify({ ...good, _type: 'https://in-toto.io/Statement/v0.1' })))).toBe('unknown_statement_type');
+    expect(reason(utf8(JSON.stringify({ ...good, _type: 'https://in-toto.io/Statement/v0.1' })))).toBe(
+      'unknown_statement_type',
+    );
     expect(reason(utf8(JSON.stringify({ ...good, subject: [] })))).toBe('malformed_statement');
-    expect(reason(utf8(JSON.stringify({ ...good, predicateType: 'https://slsa.dev/provenance/v1' })))).toBe('unknown_predicate_type');
+    expect(reason(utf8(JSON.stringify({ ...good, predicateType: 'https://slsa.dev/provenance/v1' })))).toBe(
+      'unknown_predicate_type',
+    );
     expect(reason(utf8(JSON.stringify({ ...good, predicate: { run: {} } })))).toBe('malformed_statement');
   });
 });
 
 describe('parseSubjectName', () => {
   it('maps every SEG subject name back to what it names', () => {
-    expect(parseSubjectName(`seg/runs/${RUN.run_id}/summary.json`)).toEqual({ kind: 'run_summary', run_id: RUN.run_id });
+    expect(parseSubjectName(`seg/runs/${RUN.run_id}/summary.json`)).toEqual({
+      kind: 'run_summary',
+      run_id: RUN.run_id,
+    });
     expect(parseSubjectName('seg/tables/findings/snapshots/-5/data/x.parquet')).toEqual({
       kind: 'data_file',
       table: 'findings',
@@ -138,7 +161,10 @@ describe('attestationSchemas', () => {
       'seg-remediation-run-predicate@1.0.0',
     ]);
     for (const entry of attestationSchemas) {
-      const json = z.toJSONSchema(entry.schema, { io: 'input' }) as { $ref: string; $defs: Record<string, { type: string; required: string[] }> };
+      const json = z.toJSONSchema(entry.schema, { io: 'input' }) as {
+        $ref: string;
+        $defs: Record<string, { type: string; required: string[] }>;
+      };
       const root = json.$defs[json.$ref.replace('#/$defs/', '')]!;
       expect(root.type).toBe('object');
       expect(root.required.length).toBeGreaterThan(0);

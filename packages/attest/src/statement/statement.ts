@@ -76,7 +76,11 @@ export interface OutcomeInput {
   status: 'success' | 'partial' | 'failed';
   started_at: string | Date;
   ended_at: string | Date;
-  results: { step_index: number; status: 'success' | 'skipped' | 'failed' | 'compensated'; provider_change_id?: string | null }[];
+  results: {
+    step_index: number;
+    status: 'success' | 'skipped' | 'failed' | 'compensated';
+    provider_change_id?: string | null;
+  }[];
 }
 
 /** Extra material of a remediation run: the plans and their apply or rollback outcomes. */
@@ -154,7 +158,8 @@ export function parseSubjectName(name: string): SubjectRef {
   let m = /^seg\/runs\/([^/]+)\/summary\.json$/.exec(name);
   if (m) return { kind: 'run_summary', run_id: m[1] as string };
   m = /^seg\/tables\/([^/]+)\/snapshots\/(-?\d+)\/(.+)$/.exec(name);
-  if (m) return { kind: 'data_file', table: m[1] as string, snapshot_id: m[2] as string, path: m[3] as string };
+  if (m)
+    return { kind: 'data_file', table: m[1] as string, snapshot_id: m[2] as string, path: m[3] as string };
   m = /^seg\/evidence\/sha256\/([0-9a-f]{64})$/.exec(name);
   if (m) return { kind: 'evidence', sha256: m[1] as string };
   m = /^seg\/plans\/([^/]+)\/plan\.json$/.exec(name);
@@ -175,7 +180,8 @@ function commonSubjects(run: RunSummaryInput, material: RunMaterial): StatementS
     }
   }
   const evidence = new Set((material.evidence ?? []).map((e) => e.sha256));
-  for (const hash of [...evidence].sort()) subjects.push({ name: evidenceSubjectName(hash), digest: { sha256: hash } });
+  for (const hash of [...evidence].sort())
+    subjects.push({ name: evidenceSubjectName(hash), digest: { sha256: hash } });
   return subjects;
 }
 
@@ -199,7 +205,10 @@ export function overallResult(counts: Record<string, number>): EvaluationRunPred
  * every table snapshot the run committed, and every evidence blob. Validated against the
  * evaluation-run v1 predicate schema; throws a ZodError on bad input.
  */
-export function evaluationStatement(run: RunSummaryInput, material: RunMaterial = {}): InTotoStatement<EvaluationRunPredicate> {
+export function evaluationStatement(
+  run: RunSummaryInput,
+  material: RunMaterial = {},
+): InTotoStatement<EvaluationRunPredicate> {
   const predicate = EvaluationRunPredicateSchema.parse({
     run: predicateRun(run),
     result: overallResult(run.counts),
@@ -220,7 +229,10 @@ export function evaluationStatement(run: RunSummaryInput, material: RunMaterial 
  * The in-toto statement of a remediation run: the common subjects plus one per plan (the SHA-256
  * of its canonical JSON); the predicate records each plan and each apply or rollback outcome.
  */
-export function remediationStatement(run: RunSummaryInput, material: RemediationMaterial): InTotoStatement<RemediationRunPredicate> {
+export function remediationStatement(
+  run: RunSummaryInput,
+  material: RemediationMaterial,
+): InTotoStatement<RemediationRunPredicate> {
   const predicate = RemediationRunPredicateSchema.parse({
     run: predicateRun(run),
     plans: material.plans.map((p) => ({
@@ -247,7 +259,12 @@ export function remediationStatement(run: RunSummaryInput, material: Remediation
   for (const plan of predicate.plans) {
     subjects.push({ name: planSubjectName(plan.plan_id), digest: { sha256: plan.plan_sha256 } });
   }
-  return { _type: IN_TOTO_STATEMENT_TYPE, subject: subjects, predicateType: REMEDIATION_RUN_PREDICATE_TYPE, predicate };
+  return {
+    _type: IN_TOTO_STATEMENT_TYPE,
+    subject: subjects,
+    predicateType: REMEDIATION_RUN_PREDICATE_TYPE,
+    predicate,
+  };
 }
 
 /** The payload bytes of a statement: RFC 8785 canonical JSON, serialised once and kept as bytes. */
@@ -280,7 +297,9 @@ export function parseStatement(payload: Uint8Array): ParsedStatement {
   }
   const type = (value as { _type?: unknown } | null)?._type;
   if (type !== IN_TOTO_STATEMENT_TYPE) {
-    throw verifyFailed('unknown_statement_type', 'payload is not an in-toto Statement v1', { _type: String(type) });
+    throw verifyFailed('unknown_statement_type', 'payload is not an in-toto Statement v1', {
+      _type: String(type),
+    });
   }
   const parsed = InTotoStatementSchema.safeParse(value);
   if (!parsed.success) {

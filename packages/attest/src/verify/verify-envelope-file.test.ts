@@ -7,7 +7,11 @@ import { Ed25519Signer } from '../keys/ed25519.ts';
 import { securesystemslibKeyid } from '../keys/keyid.ts';
 import { MlDsa65Signer } from '../keys/ml-dsa.ts';
 import { evaluationStatement, statementBytes } from '../statement/statement.ts';
-import { trustedKeyFromPublicKeyText, verifyEnvelopeFile, verifyEnvelopeText } from './verify-envelope-file.ts';
+import {
+  trustedKeyFromPublicKeyText,
+  verifyEnvelopeFile,
+  verifyEnvelopeText,
+} from './verify-envelope-file.ts';
 
 const payload = statementBytes(evaluationStatement(RUN));
 const ed = Ed25519Signer.generate();
@@ -60,10 +64,16 @@ describe('verifyEnvelopeText', () => {
   });
 
   it('refuses public keys it cannot use', () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     expect(() => trustedKeyFromPublicKeyText(rsa)).toThrow(/unsupported public key/);
-    expect(() => trustedKeyFromPublicKeyText('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n')).toThrow(/unsupported/);
-    expect(() => trustedKeyFromPublicKeyText('hello')).toThrow(expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }));
+    expect(() =>
+      trustedKeyFromPublicKeyText('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n'),
+    ).toThrow(/unsupported/);
+    expect(() => trustedKeyFromPublicKeyText('hello')).toThrow(
+      expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }),
+    );
   });
 });
 
@@ -72,7 +82,9 @@ describe('verifyEnvelopeFile', () => {
     const env = serializeEnvelope(await signEnvelope(IN_TOTO_PAYLOAD_TYPE, payload, [ed]));
     const files: Record<string, string> = { '/e.json': env, '/k.pem': ed.publicKeyPem() };
     const fs = { readFile: async (p: string) => utf8(files[p]!) };
-    expect((await verifyEnvelopeFile('/e.json', '/k.pem', fs)).statement.predicateType).toMatch(/evaluation-run\/v1$/);
+    expect((await verifyEnvelopeFile('/e.json', '/k.pem', fs)).statement.predicateType).toMatch(
+      /evaluation-run\/v1$/,
+    );
     expect((await verifyEnvelopeFile('/e.json', ['/k.pem'], fs)).signatures).toHaveLength(1);
   });
 });

@@ -18,7 +18,8 @@ import { parseStatement, type ParsedStatement } from '../statement/statement.ts'
  */
 export function trustedKeyFromPublicKeyText(text: string): TrustedKey {
   const pem = decodePem(text);
-  if (pem?.label === 'PUBLIC KEY' && pem.der.length > 1000) return mlDsa65TrustedKey(parseMlDsa65PublicKey(text));
+  if (pem?.label === 'PUBLIC KEY' && pem.der.length > 1000)
+    return mlDsa65TrustedKey(parseMlDsa65PublicKey(text));
   if (pem?.label === 'PUBLIC KEY' && pem.der.length !== 44) {
     const normalised = encodePem('PUBLIC KEY', pem.der);
     let curve: string | undefined;
@@ -27,7 +28,8 @@ export function trustedKeyFromPublicKeyText(text: string): TrustedKey {
     } catch {
       curve = undefined;
     }
-    if (curve !== 'prime256v1') throw invalidArgument('unsupported public key: expected Ed25519, ML-DSA-65 or ECDSA P-256');
+    if (curve !== 'prime256v1')
+      throw invalidArgument('unsupported public key: expected Ed25519, ML-DSA-65 or ECDSA P-256');
     return ecdsaP256TrustedKey(normalised, securesystemslibKeyid('ecdsa', 'ecdsa-sha2-nistp256', normalised));
   }
   return ed25519TrustedKey(parseEd25519PublicKey(text));
@@ -49,7 +51,10 @@ export interface EnvelopeFileVerification extends ParsedStatement {
  * payload must be an in-toto Statement v1 with a known SEG predicate. Signatures by other keys are
  * reported as `unchecked`. Throws `SEG_ATTEST_VERIFY_FAILED` with `details.reason`.
  */
-export async function verifyEnvelopeText(envelope: string | Uint8Array, publicKeys: readonly string[]): Promise<EnvelopeFileVerification> {
+export async function verifyEnvelopeText(
+  envelope: string | Uint8Array,
+  publicKeys: readonly string[],
+): Promise<EnvelopeFileVerification> {
   if (publicKeys.length === 0) throw invalidArgument('at least one public key is required');
   const keys = publicKeys.map((k) => trustedKeyFromPublicKeyText(k));
   const verified = await verifyEnvelope(parseEnvelope(envelope), {
@@ -57,7 +62,12 @@ export async function verifyEnvelopeText(envelope: string | Uint8Array, publicKe
     requiredKeyids: keys.map((k) => k.keyid),
     ignoreUntrusted: true,
   });
-  return { ...parseStatement(verified.payload), signatures: verified.signatures, unchecked: verified.skipped, payload: verified.payload };
+  return {
+    ...parseStatement(verified.payload),
+    signatures: verified.signatures,
+    unchecked: verified.skipped,
+    payload: verified.payload,
+  };
 }
 
 /**
