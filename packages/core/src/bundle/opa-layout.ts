@@ -49,26 +49,44 @@ export function wasmEntrypoints(manifest: BundleManifest): string[] {
   return [AGGREGATE_ENTRYPOINT, ...[...manifest.controls].map((c) => controlEntrypoint(c.id)).sort()];
 }
 
-/**
- * Merges `data/<name>.json` files into the data document: each file's JSON value is mounted at
- * `data.seg.<name>` (name = file basename, `-` → `_`). Throws `SEG_POLICY_LOAD_FAILED` on invalid JSON or a
- * name clash.
- */
-export function mergeBundleData(files: ReadonlyMap<string, Uint8Array>): { seg: Record<string, unknown> } {
-  const seg: Record<string, unknown> = {};
-  for (const path of [...files.keys()].sort()) {
-    const match = /^data\/([A-Za-z0-9_-]+)\.json$/.exec(path);
-    if (!match) continue;
-    const name = snakeId(match[1]!);
-    if (name === 'controls' || name === 'aggregate' || name in seg) {
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function deepMerge(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+  path: string,
+  file: string,
+): void {
+  for (const [key, value] of Object.entries(source)) {
+    const here = `${path}.${key}`;
+    const existing = target[key];
+    if (existing === undefined) target[key] = value;
+    else if (isObject(existing) && isObject(value)) deepMerge(existing, value, here, file);
+    else {
       throw new SegError({
         error_code: 'SEG_POLICY_LOAD_FAILED',
-        message: `data file ${path} clashes with data.seg.${name}`,
-        details: { path },
+        message: `data file ${file} redefines ${here}`,
+        details: { path: file },
       });
     }
+  }
+}
+
+/**
+ * Merges the `data/*.json` files into the data document. Each file is a JSON object rooted at `data`
+ * whose only top-level key is `seg` (e.g. `{"seg": {"s3": {...}}}` is read by policies as `data.seg.s3`);
+ * files are deep-merged in path order. Throws `SEG_POLICY_LOAD_FAILED` on invalid JSON, another top-level
+ * key, a value defined twice, or data under `data.seg.controls` / `data.seg.aggregate` (policy namespaces).
+ */
+export function mergeBundleData(files: ReadonlyMap<string, Uint8Array>): { seg: Record<string, unknown> } {
+  const root: Record<string, unknown> = { seg: {} };
+  for (const path of [...files.keys()].sort()) {
+    if (!/^data\/[^/]+\.json$/.test(path)) continue;
+    let doc: unknown;
     try {
-      seg[name] = JSON.parse(new TextDecoder().decode(files.get(path)!));
+      doc = JSON.parse(new TextDecoder().decode(files.get(path)!));
     } catch (cause) {
       throw new SegError({
         error_code: 'SEG_POLICY_LOAD_FAILED',
@@ -77,8 +95,25 @@ export function mergeBundleData(files: ReadonlyMap<string, Uint8Array>): { seg: 
         cause,
       });
     }
+    if (!isObject(doc) || Object.keys(doc).some((k) => k !== 'seg') || !isObject(doc.seg)) {
+      throw new SegError({
+        error_code: 'SEG_POLICY_LOAD_FAILED',
+        message: `data file ${path} must be an object {"seg": {...}}`,
+        details: { path },
+      });
+    }
+    for (const reserved of ['controls', 'aggregate', 'vectors']) {
+      if (reserved in doc.seg) {
+        throw new SegError({
+          error_code: 'SEG_POLICY_LOAD_FAILED',
+          message: `data file ${path} defines data.seg.${reserved}, a policy namespace`,
+          details: { path },
+        });
+      }
+    }
+    deepMerge(root, doc, 'data', path);
   }
-  return { seg };
+  return root as { seg: Record<string, unknown> };
 }
 
 /**

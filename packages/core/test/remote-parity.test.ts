@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import {
+  bundleVectors,
+  canonicalJson,
+  DirectoryBundleSource,
+  Evaluator,
+  mergeBundleData,
+  OpaServerEngine,
+  readBundleDirectory,
+  parseManifest,
+  runVectors,
+  WasmEngine,
+  wasmEntrypoints,
+  type AssetDocument,
+} from '../src/index.ts';
+import { buildOpaSignedBundle, newKey, opa, signedCopy, tempRoot, type TestKey } from './helpers.ts';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitHealthy(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`opa exited ${child.exitCode}: ${log()}`);
+    try {
+      const res = await fetch(`${url}/health?bundles`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`opa did not become healthy: ${log()}`);
+}
+
+/** Starts `opa run --server` on a free loopback port with a signed bundle and its verification key. */
+async function startOpa(
+  bundle: string,
+  publicKeyFile: string,
+): Promise<{ url: string; child: ChildProcess; log: () => string }> {
+  const port = await freePort();
+  const child = spawn(
+    opa,
+    [
+      'run',
+      '--server',
+      '--addr',
+      `127.0.0.1:${port}`,
+      '--bundle',
+      bundle,
+      '--verification-key',
+      publicKeyFile,
+      '--signing-alg',
+      'EdDSA',
+      '--log-level',
+      'error',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child, () => output);
+  return { url, child, log: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const bundles = ['seg-custom'];
+
+describe('remote mode (opa run --server via @styra/opa)', () => {
+  let root: ReturnType<typeof tempRoot>;
+  let key: TestKey;
+  const servers = new Map<string, { url: string; child: ChildProcess }>();
+
+  beforeAll(async () => {
+    root = tempRoot();
+    key = newKey();
+    const pub = join(root.path, 'pub.pem');
+    writeFileSync(pub, key.publicPem);
+    for (const name of bundles) {
+      const dir = await signedCopy(name, join(root.path, 'bundles'), key);
+      const tarball = join(root.path, `${name}.tar.gz`);
+      await buildOpaSignedBundle(dir, key, tarball);
+      servers.set(name, await startOpa(tarball, pub));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([...servers.values()].map((s) => stop(s.child)));
+    root.dispose();
+  });
+
+  it('refuses to serve the bundle with a key that did not sign it', async () => {
+    const other = newKey();
+    const pub = join(root.path, 'other.pem');
+    writeFileSync(pub, other.publicPem);
+    await expect(startOpa(join(root.path, 'seg-custom.tar.gz'), pub)).rejects.toThrow(
+      /invalid EdDSA signature|verify/,
+    );
+  });
+
+  it.each(bundles)('gives the same result as the wasm engine on every vector of %s', async (name) => {
+    const files = await readBundleDirectory(join(root.path, 'bundles', name));
+    const manifest = parseManifest(files.get('manifest.json')!);
+    const vectors = bundleVectors(files);
+    const wasm = await WasmEngine.create({
+      wasm: files.get('build/policy.wasm')!,
+      dataJson: JSON.stringify(mergeBundleData(files)),
+      workers: 0,
+    });
+    const remote = new OpaServerEngine({
+      url: servers.get(name)!.url,
+      entrypoints: wasmEntrypoints(manifest),
+    });
+    const viaWasm = await runVectors(manifest, vectors, wasm);
+    const viaOpa = await runVectors(manifest, vectors, remote);
+    expect(viaOpa.length).toBeGreaterThanOrEqual(manifest.controls.length * 3);
+    expect(viaOpa.map((o) => [o.control_id, o.name, o.ok, o.problem])).toEqual(
+      viaWasm.map((o) => [o.control_id, o.name, true, undefined]),
+    );
+    // Same values (key order aside: OPA sorts object keys, wasm keeps insertion order).
+    expect(viaOpa.map((o) => canonicalJson(o.actual))).toEqual(viaWasm.map((o) => canonicalJson(o.actual)));
+    await wasm.close();
+  });
+
+  it('produces byte-identical findings through the Evaluator in both modes', async () => {
+    const docs: AssetDocument[] = [];
+    const files = await readBundleDirectory(join(root.path, 'bundles', 'seg-custom'));
+    for (const file of bundleVectors(files).values()) {
+      file.vectors.forEach((v, i) => {
+        const input = v.input as {
+          asset: { kind: string; provider: 'aws' };
+          config: Record<string, unknown>;
+        };
+        const urn = `urn:asset:${input.asset.provider}:${input.asset.kind}:${file.control_id}-${i}`;
+        docs.push({
+          asset: {
+            ref: { urn },
+            kind: input.asset.kind,
+            provider: input.asset.provider,
+            name: `v${i}`,
+            properties: {},
+            discovered_at: '2026-01-01T00:00:00Z',
+          },
+          config: {
+            asset: { urn },
+            captured_at: '2026-01-01T00:00:00Z',
+            schema_version: '1.0.0',
+            body: input.config,
+          },
+        });
+      });
+    }
+    const common = {
+      bundleSource: new DirectoryBundleSource({ root: join(root.path, 'bundles') }),
+      trustedKeys: [key.trusted],
+      bundles: [{ id: 'seg-custom', version: '1.0.0' }],
+    };
+    const request = { scope: { org_id: 'acme', tags: {} }, control_ids: manifest_ids(files) };
+    const options = { now: '2026-06-01T00:00:00Z', run_id: '4f5c8a52-8a2e-4a57-9d49-7d3c0b1d1c01' };
+    const wasm = new Evaluator({ ...common, engine: { kind: 'wasm', workers: 0 } });
+    const remote = new Evaluator({
+      ...common,
+      engine: { kind: 'opa-server', url: servers.get('seg-custom')!.url },
+    });
+    const a = await wasm.evaluateDocuments(request, docs, options);
+    const b = await remote.evaluateDocuments(request, docs, options);
+    expect(a.result.findings.length).toBeGreaterThan(10);
+    expect(JSON.stringify(b.result.findings)).toBe(JSON.stringify(a.result.findings));
+    await wasm.close();
+    await remote.close();
+  });
+});
+
+function manifest_ids(files: ReadonlyMap<string, Uint8Array>): string[] {
+  return parseManifest(files.get('manifest.json')!).controls.map((c) => c.id);
+}
