@@ -1,0 +1,211 @@
+import {
+  AwareDatetimeSchema,
+  MAX_PAGE_SIZE,
+  SegError,
+  makeParser,
+  parseAssetRef,
+  parseInventoryQuery,
+  parsePageRequest,
+  parseScope,
+} from '@neurocipher/seg-contracts';
+import type {
+  Asset,
+  AssetPage,
+  AssetRef,
+  ConfigDoc,
+  InventoryQuery,
+  PageRequest,
+  Scope,
+} from '@neurocipher/seg-contracts';
+import type { InventoryPort } from '@neurocipher/seg-ports';
+import { readSnapshotFile } from '../snapshot/snapshot-file.ts';
+import type { SnapshotRecord } from '../snapshot/snapshot-record.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+/** Options of {@link SnapshotInventory}. */
+export interface SnapshotInventoryOptions {
+  /** The snapshot's records (already validated, e.g. by {@link readSnapshotFile}). */
+  records: Iterable<SnapshotRecord>;
+  /** When set, only scopes of this tenant see the assets; scopes of any tenant do otherwise. */
+  org_id?: string;
+}
+
+/** Options of {@link SnapshotInventory.open}. */
+export interface SnapshotInventoryOpenOptions {
+  /** Path of the NDJSON snapshot file. */
+  path: string;
+  /** See {@link SnapshotInventoryOptions.org_id}. */
+  org_id?: string;
+}
+
+const parseDatetime = makeParser('AwareDatetime', AwareDatetimeSchema);
+
+/**
+ * An {@link InventoryPort} over a snapshot: a frozen set of assets and their configs, read from an NDJSON
+ * file. It serves offline scans, golden runs and the demo tenant.
+ *
+ * Listings are in URN order, at most 1,000 assets a page; the cursor names the last URN returned, so
+ * the same cursor always yields the same page and reading the pages in turn yields each asset once.
+ * Scope: `scope.region` and `scope.project` match the asset properties `region` and `project`, each
+ * `scope.tags` entry `k: v` matches the property `tag:k`; an unset field matches all. `since` keeps
+ * assets whose `discovered_at` is at or after it. `get_config` without `at` returns the latest capture.
+ * Every error is a `SegError`.
+ */
+export class SnapshotInventory implements InventoryPort {
+  readonly #assets: Asset[];
+  readonly #configs = new Map<string, ConfigDoc[]>();
+  readonly #orgId: string | undefined;
+
+  /** Indexes `options.records`; `SEG_SCHEMA_VIOLATION` when two records name the same asset. */
+  constructor(options: SnapshotInventoryOptions) {
+    this.#orgId = options.org_id;
+    const assets: Asset[] = [];
+    for (const record of options.records) {
+      const urn = record.asset.ref.urn;
+      if (this.#configs.has(urn)) {
+        throw new SegError({
+          error_code: 'SEG_SCHEMA_VIOLATION',
+          message: 'the snapshot holds the same asset twice',
+          details: { urn },
+        });
+      }
+      assets.push(record.asset);
+      const history = [...record.configs].sort(
+        (a, b) => Date.parse(a.captured_at) - Date.parse(b.captured_at),
+      );
+      this.#configs.set(urn, history);
+    }
+    assets.sort((a, b) => (a.ref.urn < b.ref.urn ? -1 : a.ref.urn > b.ref.urn ? 1 : 0));
+    this.#assets = assets;
+  }
+
+  /**
+   * Reads a snapshot file and indexes it. `SEG_ADAPTER_UNAVAILABLE` when the file cannot be read,
+   * `SEG_SCHEMA_VIOLATION` for a malformed line or a repeated asset.
+   */
+  static async open(options: SnapshotInventoryOpenOptions): Promise<SnapshotInventory> {
+    const records: SnapshotRecord[] = [];
+    for await (const record of readSnapshotFile(options.path)) records.push(record);
+    return new SnapshotInventory({
+      records,
+      ...(options.org_id === undefined ? {} : { org_id: options.org_id }),
+    });
+  }
+
+  /** Number of assets in the snapshot. */
+  get size(): number {
+    return this.#assets.length;
+  }
+
+  /** Lists assets in scope, of the given kinds (all when empty), discovered at or after `since`. Paged. */
+  async list_assets(
+    scope: Scope,
+    kinds: readonly string[],
+    since?: string | null,
+    page?: PageRequest,
+  ): Promise<AssetPage> {
+    const parsedScope = parseScope(scope);
+    const sinceMs = since === undefined || since === null ? null : Date.parse(parseDatetime(since));
+    const request = parsePageRequest(page ?? {});
+    const wanted = new Set(kinds);
+    return this.#page(
+      (asset) =>
+        (wanted.size === 0 || wanted.has(asset.kind)) &&
+        (sinceMs === null || Date.parse(asset.discovered_at) >= sinceMs) &&
+        this.#inScope(asset, parsedScope),
+      request.cursor,
+      request.limit,
+    );
+  }
+
+  /** The asset's latest config captured at or before `at` (the latest of all without `at`). */
+  async get_config(ref: AssetRef, at?: string | null): Promise<ConfigDoc> {
+    const { urn } = parseAssetRef(ref);
+    const history = this.#configs.get(urn);
+    if (history === undefined) {
+      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'unknown asset', details: { urn } });
+    }
+    const atMs = at === undefined || at === null ? Infinity : Date.parse(parseDatetime(at));
+    const config = history.findLast((doc) => Date.parse(doc.captured_at) <= atMs);
+    if (config === undefined) {
+      throw new SegError({
+        error_code: 'SEG_NOT_FOUND',
+        message: 'no config of the asset at that time',
+        details: { urn, at: at ?? null },
+      });
+    }
+    return structuredClone(config);
+  }
+
+  /** Assets in scope matching kinds, a case-insensitive name substring and exact property values. Paged. */
+  async search(query: InventoryQuery): Promise<AssetPage> {
+    const parsed = parseInventoryQuery(query);
+    const kinds = new Set(parsed.kinds ?? []);
+    const text = parsed.text?.toLowerCase() ?? '';
+    const properties = Object.entries(parsed.properties);
+    return this.#page(
+      (asset) =>
+        (kinds.size === 0 || kinds.has(asset.kind)) &&
+        (text === '' || (asset.name ?? '').toLowerCase().includes(text)) &&
+        properties.every(([name, value]) => asset.properties[name] === value) &&
+        this.#inScope(asset, parsed.scope),
+      parsed.cursor,
+      parsed.limit,
+    );
+  }
+
+  #inScope(asset: Asset, scope: Scope): boolean {
+    if (this.#orgId !== undefined && scope.org_id !== this.#orgId) return false;
+    if (scope.region !== undefined && scope.region !== null && asset.properties['region'] !== scope.region) {
+      return false;
+    }
+    if (
+      scope.project !== undefined &&
+      scope.project !== null &&
+      asset.properties['project'] !== scope.project
+    ) {
+      return false;
+    }
+    return Object.entries(scope.tags).every(([tag, value]) => asset.properties[`tag:${tag}`] === value);
+  }
+
+  #page(
+    keep: (asset: Asset) => boolean,
+    cursor: string | null | undefined,
+    limit: number | null | undefined,
+  ): AssetPage {
+    const size = limit ?? MAX_PAGE_SIZE;
+    let start = 0;
+    if (cursor !== null && cursor !== undefined) {
+      const after = decodeCursor(cursor);
+      // First URN strictly greater than the cursor's (the cursor's asset need not still match).
+      let lo = 0;
+      let hi = this.#assets.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((this.#assets[mid] as Asset).ref.urn <= after) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
+    const assets: Asset[] = [];
+    let i = start;
+    for (; i < this.#assets.length && assets.length < size; i += 1) {
+      const asset = this.#assets[i] as Asset;
+      if (keep(asset)) assets.push(asset);
+    }
+    // Look ahead for one more match so the last page carries no cursor.
+    let more = false;
+    for (let j = i; j < this.#assets.length; j += 1) {
+      if (keep(this.#assets[j] as Asset)) {
+        more = true;
+        break;
+      }
+    }
+    const copies = assets.map((asset) => structuredClone(asset));
+    const last = assets.at(-1);
+    return more && last !== undefined
+      ? { assets: copies, next_cursor: encodeCursor(last.ref.urn) }
+      : { assets: copies };
+  }
+}
