@@ -64,7 +64,12 @@ describe('README example', () => {
         },
       ],
     });
-    const { run, findings, evidence } = await evaluation.evaluate({ scope, control_ids: ['CIS-S3-1'] });
+    const { run, findings, evidence: pointers } = await evaluation.evaluate({ scope, control_ids: ['CIS-S3-1'] });
+    // Evidence is committed with the findings that cite it.
+    const evidence = pointers.map((pointer) => ({
+      ...pointer,
+      finding_ids: findings.filter((f) => f.evidence.some((e) => e.hash === pointer.hash)).map((f) => f.id),
+    }));
     expect(findings.map((f) => f.result)).toEqual(['fail']);
 
     const events = new InMemoryEventBus();
