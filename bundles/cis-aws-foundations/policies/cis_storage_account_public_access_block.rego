@@ -17,18 +17,18 @@
 #   inputs:
 #     type: object
 #     properties:
-#     block_public_acls:
-#       type: boolean
-#       default: true
-#     ignore_public_acls:
-#       type: boolean
-#       default: true
-#     block_public_policy:
-#       type: boolean
-#       default: true
-#     restrict_public_buckets:
-#       type: boolean
-#       default: true
+#       block_public_acls:
+#         type: boolean
+#         default: true
+#       ignore_public_acls:
+#         type: boolean
+#         default: true
+#       block_public_policy:
+#         type: boolean
+#         default: true
+#       restrict_public_buckets:
+#         type: boolean
+#         default: true
 #     additionalProperties: false
 #   rationale: >-
 #     The account-level setting protects every current and future bucket of the account,
