@@ -137,6 +137,28 @@ describe('InMemoryAttestation', () => {
       expect(await codeOf(port.verify({ ...attestation, id: '0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' }))).toBe('SEG_NOT_FOUND');
       expect(await codeOf(port.verify({ ...attestation, id: 'x' }))).toBe('SEG_SCHEMA_VIOLATION');
     });
+    it('verifies ECDSA P-256 signatures from another signer implementation', async () => {
+      const pair = (await globalThis.crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as unknown as {
+        privateKey: Parameters<typeof globalThis.crypto.subtle.sign>[1];
+        publicKey: Parameters<typeof globalThis.crypto.subtle.exportKey>[1];
+      };
+      const der = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey));
+      const ecdsa: SignerPort = {
+        keyid: await sha256Hex(der),
+        algorithm: 'ecdsa-p256-sha256',
+        public_key: async () => der,
+        sign: async (message) =>
+          new Uint8Array(await globalThis.crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, message.slice())),
+      };
+      const port = new InMemoryAttestation({ signer: ecdsa });
+      const report = await port.verify(await port.sign(run, scope));
+      expect(report.valid).toBe(true);
+      const corrupted = new InMemoryAttestation({
+        signer: ecdsa,
+        trusted_keys: [{ keyid: ecdsa.keyid, algorithm: 'ecdsa-p256-sha256', public_key: new Uint8Array([1, 2, 3]) }],
+      });
+      expect((await corrupted.verify(await corrupted.sign(run, scope))).checks[1]).toMatchObject({ name: 'signature', ok: false });
+    });
   });
 
   describe('#publish', () => {
