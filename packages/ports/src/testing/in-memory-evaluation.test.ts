@@ -141,6 +141,13 @@ describe('InMemoryEvaluation', () => {
       expect(result.run.controls).toEqual(['CIS-EC2-1', 'CIS-S3-1']);
     });
 
+    it('gives an error finding when a control returns an invalid outcome', async () => {
+      const broken: InMemoryControl = { spec, evaluate: () => ({ result: 'maybe' as 'pass', message: 'x' }) };
+      const port = new InMemoryEvaluation({ inventory: setup().inventory, controls: [broken] });
+      const result = await port.evaluate({ ...request, assets: [{ urn: 'urn:asset:aws:bucket:b1' }] });
+      expect(result.findings.map((f) => [f.result, f.message])).toEqual([['error', 'control returned an invalid outcome']]);
+    });
+
     it('throws SEG_POLICY_LOAD_FAILED for an unknown control, before evaluating anything', async () => {
       let calls = 0;
       const counting: InMemoryControl = { spec, evaluate: () => ((calls += 1), { result: 'pass', message: '' }) };

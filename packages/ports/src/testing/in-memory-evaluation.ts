@@ -1,4 +1,11 @@
-import { SegError, isSegError, parseControlSpec, parseEvalRequest, parseEvalResult } from '@neurocipher/seg-contracts';
+import {
+  ResultSchema,
+  SegError,
+  isSegError,
+  parseControlSpec,
+  parseEvalRequest,
+  parseEvalResult,
+} from '@neurocipher/seg-contracts';
 import type {
   Asset,
   ConfigDoc,
@@ -24,7 +31,7 @@ export interface PredicateOutcome {
 
 /**
  * A control as a plain function of one asset, its config, the control's `inputs` and the evaluation time
- * (RFC 3339). It may throw: the pair then gets an `error` finding.
+ * (RFC 3339). It may throw, or return an invalid outcome: the pair then gets an `error` finding.
  */
 export type ControlPredicate = (
   asset: Asset,
@@ -174,7 +181,11 @@ export class InMemoryEvaluation implements EvaluationPort {
     const evidence: EvidencePointer = { hash: await sha256Hex(JSON.stringify(config)), media_type: 'application/json' };
     try {
       const outcome = await control.evaluate(asset, config, control.spec.inputs, now);
-      return { result: outcome.result, message: outcome.message, evidence };
+      const result = ResultSchema.safeParse(outcome.result);
+      if (!result.success || typeof outcome.message !== 'string') {
+        return { result: 'error', message: 'control returned an invalid outcome', evidence };
+      }
+      return { result: result.data, message: outcome.message, evidence };
     } catch (error) {
       return { result: 'error', message: `control failed: ${describe(error)}`, evidence };
     }

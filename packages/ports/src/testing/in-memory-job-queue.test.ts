@@ -64,6 +64,16 @@ describe('InMemoryJobQueue', () => {
       expect(await queue.reserve()).toBeNull();
     });
 
+    it('keeps waiting when another waiter takes the job that woke it', async () => {
+      const queue = new InMemoryJobQueue();
+      const a = queue.reserve({ wait_ms: 2000 });
+      const b = queue.reserve({ wait_ms: 2000 });
+      await queue.enqueue({ id: 'one', type: 't', payload: null });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await queue.enqueue({ id: 'two', type: 't', payload: null });
+      expect([(await a)?.id, (await b)?.id].sort()).toEqual(['one', 'two']);
+    });
+
     it('waits up to wait_ms for a job to arrive', async () => {
       const queue = new InMemoryJobQueue();
       const waiting = queue.reserve({ wait_ms: 5000 });

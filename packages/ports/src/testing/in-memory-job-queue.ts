@@ -72,19 +72,23 @@ export class InMemoryJobQueue implements JobQueue {
   }
 
   async reserve(options: { wait_ms?: number } = {}): Promise<Job | null> {
-    const job = this.#take();
-    const wait = options.wait_ms ?? 0;
-    if (job !== null || wait <= 0) return job;
-    await new Promise<void>((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, wait);
-      this.#waiters.add(wake);
-    });
-    return this.#take();
+    // The wait is measured in real time (it is how long the caller blocks); visibility uses the clock.
+    const deadline = Date.now() + (options.wait_ms ?? 0);
+    for (;;) {
+      const job = this.#take();
+      const remaining = deadline - Date.now();
+      if (job !== null || remaining <= 0) return job;
+      // Woken by an enqueue or the deadline; another waiter may win the job, so try again until then.
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          this.#waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, remaining);
+        this.#waiters.add(wake);
+      });
+    }
   }
 
   async complete(job_id: string): Promise<void> {
