@@ -52,3 +52,13 @@ export async function readWithPyiceberg(
   });
   return parseLossless(stdout);
 }
+
+/** Reads several catalogs in one pyiceberg process (each: SQLAlchemy URI and tables). */
+export async function readManyWithPyiceberg(
+  specs: readonly { uri: string; tables: readonly string[] }[],
+): Promise<Record<string, PyTable>[]> {
+  const script = new URL('./pyiceberg_read.py', import.meta.url).pathname;
+  const arg = JSON.stringify(specs.map((s) => ['seg', s.uri, 'seg', s.tables]));
+  const { stdout } = await run(PYTHON, [script, '--many', arg], { maxBuffer: 256 * 1024 * 1024 });
+  return parseLossless(stdout);
+}

@@ -1,7 +1,8 @@
 """Independent reader: opens SEG tables with pyiceberg through the same SQL catalog and dumps them as JSON.
 
 usage: pyiceberg_read.py <catalog-name> <sqlalchemy-uri> <namespace> <table>...
-Prints one JSON object: per table its schema, partition spec, current snapshot, row count, the rows
+       pyiceberg_read.py --many '<json list of [catalog-name, uri, namespace, [tables]]>'
+Prints one JSON object (a list of them with --many): per table its schema, partition spec, current snapshot, row count, the rows
 (timestamps as integer microseconds since the epoch) and row counts per org_id through a filtered scan.
 """
 import datetime
@@ -22,8 +23,7 @@ def plain(v):
     return v
 
 
-def main():
-    name, uri, namespace, *tables = sys.argv[1:]
+def read(name, uri, namespace, tables):
     catalog = SqlCatalog(name, uri=uri, init_catalog_tables="false")
     out = {}
     for t in tables:
@@ -44,7 +44,15 @@ def main():
             "rows": rows,
             "per_org": {o: table.scan(row_filter=EqualTo("org_id", o)).to_arrow().num_rows for o in orgs},
         }
-    print(json.dumps(out))
+    return out
+
+
+def main():
+    if sys.argv[1] == "--many":
+        print(json.dumps([read(*spec) for spec in json.loads(sys.argv[2])]))
+    else:
+        name, uri, namespace, *tables = sys.argv[1:]
+        print(json.dumps(read(name, uri, namespace, tables)))
 
 
 if __name__ == "__main__":
