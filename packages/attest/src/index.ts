@@ -116,6 +116,7 @@ export {
   assertVerified,
   envelopeFileName,
   verifyReportError,
+  withTransparencyUri,
 } from './service/attestation-service.ts';
 export type {
   AttestationServiceOptions,

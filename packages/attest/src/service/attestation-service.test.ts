@@ -3,6 +3,7 @@ import * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  parseAttestation,
   parsePublishReport,
   parseVerifyReport,
   type Attestation,
@@ -31,6 +32,7 @@ import {
   AttestationService,
   assertVerified,
   verifyReportError,
+  withTransparencyUri,
   type AttestationServiceOptions,
   type RunAttestationMaterial,
 } from './attestation-service.ts';
@@ -379,6 +381,11 @@ describe('AttestationService', () => {
       expect(
         verifyInclusion(leafHash(new Uint8Array(file)), 0, head.size, await log.inclusionProof(0), head.root),
       ).toBe(true);
+      const logged = withTransparencyUri(attestation, report);
+      expect(parseAttestation(logged).transparency_uri).toBe('https://seg.example/tlog/entries/0');
+      expect(withTransparencyUri(attestation, { ...report, results: report.results.slice(0, 2) })).toBe(
+        attestation,
+      );
       const again = await svc.publish(attestation, targets);
       expect(again.results.map((r) => r.uri)).toEqual(report.results.map((r) => r.uri));
       expect(await log.size()).toBe(1);

@@ -93,6 +93,17 @@ export function verifyReportError(report: VerifyReport): SegError | undefined {
   });
 }
 
+/**
+ * The attestation with `transparency_uri` set from a publish report: the URI of the first
+ * transparency-log target that published. Unchanged when no log target succeeded.
+ */
+export function withTransparencyUri(attestation: Attestation, report: PublishReport): Attestation {
+  const entry = report.results.find(
+    (r) => r.target.kind === 'transparency_log' && r.status === 'published' && r.uri,
+  );
+  return entry ? { ...attestation, transparency_uri: entry.uri } : attestation;
+}
+
 /** Throws the `SEG_ATTEST_VERIFY_FAILED` error of a report that is not valid. */
 export function assertVerified(report: VerifyReport): void {
   const error = verifyReportError(report);
