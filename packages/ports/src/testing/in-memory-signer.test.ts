@@ -2,8 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { isSegError } from '@neurocipher/seg-contracts';
 import { SignerPortId } from '../crypto/signer-port.ts';
 import type { SignerPort } from '../crypto/signer-port.ts';
-import { sha256Hex } from './digest.ts';
-import { InMemorySigner } from './in-memory-signer.ts';
+import { ed25519KeyId, InMemorySigner } from './in-memory-signer.ts';
 
 const message = new TextEncoder().encode('statement');
 
@@ -15,13 +14,22 @@ describe('InMemorySigner', () => {
   });
 
   describe('#public_key', () => {
-    it('is SPKI DER whose sha256 is the keyid', async () => {
+    it('is SPKI DER, and the keyid is the securesystemslib keyid of the raw key in it', async () => {
       const signer = await InMemorySigner.generate();
       const der = await signer.public_key();
       expect(der).toHaveLength(44); // Ed25519 SPKI: 12-byte header + 32-byte key
-      expect(signer.keyid).toBe(await sha256Hex(der));
+      expect(signer.keyid).toBe(await ed25519KeyId(der.slice(12)));
       const imported = await globalThis.crypto.subtle.importKey('spki', der.slice(), { name: 'Ed25519' }, false, ['verify']);
       expect(imported.type).toBe('public');
+    });
+  });
+
+  describe('ed25519KeyId', () => {
+    it('matches the keyid securesystemslib 1.6 computes for the same public key', async () => {
+      // From CryptoSigner.generate_ed25519().public_key in the project's venv (securesystemslib 1.6.0).
+      const raw = Uint8Array.from(Buffer.from('721cad1d6df37871c1ec2459c6defe8480422dfd797c582a3cf7f47ea447b732', 'hex'));
+      expect(await ed25519KeyId(raw)).toBe('5e286377e30303d28229617c3cc758f4ee67ce8bbb48cbe009ff89266c9c66c6');
+      await expect(ed25519KeyId(new Uint8Array(31))).rejects.toThrow(TypeError);
     });
   });
 

@@ -1,6 +1,6 @@
 import { SegError } from '@neurocipher/seg-contracts';
 import type { SignatureAlgorithm, SignerPort } from '../crypto/signer-port.ts';
-import { sha256Hex } from './digest.ts';
+import { sha256Hex, toHex } from './digest.ts';
 import type { WebCryptoKey } from './digest.ts';
 
 /** Options of {@link InMemorySigner}: an Ed25519 WebCrypto key pair (use {@link InMemorySigner.generate}). */
@@ -9,16 +9,23 @@ export interface InMemorySignerOptions {
   public_key: WebCryptoKey;
   /** SubjectPublicKeyInfo DER of `public_key`. */
   public_key_der: Uint8Array;
-  /** Hex sha256 of `public_key_der` unless given. */
+  /** The key id; {@link InMemorySigner.generate} uses {@link ed25519KeyId} of the public key. */
   keyid: string;
 }
 
 /**
+ * The securesystemslib keyid of an Ed25519 public key (32 raw bytes): the hex sha256 of the canonical JSON
+ * `{"keytype":"ed25519","keyval":{"public":"<hex>"},"scheme":"ed25519"}`, as `SSlibKey` computes it.
+ */
+export async function ed25519KeyId(raw_public_key: Uint8Array): Promise<string> {
+  if (raw_public_key.byteLength !== 32) throw new TypeError('an Ed25519 public key is 32 bytes');
+  return sha256Hex(`{"keytype":"ed25519","keyval":{"public":"${toHex(raw_public_key)}"},"scheme":"ed25519"}`);
+}
+
+/**
  * An Ed25519 {@link SignerPort} over WebCrypto (`crypto.subtle`), with a key that lives only in memory.
- *
- * Its `keyid` is the hex sha256 of the SubjectPublicKeyInfo DER. That is NOT the securesystemslib keyid
- * (sha256 of the canonical JSON public key) that `@neurocipher/seg-attest`'s signers use; tests that
- * compare key ids with securesystemslib must use that package's signer.
+ * Keys made by {@link InMemorySigner.generate} carry the securesystemslib keyid ({@link ed25519KeyId}),
+ * as the port requires, so their signatures can be checked by securesystemslib-based verifiers.
  */
 export class InMemorySigner implements SignerPort {
   readonly keyid: string;
@@ -42,7 +49,7 @@ export class InMemorySigner implements SignerPort {
       private_key: pair.privateKey,
       public_key: pair.publicKey,
       public_key_der: der,
-      keyid: await sha256Hex(der),
+      keyid: await ed25519KeyId(new Uint8Array(await globalThis.crypto.subtle.exportKey('raw', pair.publicKey))),
     });
   }
 

@@ -28,7 +28,7 @@ export { InMemoryKeyProvider } from './in-memory-key-provider.ts';
 export type { InMemoryKeyProviderOptions } from './in-memory-key-provider.ts';
 export { InMemoryRemediation, SET_PROPERTY_ACTION } from './in-memory-remediation.ts';
 export type { InMemoryFix, InMemoryRemediationOptions, ResourceState } from './in-memory-remediation.ts';
-export { InMemorySigner } from './in-memory-signer.ts';
+export { InMemorySigner, ed25519KeyId } from './in-memory-signer.ts';
 export type { InMemorySignerOptions } from './in-memory-signer.ts';
 export { InMemoryTableStore } from './in-memory-table-store.ts';
 export type { InMemoryTableDefinition, InMemoryTableStoreOptions } from './in-memory-table-store.ts';
