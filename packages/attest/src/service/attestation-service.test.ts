@@ -280,7 +280,7 @@ describe('AttestationService', () => {
       expect(report.checks.at(-1)).toMatchObject({
         name: 'subjects',
         ok: false,
-        reason: 'bad_signature: store down',
+        reason: 'subject_missing: store down',
       });
       const odd = await signEnvelope(
         IN_TOTO_PAYLOAD_TYPE,

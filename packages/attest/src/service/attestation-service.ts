@@ -110,10 +110,12 @@ export function assertVerified(report: VerifyReport): void {
   if (error) throw error;
 }
 
-function reasonOf(error: unknown): string {
-  if (error instanceof SegError)
-    return `${String(error.details.reason ?? error.error_code)}: ${error.message}`;
-  return `bad_signature: ${error instanceof Error ? error.message : String(error)}`;
+// `<reason>: <message>`; failures that carry no verification reason (a resolver that threw, say)
+// get the reason of the step they happened in.
+function reasonOf(error: unknown, fallback: VerifyFailureReason): string {
+  const reason =
+    error instanceof SegError && typeof error.details.reason === 'string' ? error.details.reason : fallback;
+  return `${reason}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 function joinPath(dir: string, name: string): string {
@@ -196,13 +198,17 @@ export class AttestationService implements AttestationPort {
       checks,
       verified_at: this.#clock.now().toISOString(),
     });
-    const step = async <T>(name: string, work: () => Promise<T> | T): Promise<T | undefined> => {
+    const step = async <T>(
+      name: string,
+      work: () => Promise<T> | T,
+      fallback: VerifyFailureReason = 'malformed_envelope',
+    ): Promise<T | undefined> => {
       try {
         const value = await work();
         checks.push({ name, ok: true, reason: null });
         return value;
       } catch (error) {
-        checks.push({ name, ok: false, reason: reasonOf(error) });
+        checks.push({ name, ok: false, reason: reasonOf(error, fallback) });
         return undefined;
       }
     };
@@ -211,8 +217,10 @@ export class AttestationService implements AttestationPort {
     const requiredAlgorithms =
       this.#options.requiredAlgorithms ??
       (this.#options.trustedKeys.some((k) => k.algorithm === 'ed25519') ? ['ed25519' as const] : []);
-    const verified = await step('signatures', () =>
-      verifyEnvelope(envelope, { trustedKeys: this.#options.trustedKeys, requiredAlgorithms }),
+    const verified = await step(
+      'signatures',
+      () => verifyEnvelope(envelope, { trustedKeys: this.#options.trustedKeys, requiredAlgorithms }),
+      'bad_signature',
     );
     if (!verified) return report();
     const hashOk = await step('payload_hash', () => {
@@ -233,7 +241,7 @@ export class AttestationService implements AttestationPort {
       checkStatement(parseStatement(verified.payload), attestation),
     );
     if (!parsed) return report();
-    await step('subjects', () => this.#checkSubjects(parsed));
+    await step('subjects', () => this.#checkSubjects(parsed), 'subject_missing');
     return report();
   }
 
