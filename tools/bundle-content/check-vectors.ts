@@ -1,7 +1,7 @@
 // Proves every test vector of a bundle with the real opa CLI, one `opa eval` per vector:
 //   opa eval -d <bundle>/policies -d <bundle>/data --input <vector input> 'data.seg.controls.<snake_id>.result' -f json
 // and, with --wasm, again through `opa build -t wasm` + @open-policy-agent/opa-wasm (the engine's runtime).
-// Usage: node tools/bundle-content/check-vectors.ts [bundle dir] [--wasm]
+// Usage: node tools/bundle-content/check-vectors.ts [bundle dir] [--wasm] [--only <control id>]
 // Exits 1 when any vector's result, message or result shape is wrong, or when a control has no vectors.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,9 +25,12 @@ interface VectorFile {
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const bundleDir = resolve(
-  args.find((a) => !a.startsWith('--')) ?? join(here, '../../bundles/cis-aws-foundations'),
+  args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--only') ??
+    join(here, '../../bundles/cis-aws-foundations'),
 );
 const withWasm = args.includes('--wasm');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 const opa = process.env.SEG_OPA ?? 'opa';
 const RESULTS = new Set(['pass', 'fail', 'warn', 'error', 'not_applicable']);
 
@@ -145,8 +148,12 @@ function loadData(): Record<string, unknown> {
 
 async function main(): Promise<void> {
   const files = readdirSync(join(bundleDir, 'tests'))
-    .filter((n) => n.endsWith('.json'))
+    .filter((n) => n.endsWith('.json') && (only === undefined || n === `${only}.json`))
     .sort();
+  if (files.length === 0) {
+    console.error(`FAIL no vector files${only === undefined ? '' : ` for ${only}`}`);
+    process.exit(1);
+  }
   const policies = readdirSync(join(bundleDir, 'policies')).filter((n) => n.endsWith('.rego'));
   const suites = files.map(
     (f) => JSON.parse(readFileSync(join(bundleDir, 'tests', f), 'utf8')) as VectorFile,
@@ -164,7 +171,7 @@ async function main(): Promise<void> {
     )
       failures.push(`${s.control_id}: needs at least a pass, a fail and an error or not_applicable vector`);
   }
-  for (const p of policies) {
+  for (const p of only === undefined ? policies : []) {
     const id = p.replace(/\.rego$/, '').replaceAll('_', '-');
     if (!suites.some((s) => s.control_id === id)) failures.push(`${p}: no tests/${id}.json`);
   }

@@ -226,6 +226,42 @@ const vectors: Record<string, Vector[]> = {
       '90 days',
     ),
     v(
+      'pass: a negative offset moves creation later in UTC (89, not 90, days)',
+      inputFor(
+        'iam-access-key',
+        'AKIAEXAMPLE000000001',
+        patch(f.iamAccessKey, (c) => (c.create_date = '2026-08-27T20:00:00-05:00')),
+      ),
+      'pass',
+      '89 days',
+    ),
+    v(
+      'pass: leap day 2024-02-29 is counted (90 days to 2024-05-29)',
+      {
+        ...inputFor(
+          'iam-access-key',
+          'AKIAEXAMPLE000000001',
+          patch(f.iamAccessKey, (c) => (c.create_date = '2024-02-29T00:00:00Z')),
+        ),
+        now: '2024-05-29T00:00:00Z',
+      },
+      'pass',
+      '90 days',
+    ),
+    v(
+      'fail: 2000 is a leap year (1999-12-01 to 2000-03-01 is 91 days)',
+      {
+        ...inputFor(
+          'iam-access-key',
+          'AKIAEXAMPLE000000001',
+          patch(f.iamAccessKey, (c) => (c.create_date = '1999-12-01T00:00:00Z')),
+        ),
+        now: '2000-03-01T00:00:00Z',
+      },
+      'fail',
+      '91 days',
+    ),
+    v(
       'not applicable: inactive key',
       inputFor(
         'iam-access-key',
