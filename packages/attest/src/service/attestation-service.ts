@@ -237,8 +237,10 @@ export class AttestationService implements AttestationPort {
       return true;
     });
     if (!signerOk) return report();
-    const parsed = await step('statement_type', () =>
-      checkStatement(parseStatement(verified.payload), attestation),
+    const parsed = await step(
+      'statement_type',
+      () => checkStatement(parseStatement(verified.payload), attestation),
+      'malformed_statement',
     );
     if (!parsed) return report();
     await step('subjects', () => this.#checkSubjects(parsed), 'subject_missing');
