@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -17,7 +17,17 @@ import {
   wasmEntrypoints,
   type AssetDocument,
 } from '../src/index.ts';
-import { buildOpaSignedBundle, newKey, opa, signedCopy, tempRoot, type TestKey } from './helpers.ts';
+import {
+  buildOpaSignedBundle,
+  buildWasmInto,
+  bundlesRoot,
+  newKey,
+  opa,
+  signDir,
+  signedCopy,
+  tempRoot,
+  type TestKey,
+} from './helpers.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -86,7 +96,10 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-const bundles = ['seg-custom'];
+// Every bundle in the repository with a manifest; wasm is rebuilt from the sources so the test needs no committed build.
+const bundles = ['seg-custom', 'cis-aws-foundations'].filter((b) =>
+  existsSync(join(bundlesRoot, b, 'manifest.json')),
+);
 
 describe('remote mode (opa run --server via @styra/opa)', () => {
   let root: ReturnType<typeof tempRoot>;
@@ -100,6 +113,8 @@ describe('remote mode (opa run --server via @styra/opa)', () => {
     writeFileSync(pub, key.publicPem);
     for (const name of bundles) {
       const dir = await signedCopy(name, join(root.path, 'bundles'), key);
+      await buildWasmInto(dir);
+      await signDir(dir, key);
       const tarball = join(root.path, `${name}.tar.gz`);
       await buildOpaSignedBundle(dir, key, tarball);
       servers.set(name, await startOpa(tarball, pub));
@@ -144,53 +159,58 @@ describe('remote mode (opa run --server via @styra/opa)', () => {
     await wasm.close();
   });
 
-  it('produces byte-identical findings through the Evaluator in both modes', async () => {
-    const docs: AssetDocument[] = [];
-    const files = await readBundleDirectory(join(root.path, 'bundles', 'seg-custom'));
-    for (const file of bundleVectors(files).values()) {
-      file.vectors.forEach((v, i) => {
-        const input = v.input as {
-          asset: { kind: string; provider: 'aws' };
-          config: Record<string, unknown>;
-        };
-        const urn = `urn:asset:${input.asset.provider}:${input.asset.kind}:${file.control_id}-${i}`;
-        docs.push({
-          asset: {
-            ref: { urn },
-            kind: input.asset.kind,
-            provider: input.asset.provider,
-            name: `v${i}`,
-            properties: {},
-            discovered_at: '2026-01-01T00:00:00Z',
-          },
-          config: {
-            asset: { urn },
-            captured_at: '2026-01-01T00:00:00Z',
-            schema_version: '1.0.0',
-            body: input.config,
-          },
+  it.each(bundles)(
+    'produces byte-identical findings through the Evaluator in both modes for %s',
+    async (name) => {
+      const docs: AssetDocument[] = [];
+      const files = await readBundleDirectory(join(root.path, 'bundles', name));
+      for (const file of bundleVectors(files).values()) {
+        file.vectors.forEach((v, i) => {
+          const input = v.input as { asset?: { kind?: unknown; provider?: 'aws' }; config?: unknown };
+          // Vectors with a malformed asset or config exercise the policy, not the engine's input shape.
+          if (typeof input.asset?.kind !== 'string' || typeof input.asset.provider !== 'string') return;
+          if (input.config === null || typeof input.config !== 'object' || Array.isArray(input.config))
+            return;
+          const urn = `urn:asset:${input.asset.provider}:${input.asset.kind as string}:${file.control_id}-${i}`;
+          docs.push({
+            asset: {
+              ref: { urn },
+              kind: input.asset.kind as string,
+              provider: input.asset.provider,
+              name: `v${i}`,
+              properties: {},
+              discovered_at: '2026-01-01T00:00:00Z',
+            },
+            config: {
+              asset: { urn },
+              captured_at: '2026-01-01T00:00:00Z',
+              schema_version: '1.0.0',
+              body: input.config as Record<string, unknown>,
+            },
+          });
         });
+      }
+      const manifest = parseManifest(files.get('manifest.json')!);
+      const common = {
+        bundleSource: new DirectoryBundleSource({ root: join(root.path, 'bundles') }),
+        trustedKeys: [key.trusted],
+        bundles: [{ id: manifest.id, version: manifest.version }],
+      };
+      const request = { scope: { org_id: 'acme', tags: {} }, control_ids: manifest_ids(files) };
+      const options = { now: '2026-06-01T00:00:00Z', run_id: '4f5c8a52-8a2e-4a57-9d49-7d3c0b1d1c01' };
+      const wasm = new Evaluator({ ...common, engine: { kind: 'wasm', workers: 0 } });
+      const remote = new Evaluator({
+        ...common,
+        engine: { kind: 'opa-server', url: servers.get(name)!.url },
       });
-    }
-    const common = {
-      bundleSource: new DirectoryBundleSource({ root: join(root.path, 'bundles') }),
-      trustedKeys: [key.trusted],
-      bundles: [{ id: 'seg-custom', version: '1.0.0' }],
-    };
-    const request = { scope: { org_id: 'acme', tags: {} }, control_ids: manifest_ids(files) };
-    const options = { now: '2026-06-01T00:00:00Z', run_id: '4f5c8a52-8a2e-4a57-9d49-7d3c0b1d1c01' };
-    const wasm = new Evaluator({ ...common, engine: { kind: 'wasm', workers: 0 } });
-    const remote = new Evaluator({
-      ...common,
-      engine: { kind: 'opa-server', url: servers.get('seg-custom')!.url },
-    });
-    const a = await wasm.evaluateDocuments(request, docs, options);
-    const b = await remote.evaluateDocuments(request, docs, options);
-    expect(a.result.findings.length).toBeGreaterThan(10);
-    expect(JSON.stringify(b.result.findings)).toBe(JSON.stringify(a.result.findings));
-    await wasm.close();
-    await remote.close();
-  });
+      const a = await wasm.evaluateDocuments(request, docs, options);
+      const b = await remote.evaluateDocuments(request, docs, options);
+      expect(a.result.findings.length).toBeGreaterThan(10);
+      expect(JSON.stringify(b.result.findings)).toBe(JSON.stringify(a.result.findings));
+      await wasm.close();
+      await remote.close();
+    },
+  );
 });
 
 function manifest_ids(files: ReadonlyMap<string, Uint8Array>): string[] {

@@ -599,17 +599,17 @@ export class Evaluator implements EvaluationPort {
       add('entrypoint_exists', false, (error as Error).message);
     }
 
-    // 3. Target kinds known.
+    // 3. Target kinds known (to the schema registry of normalized configs, given as `knownKinds`).
     const known = this.#options.knownKinds;
-    const unknown = known ? control.target_kinds.filter((k) => !known.includes(k)) : [];
+    const unknown = known ? control.target_kinds.filter((k) => !known.includes(k)) : control.target_kinds;
     add(
       'target_kinds_known',
-      control.target_kinds.length > 0 && unknown.length === 0,
-      unknown.length
-        ? `unknown kinds: ${unknown.join(', ')}`
-        : known
-          ? undefined
-          : 'no kind registry configured',
+      known !== undefined && control.target_kinds.length > 0 && unknown.length === 0,
+      known === undefined
+        ? 'no kind registry configured (EvaluatorOptions.knownKinds)'
+        : unknown.length
+          ? `unknown kinds: ${unknown.join(', ')}`
+          : undefined,
     );
 
     // 4. Inputs valid under the control's schema (defaults, then the tenant's params, then the spec's inputs).
