@@ -1,4 +1,5 @@
-import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import * as ed from '@noble/ed25519';
+import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { RFC8032_VECTORS } from '../../test/support/fixtures.ts';
 import { encodeBase64Url } from '../encoding/base64.ts';
 import { fromHex, toHex } from '../encoding/bytes.ts';
@@ -88,6 +89,23 @@ describe('Ed25519Signer', () => {
     expect(fromPort.keyid).toBe(signer.keyid);
     expect(await fromPort.verify(await signer.sign(msg), msg)).toBe(true);
     expect(await signer.trustedKey().verify(await signer.sign(msg), msg)).toBe(true);
+  });
+
+  it('rejects the small-order forgery ZIP-215 accepts, as OpenSSL does (strict RFC 8032, zip215: false)', () => {
+    // Public key and R are the identity point, S = 0: [S]B = R + [k]A holds for every message.
+    const identity = new Uint8Array(32);
+    identity[0] = 1;
+    const forged = new Uint8Array(64);
+    forged[0] = 1;
+    const message = Uint8Array.of(1, 2, 3);
+    expect(ed.verify(forged, message, identity, { zip215: true })).toBe(true);
+    expect(verifyEd25519(forged, message, identity)).toBe(false);
+    const spki = createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), identity]),
+      format: 'der',
+      type: 'spki',
+    });
+    expect(nodeVerify(null, message, spki, forged)).toBe(false);
   });
 
   it('verifies strictly: wrong lengths and garbage are false, never a throw', () => {
