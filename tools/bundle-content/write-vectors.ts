@@ -282,6 +282,12 @@ const vectors: Record<string, Vector[]> = {
       'config.create_date must be an RFC 3339 timestamp',
     ),
     v(
+      'error: max_age_days param is a string',
+      inputFor('iam-access-key', 'AKIAEXAMPLE000000001', f.iamAccessKey, { max_age_days: '90' }),
+      'error',
+      'params.max_age_days must be a number',
+    ),
+    v(
       'error: now missing',
       { ...inputFor('iam-access-key', 'AKIAEXAMPLE000000001', f.iamAccessKey), now: null },
       'error',
@@ -1106,6 +1112,12 @@ const vectors: Record<string, Vector[]> = {
       ),
       'fail',
       '::/0',
+    ),
+    v(
+      'error: include_ipv6 param is not a boolean',
+      inputFor('security-group', 'web', f.securityGroup, { include_ipv6: 'yes' }),
+      'error',
+      'params.include_ipv6 must be a boolean',
     ),
     v(
       'error: ingress missing',

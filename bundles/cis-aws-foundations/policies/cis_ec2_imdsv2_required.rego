@@ -42,11 +42,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 _options := _at(_config, "metadata_options")
 
 default result := {

@@ -41,11 +41,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 _key := _at(_config, "kms_key_id")
 
 default result := {

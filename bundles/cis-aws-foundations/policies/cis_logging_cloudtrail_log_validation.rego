@@ -40,11 +40,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 default result := {
 	"result": "error",
 	"message": "input is malformed: the control could not evaluate it",

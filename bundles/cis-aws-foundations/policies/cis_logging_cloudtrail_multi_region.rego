@@ -42,11 +42,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 _trails := _at(_config, "trails")
 
 _compliant contains t.name if {

@@ -42,11 +42,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 _in_scope if {
 	input.config.key_manager == "CUSTOMER"
 	input.config.key_spec == "SYMMETRIC_DEFAULT"

@@ -42,11 +42,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 _ingress := _at(_config, "ingress")
 
 _egress := _at(_config, "egress")

@@ -39,11 +39,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 _logging := _at(_config, "logging")
 
 default result := {

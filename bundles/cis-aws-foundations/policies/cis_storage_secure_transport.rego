@@ -43,11 +43,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 _policy := _at(_config, "policy")
 
 _statements := _at(_policy, "statements")

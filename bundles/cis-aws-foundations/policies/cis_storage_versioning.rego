@@ -40,11 +40,6 @@ _at(x, key) := v if {
 	v := x[key]
 } else := null
 
-_params := p if {
-	p := input.params
-	is_object(p)
-} else := {}
-
 _versioning := _at(_config, "versioning")
 
 _status := _at(_versioning, "status")
