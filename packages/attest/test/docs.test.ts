@@ -2,6 +2,8 @@
 // the third-party instructions stay true. Blocks that start with `# (setup)` (installs) or
 // `# (example)` (needs files the reader has) are not run; `python` is the test venv's (securesystemslib).
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import type { SignerPort } from '@neurocipher/seg-ports';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,7 @@ async function bash(script: string, cwd: string): Promise<{ code: number; out: s
 
 describe('docs/attestations.md commands', () => {
   let blocks: string[];
+  let ecdsaBlock: string;
   let dir: string;
   const ed = Ed25519Signer.generate();
   const pq = MlDsa65Signer.generate();
@@ -47,6 +50,8 @@ describe('docs/attestations.md commands', () => {
     blocks = [...doc.matchAll(/```bash\n([\s\S]*?)```/g)]
       .map((m) => m[1] as string)
       .filter((b) => !b.startsWith('# (setup)') && !b.startsWith('# (example)'));
+    ecdsaBlock = blocks.find((b) => b.startsWith('# (ecdsa)'))!;
+    blocks = blocks.filter((b) => b !== ecdsaBlock);
     dir = await mkdtemp(join(tmpdir(), 'seg-docs-'));
     const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementBytes(evaluationStatement(RUN)), [
       ed,
@@ -66,8 +71,9 @@ describe('docs/attestations.md commands', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('has the securesystemslib, openssl and statement blocks', () => {
-    expect(blocks).toHaveLength(3);
+  it('has the securesystemslib, PAE, Ed25519, statement and ECDSA blocks', () => {
+    expect(blocks).toHaveLength(4);
+    expect(ecdsaBlock).toContain('openssl dgst -sha256 -verify');
   });
 
   it('securesystemslib block: accepts our envelope (Ed25519, then Ed25519 + ML-DSA-65), rejects a tampered one', async () => {
@@ -87,12 +93,44 @@ describe('docs/attestations.md commands', () => {
   });
 
   it('openssl blocks: verify the PAE signature and print the statement, reject a tampered envelope', async () => {
-    const ok = await bash(blocks[1]!, dir);
+    const [, pae, verify, read] = blocks as [string, string, string, string];
+    const ok = await bash(pae + verify, dir);
     expect(ok.out).toContain('Signature Verified Successfully');
     expect(ok.code).toBe(0);
-    const read = await bash(blocks[2]!, dir);
-    expect(read.out.split('\n')[0]).toBe('https://neurocipher.io/seg/attestation/evaluation-run/v1');
-    const bad = await bash(blocks[1]!.replaceAll('envelope.json', 'tampered.json'), dir);
+    const statement = await bash(read, dir);
+    expect(statement.out.split('\n')[0]).toBe('https://neurocipher.io/seg/attestation/evaluation-run/v1');
+    const bad = await bash(pae.replaceAll('envelope.json', 'tampered.json') + verify, dir);
     expect(bad.code).not.toBe(0);
+  });
+
+  it('ECDSA block: verifies a P-256 (KMS-style) signature over the rebuilt PAE, rejects a tampered one', async () => {
+    const ecdsaDir = await mkdtemp(join(tmpdir(), 'seg-docs-ecdsa-'));
+    try {
+      const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const signer: SignerPort = {
+        keyid: 'kms',
+        algorithm: 'ecdsa-p256-sha256',
+        public_key: async () => new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
+        sign: async (m) => new Uint8Array(nodeSign('sha256', m, { key: privateKey, dsaEncoding: 'der' })),
+      };
+      const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementBytes(evaluationStatement(RUN)), [
+        signer,
+      ]);
+      await writeFile(join(ecdsaDir, 'envelope.json'), serializeEnvelope(envelope));
+      await writeFile(join(ecdsaDir, 'seg-signing.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+      const [, pae] = blocks as [string, string];
+      const ok = await bash(pae + ecdsaBlock, ecdsaDir);
+      expect(ok.out).toContain('Verified OK');
+      expect(ok.code).toBe(0);
+      const bytes = decodeBase64(envelope.payload)!;
+      bytes[10] = (bytes[10] as number) ^ 1;
+      await writeFile(
+        join(ecdsaDir, 'envelope.json'),
+        serializeEnvelope({ ...envelope, payload: encodeBase64(bytes) }),
+      );
+      expect((await bash(pae + ecdsaBlock, ecdsaDir)).code).not.toBe(0);
+    } finally {
+      await rm(ecdsaDir, { recursive: true, force: true });
+    }
   });
 });
