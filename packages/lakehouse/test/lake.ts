@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@neurocipher/seg-ports';
+import type { Catalog } from '../src/catalog/catalog.ts';
 import { SqlCatalog } from '../src/catalog/sql-catalog.ts';
 import type { SqlDriver } from '../src/catalog/sql-driver.ts';
 import { SqliteDriver } from '../src/catalog/sqlite-driver.ts';
@@ -21,10 +22,13 @@ export const PYTHON = process.env.SEG_PYTHON ?? '/work/main/.tools/venv/bin/pyth
 /** A fixed clock for deterministic committed_at values. */
 export const fixedClock: Clock = { now: () => new Date('2026-01-02T04:05:06.789Z') };
 
-/** A lakehouse (catalog, tables, finding store) over a directory and a SQL driver. */
-export function openLake(dir: string, driver: SqlDriver = new SqliteDriver(join(dir, 'catalog.db'))) {
+/** A lakehouse (catalog, tables, finding store) over a directory and a SQL driver or a ready catalog. */
+export function openLake(dir: string, via: SqlDriver | Catalog = new SqliteDriver(join(dir, 'catalog.db'))) {
   const io = new LocalFileIO();
-  const catalog = new SqlCatalog({ name: 'seg', driver, io, warehouse: fileUri(join(dir, 'warehouse')) });
+  const catalog: Catalog =
+    'commitSnapshot' in via
+      ? via
+      : new SqlCatalog({ name: 'seg', driver: via, io, warehouse: fileUri(join(dir, 'warehouse')) });
   const tables = new LakehouseTables({ catalog, io });
   const keys = new LocalKeyProvider({ masterKey: randomBytes(32) });
   const store = new IcebergFindingStore({ tables, keys, clock: fixedClock });

@@ -1,6 +1,6 @@
 """Independent reader: opens SEG tables with pyiceberg through the same SQL catalog and dumps them as JSON.
 
-usage: pyiceberg_read.py <catalog-name> <sqlalchemy-uri> <namespace> <table>...
+usage: pyiceberg_read.py <catalog-name> <sqlalchemy-uri | http uri of a REST catalog> <namespace> <table>...
        pyiceberg_read.py --many '<json list of [catalog-name, uri, namespace, [tables]]>'
 Prints one JSON object (a list of them with --many): per table its schema, partition spec, current snapshot, row count, the rows
 (timestamps as integer microseconds since the epoch) and row counts per org_id through a filtered scan.
@@ -9,6 +9,7 @@ import datetime
 import json
 import sys
 
+from pyiceberg.catalog.rest import RestCatalog
 from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.expressions import EqualTo
 
@@ -24,7 +25,10 @@ def plain(v):
 
 
 def read(name, uri, namespace, tables):
-    catalog = SqlCatalog(name, uri=uri, init_catalog_tables="false")
+    if uri.startswith("http"):
+        catalog = RestCatalog(name, uri=uri)
+    else:
+        catalog = SqlCatalog(name, uri=uri, init_catalog_tables="false")
     out = {}
     for t in tables:
         table = catalog.load_table(f"{namespace}.{t}")

@@ -1,6 +1,7 @@
 // The independent-reader check shared by the SQLite and PostgreSQL catalog tests: commit sample runs,
 // plans and attestations, then pyiceberg must see the same schemas, row counts and values.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Catalog } from '../src/catalog/catalog.ts';
 import type { SqlDriver } from '../src/catalog/sql-driver.ts';
 import { UriSealer } from '../src/evidence/envelope.ts';
 import type { Row } from '../src/iceberg/schema.ts';
@@ -34,9 +35,9 @@ function sortRows(rows: Record<string, unknown>[], key: readonly string[]) {
 
 /** How a suite reaches its catalog database. */
 export interface CatalogTarget {
-  /** A fresh SQL driver on the catalog database. */
-  driver: (dir: string) => SqlDriver;
-  /** The same database as an SQLAlchemy URI for pyiceberg. */
+  /** A fresh SQL driver on the catalog database, or a catalog. */
+  driver: (dir: string) => SqlDriver | Catalog;
+  /** The same catalog for pyiceberg: an SQLAlchemy URI, or the REST catalog's http URI. */
   uri: (dir: string) => string;
 }
 

@@ -1,6 +1,8 @@
 // The seven canonical tables (spec §5.3, DESIGN.md §7). Columns are derived from the contracts; field
-// ids are pinned here so they never change when a contract grows: a new contract field needs a new,
-// never-used id in FIELD_IDS (the table test fails until it has one), and an id is never reused.
+// ids are pinned here so they never change when a contract grows: a new contract field needs the next
+// unused id (the table test fails until it has one), and an id is never reused. Ids are contiguous in
+// column order (1..n), so a REST catalog that assigns fresh ids on create (as Java's does) arrives at
+// exactly the same ids.
 import { contractSchemas, registryJsonSchema } from '@neurocipher/seg-contracts';
 import type { IcebergField, IcebergSchema, PartitionSpec } from '../iceberg/schema.ts';
 import type { ContractColumn } from './columns-from-contract.ts';
@@ -53,7 +55,7 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableName, TableDefinition>> = {
   assets: {
     name: 'assets',
     contract: 'asset',
-    fieldIds: { ...common, ref_urn: 10, kind: 11, provider: 12, name: 13, properties: 14, discovered_at: 15 },
+    fieldIds: { ...common, ref_urn: 4, kind: 5, provider: 6, name: 7, properties: 8, discovered_at: 9 },
     dayColumn: 'discovered_at',
     key: ['run_id', 'ref_urn'],
   },
@@ -62,17 +64,17 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableName, TableDefinition>> = {
     contract: 'control-spec',
     fieldIds: {
       ...common,
-      id: 10,
-      version: 11,
-      title: 12,
-      benchmark: 13,
-      description: 14,
-      inputs: 15,
-      target_kinds: 16,
-      policy_bundle: 17,
-      severity: 18,
-      rationale: 19,
-      remediation_guidance: 20,
+      id: 4,
+      version: 5,
+      title: 6,
+      benchmark: 7,
+      description: 8,
+      inputs: 9,
+      target_kinds: 10,
+      policy_bundle: 11,
+      severity: 12,
+      rationale: 13,
+      remediation_guidance: 14,
     },
     key: ['run_id', 'id', 'version'],
   },
@@ -81,17 +83,17 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableName, TableDefinition>> = {
     contract: 'finding',
     fieldIds: {
       ...common,
-      id: 10,
-      control_id: 11,
-      control_version: 12,
-      asset_urn: 13,
-      result: 14,
-      severity: 15,
-      message: 16,
-      evidence: 17,
-      created_at: 18,
-      updated_at: 19,
-      fingerprint: 20,
+      id: 4,
+      control_id: 5,
+      control_version: 6,
+      asset_urn: 7,
+      result: 8,
+      severity: 9,
+      message: 10,
+      evidence: 11,
+      created_at: 12,
+      updated_at: 13,
+      fingerprint: 14,
     },
     dayColumn: 'created_at',
     key: ['id'],
@@ -101,14 +103,14 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableName, TableDefinition>> = {
     contract: 'remediation-plan',
     fieldIds: {
       ...common,
-      id: 10,
-      finding_id: 11,
-      mode: 12,
-      steps: 13,
-      estimated_risk: 14,
-      change_window: 15,
-      approvals_required: 16,
-      created_at: 17,
+      id: 4,
+      finding_id: 5,
+      mode: 6,
+      steps: 7,
+      estimated_risk: 8,
+      change_window: 9,
+      approvals_required: 10,
+      created_at: 11,
     },
     dayColumn: 'created_at',
     key: ['id'],
@@ -118,12 +120,12 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableName, TableDefinition>> = {
     contract: 'evidence-obj',
     fieldIds: {
       ...common,
-      hash: 10,
-      uri: 11,
-      media_type: 12,
-      size_bytes: 13,
-      finding_ids: 14,
-      captured_at: 15,
+      hash: 4,
+      uri: 5,
+      media_type: 6,
+      size_bytes: 7,
+      finding_ids: 8,
+      captured_at: 9,
     },
     dayColumn: 'committed_at',
     key: ['run_id', 'hash'],
@@ -133,13 +135,13 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableName, TableDefinition>> = {
     contract: 'attestation',
     fieldIds: {
       ...common,
-      id: 10,
-      statement_type: 11,
-      payload_hash: 12,
-      signer: 13,
-      signature: 14,
-      created_at: 15,
-      transparency_uri: 16,
+      id: 4,
+      statement_type: 5,
+      payload_hash: 6,
+      signer: 7,
+      signature: 8,
+      created_at: 9,
+      transparency_uri: 10,
     },
     dayColumn: 'created_at',
     key: ['id'],
@@ -149,14 +151,14 @@ export const TABLE_DEFINITIONS: Readonly<Record<TableName, TableDefinition>> = {
     contract: 'run-summary',
     fieldIds: {
       ...common,
-      scope_org_id: 10,
-      scope_project: 11,
-      scope_region: 12,
-      scope_tags: 13,
-      started_at: 14,
-      ended_at: 15,
-      controls: 16,
-      counts: 17,
+      scope_org_id: 4,
+      scope_project: 5,
+      scope_region: 6,
+      scope_tags: 7,
+      started_at: 8,
+      ended_at: 9,
+      controls: 10,
+      counts: 11,
     },
     dayColumn: 'started_at',
     key: ['run_id'],
@@ -179,12 +181,14 @@ export function tableLayout(name: TableName): TableLayout {
   const fromContract = columnsFromContract(registryJsonSchema(entry));
   const names = new Set(fromContract.map((c) => c.name));
   const all = [...SEG_COLUMNS.filter((c) => !names.has(c.name)), ...fromContract];
-  const columns = all.map((c) => {
-    const id = definition.fieldIds[c.name];
-    if (id === undefined) throw new Error(`table ${name}: column ${c.name} has no pinned field id`);
-    // run_id is required wherever the contract or the table needs it for idempotency.
-    return { ...c, id, required: c.required || (c.name === 'run_id' && definition.key.includes('run_id')) };
-  });
+  const columns = all
+    .map((c) => {
+      const id = definition.fieldIds[c.name];
+      if (id === undefined) throw new Error(`table ${name}: column ${c.name} has no pinned field id`);
+      // run_id is required wherever the contract or the table needs it for idempotency.
+      return { ...c, id, required: c.required || (c.name === 'run_id' && definition.key.includes('run_id')) };
+    })
+    .sort((a, b) => a.id - b.id);
   const fields: IcebergField[] = columns.map((c) => ({
     id: c.id,
     name: c.name,
