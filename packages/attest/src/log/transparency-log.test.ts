@@ -130,6 +130,15 @@ describe('TransparencyLog', () => {
     await expect(reopened.consistencyProof(1, 9)).rejects.toThrow(RangeError);
   });
 
+  it('stays idempotent after a crash between writing an entry and its by-hash pointer', async () => {
+    const store = memoryBlobStore();
+    await newLog(store).append(enc('x'));
+    store.objects.delete([...store.objects.keys()].find((k) => k.includes('by-hash/'))!);
+    const reopened = newLog(store);
+    expect(await reopened.append(enc('x'))).toMatchObject({ index: 0, appended: false });
+    expect(await reopened.size()).toBe(1);
+  });
+
   it('refuses to overwrite an entry another writer added', async () => {
     const store = memoryBlobStore();
     const first = newLog(store);

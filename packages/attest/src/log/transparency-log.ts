@@ -1,6 +1,6 @@
 import type { BlobStore } from '@neurocipher/seg-ports';
 import { SegError } from '@neurocipher/seg-contracts';
-import { sha256Hex } from '../encoding/bytes.ts';
+import { sha256Hex, toHex } from '../encoding/bytes.ts';
 import { signCheckpoint, type NoteSigner, type TreeHead } from './checkpoint.ts';
 import { consistencyProof, inclusionProof, leafHash, merkleRoot } from './merkle.ts';
 
@@ -40,13 +40,15 @@ const pad = (n: number): string => String(n).padStart(12, '0');
 
 /**
  * A local append-only transparency log: entries are stored under a prefix of a BlobStore
- * (`entries/<index>`, and `by-hash/<sha256>` for idempotency), hashed per RFC 9162, with inclusion
+ * (`entries/<index>`, plus a `by-hash/<sha256 of entry>` pointer for lookups), hashed per RFC 9162, with inclusion
  * and consistency proofs and C2SP signed checkpoints (`checkpoint`). Appends are serialised within
  * the process; an entry key is never overwritten (a clash is `SEG_CONFLICT`).
  */
 export class TransparencyLog {
   readonly #options: TransparencyLogOptions;
   #leaves: Uint8Array[] | undefined;
+  /** Index of each entry by the hex of its leaf hash, rebuilt from the entries on load. */
+  #indexByLeaf = new Map<string, number>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: TransparencyLogOptions) {
@@ -72,9 +74,13 @@ export class TransparencyLog {
   async #load(): Promise<Uint8Array[]> {
     if (this.#leaves) return this.#leaves;
     const leaves: Uint8Array[] = [];
+    const byLeaf = new Map<string, number>();
     while (await this.#options.store.exists(this.#key(`entries/${pad(leaves.length)}`))) {
-      leaves.push(leafHash(await this.#options.store.get(this.#key(`entries/${pad(leaves.length)}`))));
+      const hash = leafHash(await this.#options.store.get(this.#key(`entries/${pad(leaves.length)}`)));
+      if (!byLeaf.has(toHex(hash))) byLeaf.set(toHex(hash), leaves.length);
+      leaves.push(hash);
     }
+    this.#indexByLeaf = byLeaf;
     this.#leaves = leaves;
     return leaves;
   }
@@ -107,11 +113,14 @@ export class TransparencyLog {
     return this.#serial(async () => {
       const leaves = await this.#load();
       const store = this.#options.store;
-      const hashKey = this.#key(`by-hash/${sha256Hex(entry)}`);
+      const hash = leafHash(entry);
+      // Idempotency comes from the entries themselves (the map is rebuilt from them on load), so a
+      // crash between writing an entry and its by-hash pointer cannot produce a duplicate.
+      const existing = this.#indexByLeaf.get(toHex(hash));
       let index: number;
       let appended = false;
-      if (await store.exists(hashKey)) {
-        index = Number(new TextDecoder().decode(await store.get(hashKey)));
+      if (existing !== undefined) {
+        index = existing;
       } else {
         index = leaves.length;
         const entryKey = this.#key(`entries/${pad(index)}`);
@@ -124,8 +133,11 @@ export class TransparencyLog {
           });
         }
         await store.put(entryKey, entry, { content_type: 'application/json' });
-        await store.put(hashKey, new TextEncoder().encode(String(index)), { content_type: 'text/plain' });
-        leaves.push(leafHash(entry));
+        await store.put(this.#key(`by-hash/${sha256Hex(entry)}`), new TextEncoder().encode(String(index)), {
+          content_type: 'text/plain',
+        });
+        leaves.push(hash);
+        this.#indexByLeaf.set(toHex(hash), index);
         appended = true;
       }
       const checkpoint = await this.checkpoint();
