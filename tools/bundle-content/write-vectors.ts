@@ -281,6 +281,24 @@ const vectors: Record<string, Vector[]> = {
       'error',
       'config.create_date must be an RFC 3339 timestamp',
     ),
+    ...[
+      '2026-10-01 00:00:00Z',
+      '2026-10-01T00:00:00',
+      '2026-10-01T00:00:00.Z',
+      '2026-1a-01T00:00:00Z',
+      '2026-10-01T00:00:00+0200',
+    ].map((bad) =>
+      v(
+        `error: create_date ${bad} is not RFC 3339`,
+        inputFor(
+          'iam-access-key',
+          'AKIAEXAMPLE000000001',
+          patch(f.iamAccessKey, (c) => (c.create_date = bad)),
+        ),
+        'error',
+        'config.create_date must be an RFC 3339 timestamp',
+      ),
+    ),
     v(
       'error: max_age_days param is a string',
       inputFor('iam-access-key', 'AKIAEXAMPLE000000001', f.iamAccessKey, { max_age_days: '90' }),
