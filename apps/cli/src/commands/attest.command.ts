@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { verifyEnvelopeFile } from '@neurocipher/seg-attest';
+import { EXIT_OK } from '../cli/exit-codes.ts';
+import type { CliIo } from '../cli/io.ts';
+import type { GlobalOptions } from './shared.ts';
+
+interface VerifyOptions {
+  key: string[];
+}
+
+/** `seg attest verify FILE --key PUB`: checks a DSSE attestation envelope offline. */
+export function attestCommand(
+  io: CliIo,
+  _global: () => GlobalOptions,
+  setExit: (code: number) => void,
+): Command {
+  const attest = new Command('attest').description(
+    'Work with run attestations (DSSE envelopes over in-toto)',
+  );
+  attest
+    .command('verify')
+    .description('Verify an attestation envelope: every --key must have signed it; prints the statement')
+    .argument('<file>', 'the envelope (*.intoto.json)')
+    .requiredOption('--key <pub...>', 'public key PEM file(s) that must have signed it')
+    .addHelpText(
+      'after',
+      '\nExample:\n  seg attest verify .seg/attestations/<id>.intoto.json --key .seg/keys/attest-ed25519.pub\n',
+    )
+    .action(async (file: string, options: VerifyOptions) => {
+      const verified = await verifyEnvelopeFile(
+        resolve(io.cwd, file),
+        options.key.map((k) => resolve(io.cwd, k)),
+        { readFile: async (path: string) => new Uint8Array(await readFile(path)) },
+      );
+      io.stdout.write(
+        `verified: ${verified.signatures.length} signature(s) (${verified.signatures.map((s) => s.keyid).join(', ')})\n` +
+          `predicate: ${verified.statement.predicateType}\n` +
+          `subjects: ${verified.statement.subject.length}\n`,
+      );
+      setExit(EXIT_OK);
+    });
+  return attest;
+}

@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Finding, Severity } from '@neurocipher/seg-contracts';
+import { InventoryPortId } from '@neurocipher/seg-ports';
+import type { InventoryPort } from '@neurocipher/seg-ports';
+import type { Evaluator } from '@neurocipher/seg-core';
+import { buildContainer } from '../container/container.ts';
+import { EvaluatorId, LakehouseId } from '../container/ids.ts';
+import type { Lakehouse } from '../container/lakehouse.module.ts';
+import type { ProviderChoice } from '../container/inventory.module.ts';
+import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
+import type { CliIo } from '../cli/io.ts';
+import { renderFindings } from '../output/render-findings.ts';
+import { runScan } from '../scan/scan-job.ts';
+import { silentProgress, stderrProgress } from '../scan/scan-progress.ts';
+import { SEVERITY_ORDER, configFor, notAvailableYet, usageError } from './shared.ts';
+import type { GlobalOptions } from './shared.ts';
+
+interface ScanOptions {
+  provider: 'snapshot' | 'aws';
+  snapshot?: string;
+  profile?: string;
+  regions?: string;
+  accounts?: string;
+  bundle?: string;
+  failOn: Severity | 'none';
+  now?: string;
+  format: 'summary' | 'json' | 'csv' | 'sarif' | 'ocsf';
+  commit: boolean;
+  progress: boolean;
+}
+
+/** Whether any failing finding is at least as severe as `threshold`. */
+export function reachesFailOn(findings: readonly Finding[], threshold: Severity | 'none'): boolean {
+  if (threshold === 'none') return false;
+  const limit = SEVERITY_ORDER.indexOf(threshold);
+  return findings.some((f) => f.result === 'fail' && SEVERITY_ORDER.indexOf(f.severity) <= limit);
+}
+
+/** `seg scan`: inventory → evaluation with the signed bundle → commit to the lakehouse → summary. */
+export function scanCommand(
+  io: CliIo,
+  global: () => GlobalOptions,
+  setExit: (code: number) => void,
+): Command {
+  return new Command('scan')
+    .description('Scan a tenant: inventory, evaluate every control of the signed bundle, commit the findings')
+    .addOption(
+      new Option('--provider <provider>', 'inventory provider')
+        .choices(['snapshot', 'aws'])
+        .makeOptionMandatory(),
+    )
+    .option('--snapshot <file>', 'snapshot file (NDJSON) for --provider snapshot')
+    .option('--profile <name>', 'AWS profile (--provider aws)')
+    .option('--regions <list>', 'comma-separated AWS regions (--provider aws)')
+    .option('--accounts <list>', 'comma-separated AWS account ids (--provider aws)')
+    .option('--bundle <id[@version]>', 'policy bundle to evaluate (default from config)')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a failing finding is at least this severe')
+        .choices([...SEVERITY_ORDER, 'none'])
+        .default('none'),
+    )
+    .option('--now <datetime>', 'evaluation time handed to policies (RFC 3339; default: now)')
+    .addOption(
+      new Option('--format <format>', 'what to print on stdout')
+        .choices(['summary', 'json', 'csv', 'sarif', 'ocsf'])
+        .default('summary'),
+    )
+    .option('--no-commit', 'do not write the run to the lakehouse')
+    .option('--no-progress', 'no progress bar on stderr')
+    .addHelpText(
+      'after',
+      '\nExample:\n  seg scan --provider snapshot --snapshot .seg/demo/tenant.ndjson --fail-on high\n' +
+        '  AWS_ENDPOINT_URL=http://127.0.0.1:5000 seg scan --provider aws --regions us-east-1 --format sarif\n',
+    )
+    .action(async (options: ScanOptions) => {
+      const { config } = configFor(io, global(), {
+        bundle: options.bundle,
+        'aws.profile': options.profile,
+        'aws.regions': options.regions?.split(',').filter(Boolean),
+        'aws.accounts': options.accounts?.split(',').filter(Boolean),
+      });
+      let provider: ProviderChoice;
+      if (options.provider === 'snapshot') {
+        if (!options.snapshot) throw usageError('--provider snapshot needs --snapshot <file>');
+        provider = { kind: 'snapshot', path: resolve(io.cwd, options.snapshot) };
+      } else {
+        throw notAvailableYet(
+          'seg scan --provider aws',
+          '@neurocipher/seg-adapter-aws exports no InventoryPort yet (issue #4)',
+        );
+      }
+      const now = options.now ?? new Date().toISOString();
+      if (Number.isNaN(Date.parse(now))) throw usageError('--now must be an RFC 3339 date-time', { now });
+      const container = buildContainer(config, { provider, evaluation: true, lakehouse: options.commit });
+      const inventory = await container.getAsync<InventoryPort>(InventoryPortId);
+      const evaluator = await container.getAsync<Evaluator>(EvaluatorId);
+      const lake = options.commit ? await container.getAsync<Lakehouse>(LakehouseId) : null;
+      const progress = options.progress && options.format === 'summary' ? stderrProgress(io) : silentProgress;
+      try {
+        const outcome = await runScan({
+          inventory,
+          evaluator,
+          ...(lake ? { store: lake.store } : {}),
+          scope: { org_id: config.tenant, tags: {} },
+          now,
+          progress,
+        });
+        const assets = new Map(outcome.assets.map((a) => [a.ref.urn, a]));
+        const report = {
+          findings: outcome.findings,
+          controls: outcome.controls,
+          run: outcome.run,
+          frameworks: outcome.frameworks,
+          assets,
+          tool_version: '0.1.0',
+        };
+        if (options.format === 'summary') {
+          io.stdout.write(renderFindings('summary', report));
+          if (lake) {
+            io.stdout.write(`catalog: ${lake.catalogUri}\n`);
+            io.stdout.write(`report: seg report --html --run ${outcome.run.run_id}\n`);
+          }
+        } else {
+          io.stdout.write(renderFindings(options.format, report));
+        }
+        setExit(reachesFailOn(outcome.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK);
+      } finally {
+        progress.stop();
+        await evaluator.close();
+        await lake?.catalog.close();
+      }
+    });
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AppendResult,
+  Asset,
+  ControlSpec,
+  EvidenceObj,
+  EvidencePointer,
+  Finding,
+  RunSummary,
+  Scope,
+} from '@neurocipher/seg-contracts';
+import type { InventoryPort } from '@neurocipher/seg-ports';
+import type { AssetDocument, Evaluator, ManifestControl } from '@neurocipher/seg-core';
+import type { IcebergFindingStore } from '@neurocipher/seg-lakehouse';
+import type { FrameworkRefs } from '../output/report-context.ts';
+import type { ScanProgress } from './scan-progress.ts';
+
+/** Inputs of {@link runScan}. */
+export interface ScanJobInput {
+  inventory: InventoryPort;
+  evaluator: Evaluator;
+  /** Where the run is committed; absent for `--no-commit`. */
+  store?: IcebergFindingStore;
+  scope: Scope;
+  /** `input.now` of the policies and the time configs are read at. */
+  now: string;
+  progress: ScanProgress;
+  /** Run id; a fresh UUID by default (finding fingerprints stay stable across runs). */
+  run_id?: string;
+  /** Assets per evaluation call, so progress advances (default 2,000). */
+  chunk?: number;
+}
+
+/** What a scan produced. */
+export interface ScanOutcome {
+  run: RunSummary;
+  findings: Finding[];
+  evidence: EvidencePointer[];
+  controls: ControlSpec[];
+  frameworks: Record<string, FrameworkRefs>;
+  assets: Asset[];
+  commit: AppendResult | null;
+}
+
+/** A bundle manifest control as the §7 `ControlSpec`. */
+export function controlSpecOf(control: ManifestControl, bundleId: string): ControlSpec {
+  return {
+    id: control.id,
+    version: control.version,
+    title: control.title,
+    benchmark: control.benchmark,
+    description: control.description ?? '',
+    inputs: control.inputs ?? {},
+    target_kinds: [...control.target_kinds],
+    policy_bundle: bundleId,
+    severity: control.severity,
+    rationale: control.rationale ?? null,
+    remediation_guidance: control.remediation_guidance ?? null,
+  };
+}
+
+/** Framework references of a manifest control as strings (`{cis_aws_v3: "2.1.1"}`). */
+export function frameworksOf(control: ManifestControl): FrameworkRefs {
+  const raw = control.frameworks ?? {};
+  if (Array.isArray(raw)) return Object.fromEntries(raw.map((name) => [String(name), '']));
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
+}
+
+/**
+ * One scan, composed from the ports: the inventory's pages (kinds the bundle targets) and configs, the
+ * engine over chunks of assets under one run id, then one commit of the run to the finding store.
+ */
+export async function runScan(input: ScanJobInput): Promise<ScanOutcome> {
+  const loaded = await input.evaluator.load();
+  const controls = new Map<string, ControlSpec>();
+  const frameworks: Record<string, FrameworkRefs> = {};
+  for (const [id, bundle] of loaded) {
+    const control = bundle.controls.get(id) as ManifestControl;
+    controls.set(id, controlSpecOf(control, bundle.ref.id));
+    frameworks[id] = frameworksOf(control);
+  }
+  const kinds = [...new Set([...controls.values()].flatMap((c) => c.target_kinds))].sort();
+  const runId = input.run_id ?? randomUUID();
+  const startedAt = new Date().toISOString();
+
+  // Inventory: every page, then configs with bounded concurrency.
+  const assets: Asset[] = [];
+  let cursor: string | null | undefined = null;
+  do {
+    const page = await input.inventory.list_assets(input.scope, kinds, null, { cursor, limit: 1000 });
+    assets.push(...page.assets);
+    cursor = page.next_cursor;
+  } while (cursor !== null && cursor !== undefined);
+  input.progress.start('inventory', assets.length);
+  const documents: AssetDocument[] = new Array(assets.length);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < assets.length) {
+      const i = next++;
+      const asset = assets[i] as Asset;
+      documents[i] = { asset, config: await input.inventory.get_config(asset.ref, input.now) };
+      done += 1;
+      if (done % 250 === 0) input.progress.update(done);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  input.progress.update(done);
+
+  // Evaluation in chunks under one run id: finding ids are UUIDv5(run, fingerprint), chunk-independent.
+  const chunk = input.chunk ?? 2000;
+  const request = { scope: input.scope, control_ids: [...controls.keys()].sort() };
+  const findings: Finding[] = [];
+  const evidence = new Map<string, EvidencePointer>();
+  const counts: Record<string, number> = {};
+  input.progress.start('evaluate', documents.length);
+  for (let i = 0; i < documents.length; i += chunk) {
+    const part = documents.slice(i, i + chunk);
+    const { result } = await input.evaluator.evaluateDocuments(request, part, {
+      run_id: runId,
+      now: input.now,
+    });
+    findings.push(...result.findings);
+    for (const e of result.evidence) evidence.set(e.hash, e);
+    for (const [k, v] of Object.entries(result.run.counts)) counts[k] = (counts[k] ?? 0) + v;
+    input.progress.update(Math.min(i + chunk, documents.length));
+  }
+  if (documents.length === 0) {
+    const { result } = await input.evaluator.evaluateDocuments(request, [], {
+      run_id: runId,
+      now: input.now,
+    });
+    for (const [k, v] of Object.entries(result.run.counts)) counts[k] = v;
+  }
+  const run: RunSummary = {
+    run_id: runId,
+    scope: input.scope,
+    started_at: startedAt,
+    ended_at: new Date().toISOString(),
+    controls: request.control_ids,
+    counts,
+  };
+
+  let commit: AppendResult | null = null;
+  if (input.store) {
+    input.progress.start('commit', assets.length);
+    const byHash = new Map<string, string[]>();
+    for (const f of findings)
+      for (const e of f.evidence) byHash.set(e.hash, [...(byHash.get(e.hash) ?? []), f.id]);
+    const evidenceObjs: EvidenceObj[] = [...evidence.values()].map((e) => ({
+      ...e,
+      finding_ids: byHash.get(e.hash) ?? [],
+    }));
+    commit = await input.store.commit(findings, evidenceObjs, {
+      run,
+      assets,
+      controls: [...controls.values()],
+    });
+    await input.store.ack(runId);
+    input.progress.update(assets.length);
+  }
+  input.progress.stop();
+  return {
+    run,
+    findings,
+    evidence: [...evidence.values()],
+    controls: [...controls.values()],
+    frameworks,
+    assets,
+    commit,
+  };
+}
