@@ -71,8 +71,8 @@ describe('docs/attestations.md commands', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('has the securesystemslib, PAE, Ed25519, statement and ECDSA blocks', () => {
-    expect(blocks).toHaveLength(4);
+  it('has the securesystemslib, PAE, Ed25519, statement, summary and ECDSA blocks', () => {
+    expect(blocks).toHaveLength(5);
     expect(ecdsaBlock).toContain('openssl dgst -sha256 -verify');
   });
 
@@ -101,6 +101,15 @@ describe('docs/attestations.md commands', () => {
     expect(statement.out.split('\n')[0]).toBe('https://neurocipher.io/seg/attestation/evaluation-run/v1');
     const bad = await bash(pae.replaceAll('envelope.json', 'tampered.json') + verify, dir);
     expect(bad.code).not.toBe(0);
+  });
+
+  it('summary block: the predicate run hashes to the summary subject digest', async () => {
+    const [, pae, , , summary] = blocks as [string, string, string, string, string];
+    const { code, out } = await bash(pae + summary, dir);
+    const [computed, pinned] = out.trim().split('\n');
+    expect(computed).toMatch(/^[0-9a-f]{64}$/);
+    expect(computed).toBe(pinned);
+    expect(code).toBe(0);
   });
 
   it('ECDSA block: verifies a P-256 (KMS-style) signature over the rebuilt PAE, rejects a tampered one', async () => {
