@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { SegError } from '@neurocipher/seg-contracts';
 import { isSignedPath } from './bundle-layout.ts';
 
 /** The sha256 of some bytes, as lowercase hex. */
 export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
 }
 
 function checkPath(path: string): void {

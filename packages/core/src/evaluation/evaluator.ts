@@ -338,8 +338,8 @@ export class Evaluator implements EvaluationPort {
     const bundles = new Set([...resolved.values()].map((r) => r.bundle));
     for (const bundle of bundles) {
       const controls = [...resolved.values()].filter((r) => r.bundle === bundle);
-      const pairs = await this.#evaluateBundle(bundle, controls, docs, now);
-      for (const [docIndex, results] of pairs) {
+      // Findings are built as each batch returns, while the workers evaluate the next batches.
+      await this.#evaluateBundle(bundle, controls, docs, now, (docIndex, results) => {
         const doc = docs[docIndex]!;
         for (const pair of results) {
           const r = resolved.get(pair.controlId)!;
@@ -364,7 +364,7 @@ export class Evaluator implements EvaluationPort {
             }),
           );
         }
-      }
+      });
     }
     findings.sort((a, b) =>
       a.control_id === b.control_id
@@ -403,22 +403,26 @@ export class Evaluator implements EvaluationPort {
     controls: Resolved[],
     docs: readonly AssetDocument[],
     now: string,
-  ): Promise<Map<number, Pair[]>> {
+    sink: (docIndex: number, pairs: Pair[]) => void,
+  ): Promise<void> {
     const params: Record<string, unknown> = {};
     for (const c of controls) params[c.control.id] = c.params;
-    const items: Array<{ index: number; controls: string[]; json: string }> = [];
+    const items: Array<{ index: number; controls: string[] }> = [];
     docs.forEach((doc, index) => {
       const applicable = controls
         .filter((c) => c.control.target_kinds.includes(doc.asset.kind))
         .map((c) => c.control.id);
-      if (applicable.length === 0) return;
-      // The one serialisation of this asset's input.
-      items.push({
-        index,
-        controls: applicable,
-        json: JSON.stringify({ asset: assetInput(doc.asset), config: doc.config.body, controls: applicable }),
-      });
+      if (applicable.length > 0) items.push({ index, controls: applicable });
     });
+    // The one serialisation of an asset's input, done when its batch is sent.
+    const itemJson = (item: { index: number; controls: string[] }): string => {
+      const doc = docs[item.index]!;
+      return JSON.stringify({
+        asset: assetInput(doc.asset),
+        config: doc.config.body,
+        controls: item.controls,
+      });
+    };
     const prefix = `{"now":${JSON.stringify(now)},"params":${JSON.stringify(params)},"items":[`;
     const batchSize = Math.max(1, this.#options.batchSize ?? 200);
     const engineChoice = this.#options.engine ?? { kind: 'wasm' };
@@ -429,14 +433,13 @@ export class Evaluator implements EvaluationPort {
     const batches: Array<typeof items> = [];
     for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize));
 
-    const out = new Map<number, Pair[]>();
     const runBatch = async (batch: typeof items, inParallel: boolean): Promise<void> => {
       let rows: unknown;
       let failure: string | undefined;
       try {
         rows = await bundle.engine.evaluate(
           AGGREGATE_ENTRYPOINT,
-          encoder.encode(`${prefix}${batch.map((b) => b.json).join(',')}]}`),
+          encoder.encode(`${prefix}${batch.map(itemJson).join(',')}]}`),
           { parallel: inParallel },
         );
         if (!Array.isArray(rows) || rows.length !== batch.length)
@@ -445,7 +448,7 @@ export class Evaluator implements EvaluationPort {
         failure = (error as Error).message;
       }
       if (failure === undefined) {
-        batch.forEach((item, i) => out.set(item.index, this.#pairs(item.controls, (rows as unknown[])[i])));
+        batch.forEach((item, i) => sink(item.index, this.#pairs(item.controls, (rows as unknown[])[i])));
         return;
       }
       if (batch.length > 1) {
@@ -453,14 +456,22 @@ export class Evaluator implements EvaluationPort {
         for (const item of batch) await runBatch([item], false);
         return;
       }
-      out.set(
+      sink(
         batch[0]!.index,
         await this.#isolate(bundle, docs[batch[0]!.index]!, batch[0]!.controls, params, now),
       );
     };
-    if (parallel) await Promise.all(batches.map((b) => runBatch(b, true)));
-    else for (const b of batches) await runBatch(b, false);
-    return out;
+    if (parallel) {
+      // A bounded number of batches in flight: inputs are built and results turned into findings on this
+      // thread while the workers evaluate, without holding every batch in memory at once.
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < batches.length) await runBatch(batches[next++]!, true);
+      };
+      await Promise.all(Array.from({ length: this.#workers() * 2 }, lane));
+    } else {
+      for (const b of batches) await runBatch(b, false);
+    }
   }
 
   #pairs(controlIds: readonly string[], row: unknown): Pair[] {

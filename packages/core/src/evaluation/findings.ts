@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { AssetRef, EvidencePointer, Finding, Result, Severity } from '@neurocipher/seg-contracts';
 
@@ -24,19 +24,18 @@ export function canonicalJson(value: unknown): string {
  * `[tenant, control id, asset URN]`. The same triple always gives the same fingerprint, across runs.
  */
 export function fingerprintOf(tenant: string, controlId: string, assetUrn: string): string {
-  return createHash('sha256')
-    .update(canonicalJson([tenant, controlId, assetUrn]))
-    .digest('hex');
+  // For an array of strings, RFC 8785 output is exactly JSON.stringify's (same escaping, no spaces).
+  return hash('sha256', JSON.stringify([tenant, controlId, assetUrn]), 'hex');
 }
 
 /** RFC 4122 name-based UUID, version 5 (SHA-1), of `name` in the namespace `namespace` (a UUID). */
 export function uuidV5(namespace: string, name: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
   if (ns.length !== 16) throw new TypeError(`namespace ${namespace} is not a UUID`);
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
+  const digest = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer');
+  digest[6] = (digest[6]! & 0x0f) | 0x50;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = digest.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -94,13 +93,12 @@ export function evidenceStub(
   stub: { path: string; media_type: string },
 ): EvidenceStub {
   const value = resolvePointer(config, stub.path);
-  const body = canonicalJson({
-    asset: asset.urn,
-    path: stub.path,
-    value: value === undefined ? null : value,
-  });
+  // Keys already in RFC 8785 order (asset < path < value); strings serialise as JSON.stringify does.
+  const canonicalValue =
+    value === undefined ? 'null' : typeof value === 'string' ? JSON.stringify(value) : canonicalJson(value);
+  const body = `{"asset":${JSON.stringify(asset.urn)},"path":${JSON.stringify(stub.path)},"value":${canonicalValue}}`;
   return {
-    pointer: { hash: createHash('sha256').update(body).digest('hex'), media_type: stub.media_type },
+    pointer: { hash: hash('sha256', body, 'hex'), media_type: stub.media_type },
     body,
   };
 }
