@@ -6,6 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { contractExamples, contractSchemas, registryJsonSchema } from '@neurocipher/seg-contracts';
 import type { RegisteredSchema } from '@neurocipher/seg-contracts';
+import { externalEntries } from './sources.ts';
 
 /** A registry entry with the example documents frozen beside its version. */
 export interface RegistryEntry extends RegisteredSchema {
@@ -17,7 +18,10 @@ export const REGISTRY_DIR = join(import.meta.dirname, '..', '..', 'schemas');
 
 /** Every schema of the registry at its current version. */
 export function registryEntries(): RegistryEntry[] {
-  return contractSchemas.map((entry) => ({ ...entry, examples: contractExamples[entry.name] ?? [] }));
+  return [
+    ...contractSchemas.map((entry) => ({ ...entry, examples: contractExamples[entry.name] ?? [] })),
+    ...externalEntries(),
+  ];
 }
 
 /** Stable JSON text of a committed registry file. */

@@ -93,6 +93,8 @@ export type {
   PageRequest,
   Scope,
 } from './inventory/inventory.ts';
+export { normalizedConfigSchemaFor, normalizedConfigSchemas } from './normalized/index.ts';
+export type { NormalizedConfigSchema } from './normalized/index.ts';
 export { makeParser } from './primitives/parse.ts';
 export type { SchemaIssue } from './primitives/parse.ts';
 export {
