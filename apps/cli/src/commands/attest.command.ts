@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { isSegError } from '@neurocipher/seg-contracts';
 import { verifyEnvelopeFile } from '@neurocipher/seg-attest';
-import { EXIT_OK } from '../cli/exit-codes.ts';
+import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import type { GlobalOptions } from './shared.ts';
 
@@ -10,7 +11,10 @@ interface VerifyOptions {
   key: string[];
 }
 
-/** `seg attest verify FILE --key PUB`: checks a DSSE attestation envelope offline. */
+/**
+ * `seg attest verify FILE --key PUB`: checks a DSSE attestation envelope offline. Exit 0 when every key
+ * signed it, 1 when it does not verify, 2 when the files cannot be read or parsed.
+ */
 export function attestCommand(
   io: CliIo,
   _global: () => GlobalOptions,
@@ -29,11 +33,22 @@ export function attestCommand(
       '\nExample:\n  seg attest verify .seg/attestations/<id>.intoto.json --key .seg/keys/attest-ed25519.pub\n',
     )
     .action(async (file: string, options: VerifyOptions) => {
-      const verified = await verifyEnvelopeFile(
-        resolve(io.cwd, file),
-        options.key.map((k) => resolve(io.cwd, k)),
-        { readFile: async (path: string) => new Uint8Array(await readFile(path)) },
-      );
+      let verified: Awaited<ReturnType<typeof verifyEnvelopeFile>>;
+      try {
+        verified = await verifyEnvelopeFile(
+          resolve(io.cwd, file),
+          options.key.map((k) => resolve(io.cwd, k)),
+          { readFile: async (path: string) => new Uint8Array(await readFile(path)) },
+        );
+      } catch (error) {
+        // A readable envelope that does not verify is a verdict (exit 1), not a usage error.
+        if (isSegError(error) && error.error_code === 'SEG_ATTEST_VERIFY_FAILED') {
+          io.stderr.write(`seg: SEG_ATTEST_VERIFY_FAILED: ${error.message}\n`);
+          setExit(EXIT_FINDINGS);
+          return;
+        }
+        throw error;
+      }
       io.stdout.write(
         `verified: ${verified.signatures.length} signature(s) (${verified.signatures.map((s) => s.keyid).join(', ')})\n` +
           `predicate: ${verified.statement.predicateType}\n` +

@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import { stderrProgress } from './scan-progress.ts';
+
+function fakeStderr(isTTY: boolean): { text: () => string; stream: Record<string, unknown> } {
+  let text = '';
+  const stream = {
+    isTTY,
+    columns: 120,
+    write: (t: string) => {
+      text += t;
+      return true;
+    },
+    cursorTo: () => true,
+    clearLine: () => true,
+    moveCursor: () => true,
+    clearScreenDown: () => true,
+    on: () => stream,
+    removeListener: () => stream,
+  };
+  return { text: () => text, stream };
+}
+
+describe('stderrProgress', () => {
+  it('draws a bar with counts and an ETA on a terminal', () => {
+    const err = fakeStderr(true);
+    const progress = stderrProgress({
+      stdout: { write: () => true },
+      stderr: err.stream as never,
+      env: {},
+      cwd: '/',
+    });
+    progress.start('inventory', 200);
+    progress.update(200);
+    progress.start('evaluate', 200);
+    progress.update(100);
+    progress.stop();
+    expect(err.text()).toMatch(/inventoried\s+\[.*\] 200\/200 assets \| ETA /);
+    expect(err.text()).toMatch(/evaluated\s+\[.*\] 100\/200 assets \| ETA /);
+  });
+
+  it('prints one line per finished phase when stderr is not a terminal', () => {
+    const err = fakeStderr(false);
+    const progress = stderrProgress({
+      stdout: { write: () => true },
+      stderr: err.stream as never,
+      env: {},
+      cwd: '/',
+    });
+    progress.start('inventory', 7);
+    progress.update(7);
+    progress.start('commit', 7);
+    progress.stop();
+    expect(err.text().split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^inventoried: 7 assets in \d+\.\d s$/),
+      expect.stringMatching(/^committed: 7 assets in \d+\.\d s$/),
+    ]);
+  });
+});
