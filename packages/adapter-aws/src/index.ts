@@ -1,2 +1,31 @@
-// Filled in by the AWS adapter work (issue #4).
-export {};
+// @neurocipher/seg-adapter-aws: the AWS provider adapter (spec §8.1, §21).
+export { AwsInventoryAdapter } from './inventory/aws-inventory-adapter.ts';
+export type { AwsInventoryAdapterOptions, BodyValidator } from './inventory/aws-inventory-adapter.ts';
+export { awsAssetUrn, parseAwsAssetUrn } from './inventory/asset-urn.ts';
+export { AWS_ASSET_KINDS, AWS_COLLECTORS } from './inventory/collectors.ts';
+export type { AssetLocator, Capture, KindCollector, NativeAsset } from './inventory/collector.ts';
+export { normalizePolicyDocument } from './inventory/policy-document.ts';
+export type { PolicyDocument, PolicyStatement } from './inventory/policy-document.ts';
+export { ConfigHistory } from './evidence/config-history.ts';
+export type { CaptureRecord } from './evidence/config-history.ts';
+export {
+  EVIDENCE_MEDIA_TYPE,
+  EvidenceRecorder,
+  canonicalBytes,
+  evidenceKey,
+  sha256Hex,
+} from './evidence/evidence-recorder.ts';
+export { DEFAULT_RETRY, awsCall, rawResponse } from './provider/aws-call.ts';
+export type { AwsCallOptions, RetryPolicy } from './provider/aws-call.ts';
+export { absentAsNull, awsErrorName, isThrottle, isTransient, toSegError } from './provider/aws-error.ts';
+export type { AwsCallContext } from './provider/aws-error.ts';
+export { AwsSession } from './provider/aws-session.ts';
+export type {
+  AwsAccount,
+  AwsCredentials,
+  AwsService,
+  AwsServiceClients,
+  AwsSessionOptions,
+  DecoratableClient,
+} from './provider/aws-session.ts';
+export { mapBounded } from './provider/concurrency.ts';

@@ -15,3 +15,14 @@ export type {
   MotoServer,
   MotoServerOptions,
 } from './moto-server.ts';
+export { motoAdapterFixture } from './adapter-fixture.ts';
+export type { MotoAdapterFixture } from './adapter-fixture.ts';
+export {
+  PASSING_ACCOUNT_ID,
+  assumeInto,
+  auditRoleArn,
+  denyInsecureTransportPolicy,
+  seedCisScenario,
+} from './cis-seed.ts';
+export type { CisSeed } from './cis-seed.ts';
+export { LocalDirBlobStore } from './local-dir-blob-store.ts';

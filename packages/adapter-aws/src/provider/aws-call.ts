@@ -1,0 +1,73 @@
+import { toSegError, isTransient, type AwsCallContext } from './aws-error.ts';
+
+/** Retry policy for AWS calls: exponential backoff with full jitter on throttles and transient faults. */
+export interface RetryPolicy {
+  /** Attempts in total, including the first; default 4. */
+  maxAttempts: number;
+  /** First backoff in ms; default 100. */
+  baseDelayMs: number;
+  /** Largest backoff in ms; default 2,000. */
+  maxDelayMs: number;
+}
+
+/** Default {@link RetryPolicy}. */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+/** A client that can send one command with an abort signal: every AWS SDK v3 client. */
+export interface SendsCommands {
+  send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/** Options of {@link awsCall}. */
+export interface AwsCallOptions {
+  /** Per-attempt timeout in ms. */
+  timeoutMs: number;
+  retry?: RetryPolicy;
+  /** Random source for jitter (tests pass a fixed one). */
+  random?: () => number;
+  /** Sleep (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Sends one AWS command with a per-attempt timeout, retries throttles and transient failures with
+ * exponential backoff and full jitter, and maps the final failure to a SegError (see `toSegError`).
+ * The one place every AWS call of the adapter goes through.
+ */
+export async function awsCall<T>(
+  ctx: AwsCallContext,
+  send: (abortSignal: AbortSignal) => Promise<T>,
+  options: AwsCallOptions,
+): Promise<T> {
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? defaultSleep;
+  let attempt = 0;
+  for (;;) {
+    attempt++;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`timed out after ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
+    try {
+      return await send(controller.signal);
+    } catch (err) {
+      const retryable = timedOut || isTransient(err);
+      if (!retryable || attempt >= retry.maxAttempts) throw toSegError(err, ctx, timedOut);
+      const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+      await sleep(Math.floor(random() * cap));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Strips the SDK's `$metadata` (request ids, attempts) so a response can be stored as evidence. */
+export function rawResponse<T extends object>(response: T): Omit<T, '$metadata'> {
+  const { $metadata: _drop, ...rest } = response as T & { $metadata?: unknown };
+  return rest;
+}
