@@ -126,6 +126,42 @@ describe('remote mode (opa run --server via @styra/opa)', () => {
     root.dispose();
   });
 
+  it('fails the call, rather than blaming the controls, when the server cannot be reached', async () => {
+    const evaluator = new Evaluator({
+      bundleSource: new DirectoryBundleSource({ root: join(root.path, 'bundles') }),
+      trustedKeys: [key.trusted],
+      bundles: [{ id: 'seg-custom', version: '1.0.0' }],
+      engine: { kind: 'opa-server', url: `http://127.0.0.1:${await freePort()}` },
+    });
+    const urn = 'urn:asset:aws:bucket:b1';
+    const doc = {
+      asset: {
+        ref: { urn },
+        kind: 'bucket',
+        provider: 'aws' as const,
+        name: 'b1',
+        properties: {},
+        discovered_at: '2026-01-01T00:00:00Z',
+      },
+      config: {
+        asset: { urn },
+        captured_at: '2026-01-01T00:00:00Z',
+        schema_version: '1.0.0',
+        body: { region: 'eu-west-1' },
+      },
+    };
+    await expect(
+      evaluator.evaluateDocuments(
+        { scope: { org_id: 'acme', tags: {} }, control_ids: ['seg-bucket-approved-region'] },
+        [doc],
+        {
+          now: '2026-06-01T00:00:00Z',
+        },
+      ),
+    ).rejects.toMatchObject({ error_code: 'SEG_ADAPTER_UNAVAILABLE' });
+    await evaluator.close();
+  });
+
   it('refuses to serve the bundle with a key that did not sign it', async () => {
     const other = newKey();
     const pub = join(root.path, 'other.pem');

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import {
+  isSegError,
   parseEvalRequest,
   SegError,
   type Asset,
@@ -445,6 +446,8 @@ export class Evaluator implements EvaluationPort {
         if (!Array.isArray(rows) || rows.length !== batch.length)
           failure = 'aggregator returned a malformed batch result';
       } catch (error) {
+        // The engine itself is unreachable (remote mode): fail the call, do not blame the controls.
+        if (isSegError(error) && error.retryable) throw error;
         failure = (error as Error).message;
       }
       if (failure === undefined) {
@@ -512,6 +515,7 @@ export class Evaluator implements EvaluationPort {
         );
         out.push({ controlId, result: this.#checked(value) });
       } catch (error) {
+        if (isSegError(error) && error.retryable) throw error;
         out.push({
           controlId,
           result: {
