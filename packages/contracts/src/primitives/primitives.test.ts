@@ -2,12 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import {
   AwareDatetimeSchema,
   HttpUrlSchema,
-  SegError,
   Sha256HexSchema,
   UuidSchema,
   makeParser,
 } from '../index.ts';
-import type { SchemaIssue } from '../index.ts';
+import type { SchemaIssue ,
+  SegError} from '../index.ts';
 
 describe('AwareDatetimeSchema', () => {
   it.each(['2026-11-26T01:30:00Z', '2026-11-26T01:30:00+02:00', '2026-11-26T01:30:00.123456-05:30'])(
