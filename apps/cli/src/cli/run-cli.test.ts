@@ -148,6 +148,13 @@ describe('seg', () => {
       expect(a.err).toBe('');
       expect(a.out).toMatch(/^findings: \d+ over \d+ assets and 3 controls$/m);
       expect(a.out).toMatch(/^catalog: sqlite:.*catalog\.db$/m);
+      // Signed, published to the local log and the attestations folder, verifiable with the printed key.
+      const envelope = /^attestation: (.+)$/m.exec(a.out)?.[1] as string;
+      const pubKey = /^public key: (.+)$/m.exec(a.out)?.[1] as string;
+      expect(a.out).toMatch(/^transparency log: https:\/\/seg\.local\/tlog\/entries\/0$/m);
+      const verified = await seg('attest', 'verify', envelope, '--key', pubKey);
+      expect(verified.code).toBe(0);
+      expect(verified.out).toContain('predicate: https://neurocipher.io/seg/attestation/evaluation-run/v1');
       const b = await scan();
       first = runIdOf(a.out);
       second = runIdOf(b.out);

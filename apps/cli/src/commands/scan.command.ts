@@ -1,11 +1,15 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { SegError } from '@neurocipher/seg-contracts';
 import type { Finding, Severity } from '@neurocipher/seg-contracts';
+import { assertVerified, envelopeFileName } from '@neurocipher/seg-attest';
 import { InventoryPortId } from '@neurocipher/seg-ports';
 import type { InventoryPort } from '@neurocipher/seg-ports';
 import type { Evaluator } from '@neurocipher/seg-core';
 import { buildContainer } from '../container/container.ts';
-import { EvaluatorId, LakehouseId } from '../container/ids.ts';
+import { AttesterId, EvaluatorId, LakehouseId } from '../container/ids.ts';
+import type { Attester } from '../container/attestation.module.ts';
+import { LOCAL_LOG } from '../container/attestation.module.ts';
 import type { Lakehouse } from '../container/lakehouse.module.ts';
 import type { ProviderChoice } from '../container/inventory.module.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
@@ -27,6 +31,7 @@ interface ScanOptions {
   now?: string;
   format: 'summary' | 'json' | 'csv' | 'sarif' | 'ocsf';
   commit: boolean;
+  attest: boolean;
   progress: boolean;
 }
 
@@ -35,6 +40,40 @@ export function reachesFailOn(findings: readonly Finding[], threshold: Severity 
   if (threshold === 'none') return false;
   const limit = SEVERITY_ORDER.indexOf(threshold);
   return findings.some((f) => f.result === 'fail' && SEVERITY_ORDER.indexOf(f.severity) <= limit);
+}
+
+/**
+ * Signs the run, publishes the envelope to `<home>/attestations/` and the local transparency log, records
+ * it in the lakehouse and verifies it back. Any failure is a `SegError` (the scan then exits 2).
+ */
+async function attestRun(
+  attester: Attester,
+  lake: Lakehouse,
+  outcome: Awaited<ReturnType<typeof runScan>>,
+): Promise<{ envelope: string; publicKey: string; logUri: string }> {
+  attester.remember(outcome.run);
+  attester.setMaterial({ policy_bundles: outcome.bundles });
+  const attestation = await attester.service.sign(outcome.run, outcome.run.scope);
+  const report = await attester.service.publish(attestation, [
+    { kind: 'filesystem', path: attester.envelopeDir },
+    { kind: 'transparency_log', log: LOCAL_LOG },
+  ]);
+  if (report.status !== 'success') {
+    throw new SegError({
+      error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+      message: 'the attestation could not be published to every target',
+      details: { results: report.results.map((r) => ({ kind: r.target.kind, status: r.status })) },
+    });
+  }
+  const logUri = report.results.find((r) => r.target.kind === 'transparency_log')?.uri ?? '';
+  const recorded = { ...attestation, transparency_uri: logUri || null };
+  await lake.store.recordAttestations([recorded], outcome.run.scope.org_id);
+  assertVerified(await attester.service.verify(attestation));
+  return {
+    envelope: `${attester.envelopeDir}/${envelopeFileName(attestation)}`,
+    publicKey: attester.publicKeyPath,
+    logUri,
+  };
 }
 
 /** `seg scan`: inventory → evaluation with the signed bundle → commit to the lakehouse → summary. */
@@ -66,7 +105,8 @@ export function scanCommand(
         .choices(['summary', 'json', 'csv', 'sarif', 'ocsf'])
         .default('summary'),
     )
-    .option('--no-commit', 'do not write the run to the lakehouse')
+    .option('--no-commit', 'do not write the run to the lakehouse (implies --no-attest)')
+    .option('--no-attest', 'do not sign, publish and verify an attestation of the run')
     .option('--no-progress', 'no progress bar on stderr')
     .addHelpText(
       'after',
@@ -92,10 +132,17 @@ export function scanCommand(
       }
       const now = options.now ?? new Date().toISOString();
       if (Number.isNaN(Date.parse(now))) throw usageError('--now must be an RFC 3339 date-time', { now });
-      const container = buildContainer(config, { provider, evaluation: true, lakehouse: options.commit });
+      const attest = options.commit && options.attest;
+      const container = buildContainer(config, {
+        provider,
+        evaluation: true,
+        lakehouse: options.commit,
+        attestation: attest,
+      });
       const inventory = await container.getAsync<InventoryPort>(InventoryPortId);
       const evaluator = await container.getAsync<Evaluator>(EvaluatorId);
       const lake = options.commit ? await container.getAsync<Lakehouse>(LakehouseId) : null;
+      const attester = attest ? await container.getAsync<Attester>(AttesterId) : null;
       const progress = options.progress && options.format === 'summary' ? stderrProgress(io) : silentProgress;
       try {
         const outcome = await runScan({
@@ -106,6 +153,7 @@ export function scanCommand(
           now,
           progress,
         });
+        const signed = attester && lake ? await attestRun(attester, lake, outcome) : null;
         const assets = new Map(outcome.assets.map((a) => [a.ref.urn, a]));
         const report = {
           findings: outcome.findings,
@@ -119,6 +167,11 @@ export function scanCommand(
           io.stdout.write(renderFindings('summary', report));
           if (lake) {
             io.stdout.write(`catalog: ${lake.catalogUri}\n`);
+            if (signed) {
+              io.stdout.write(`attestation: ${signed.envelope}\n`);
+              io.stdout.write(`public key: ${signed.publicKey}\n`);
+              io.stdout.write(`transparency log: ${signed.logUri}\n`);
+            }
             io.stdout.write(`report: seg report --html --run ${outcome.run.run_id}\n`);
           }
         } else {

@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
 import type { CliConfig } from '../config/cli-config.ts';
+import { attestationModule } from './attestation.module.ts';
 import { evaluationModule } from './evaluation.module.ts';
 import { CliConfigId } from './ids.ts';
 import { inventoryModule } from './inventory.module.ts';
@@ -11,6 +12,7 @@ export interface ContainerParts {
   provider?: ProviderChoice;
   evaluation?: boolean;
   lakehouse?: boolean;
+  attestation?: boolean;
 }
 
 /** Builds the container of one command from the validated config: a short list of modules, no logic. */
@@ -20,5 +22,6 @@ export function buildContainer(config: CliConfig, parts: ContainerParts): Contai
   if (parts.provider) container.load(inventoryModule(parts.provider));
   if (parts.evaluation) container.load(evaluationModule());
   if (parts.lakehouse) container.load(lakehouseModule());
+  if (parts.attestation) container.load(attestationModule());
   return container;
 }

@@ -6,3 +6,5 @@ export const EvaluatorId = Symbol.for('seg.cli.Evaluator');
 export const LakehouseId = Symbol.for('seg.cli.Lakehouse');
 /** Container id of the `--provider` chosen for a scan. */
 export const ProviderId = Symbol.for('seg.cli.Provider');
+/** Container id of the run attester (`Attester`). */
+export const AttesterId = Symbol.for('seg.cli.Attester');

@@ -40,6 +40,8 @@ export interface ScanOutcome {
   frameworks: Record<string, FrameworkRefs>;
   assets: Asset[];
   commit: AppendResult | null;
+  /** The verified bundles evaluated, with the digest of their CHECKSUMS. */
+  bundles: Array<{ id: string; version: string; digest: { sha256: string } }>;
 }
 
 /** A bundle manifest control as the §7 `ControlSpec`. */
@@ -74,7 +76,13 @@ export async function runScan(input: ScanJobInput): Promise<ScanOutcome> {
   const loaded = await input.evaluator.load();
   const controls = new Map<string, ControlSpec>();
   const frameworks: Record<string, FrameworkRefs> = {};
+  const bundles = new Map<string, { id: string; version: string; digest: { sha256: string } }>();
   for (const [id, bundle] of loaded) {
+    bundles.set(`${bundle.ref.id}@${bundle.ref.version}`, {
+      id: bundle.ref.id,
+      version: bundle.ref.version,
+      digest: { sha256: bundle.verified.digest },
+    });
     const control = bundle.controls.get(id) as ManifestControl;
     controls.set(id, controlSpecOf(control, bundle.ref.id));
     frameworks[id] = frameworksOf(control);
@@ -168,5 +176,6 @@ export async function runScan(input: ScanJobInput): Promise<ScanOutcome> {
     frameworks,
     assets,
     commit,
+    bundles: [...bundles.values()],
   };
 }
