@@ -210,6 +210,7 @@ async function main(): Promise<void> {
           ? null
           : {
               n: controls.length,
+              controls,
               json: JSON.stringify({
                 asset: {
                   ref: d.asset.ref,
@@ -228,8 +229,12 @@ async function main(): Promise<void> {
     const batches: Array<{ text: string; pairs: number }> = [];
     for (let i = 0; i < items.length; i += BATCH) {
       const slice = items.slice(i, i + BATCH);
+      const byControl: Record<string, number[]> = {};
+      slice.forEach((x, j) => {
+        for (const c of x.controls) (byControl[c] ??= []).push(j);
+      });
       batches.push({
-        text: `${prefix}${slice.map((x) => x.json).join(',')}]}`,
+        text: `${prefix}${slice.map((x) => x.json).join(',')}],"by_control":${JSON.stringify(byControl)}}`,
         pairs: slice.reduce((a, x) => a + x.n, 0),
       });
     }

@@ -7,10 +7,13 @@ export const AGGREGATOR_FILE = 'seg/aggregate.rego';
 
 /**
  * Renders the aggregator policy (`package seg.aggregate`, rule `results`). Input:
- * `{"now": RFC3339, "params": {<control id>: params}, "items": [{"asset", "config", "controls": [ids]}]}`.
- * Output: one object per item, `{<control id>: <that control's result>}` for each listed control that
- * produced a result. Each control is evaluated with `input` = `{asset, config, params, now}`, exactly the
- * per-control contract, so a batch is one call whatever the number of controls.
+ * `{"now": RFC3339, "params": {<control id>: params}, "items": [{"asset", "config", "controls": [ids]}],
+ *   "by_control": {<control id>: [item indices]}}` (`by_control` is the transpose of `items[].controls`: it
+ * lets each control visit only its own items, so a batch costs O(pairs), not O(controls × items), in wasm,
+ * which has no rule indexing). Output: one object per item, `{<control id>: <that control's result>}` for
+ * each listed control that produced a result. Each control is evaluated with `input` =
+ * `{asset, config, params, now}`, exactly the per-control contract, so a batch is one call whatever the
+ * number of controls.
  */
 export function renderAggregator(manifest: BundleManifest): string {
   const controls = [...manifest.controls].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -35,8 +38,8 @@ export function renderAggregator(manifest: BundleManifest): string {
     lines.push(
       '',
       `_c${i}[i] := r if {`,
-      '\tsome i, item in input.items',
-      `\t${id} in item.controls`,
+      `\tsome i in object.get(input.by_control, ${id}, [])`,
+      '\titem := input.items[i]',
       `\tr := data.seg.controls.${snakeId(c.id)}.result with input as {"asset": item.asset, "config": item.config, "params": object.get(input.params, ${id}, {}), "now": input.now}`,
       '}',
     );

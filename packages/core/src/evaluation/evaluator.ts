@@ -415,6 +415,14 @@ export class Evaluator implements EvaluationPort {
         .map((c) => c.control.id);
       if (applicable.length > 0) items.push({ index, controls: applicable });
     });
+    // The transpose of items[].controls for one batch: control id -> indices of its items.
+    const byControl = (batch: ReadonlyArray<{ controls: string[] }>): string => {
+      const map: Record<string, number[]> = {};
+      batch.forEach((item, i) => {
+        for (const cid of item.controls) (map[cid] ??= []).push(i);
+      });
+      return JSON.stringify(map);
+    };
     // The one serialisation of an asset's input, done when its batch is sent.
     const itemJson = (item: { index: number; controls: string[] }): string => {
       const doc = docs[item.index]!;
@@ -440,7 +448,7 @@ export class Evaluator implements EvaluationPort {
       try {
         rows = await bundle.engine.evaluate(
           AGGREGATE_ENTRYPOINT,
-          encoder.encode(`${prefix}${batch.map(itemJson).join(',')}]}`),
+          encoder.encode(`${prefix}${batch.map(itemJson).join(',')}],"by_control":${byControl(batch)}}`),
           { parallel: inParallel },
         );
         if (!Array.isArray(rows) || rows.length !== batch.length)

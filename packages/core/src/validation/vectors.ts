@@ -145,6 +145,7 @@ export async function runVectors(
             now: i.now,
             params: { [control.id]: i.params },
             items: [{ asset: i.asset, config: i.config, controls: [control.id] }],
+            by_control: { [control.id]: [0] },
           };
           const rows = (await engine.evaluate(
             AGGREGATE_ENTRYPOINT,

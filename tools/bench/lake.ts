@@ -1,0 +1,173 @@
+// bench:lake — commits 1,000,000 findings in batches to the Iceberg findings table through the SQLite
+// SQL catalog (one snapshot per batch), and in the same run pyiceberg appends the same rows, batch for
+// batch, to an identical table in another SQLite SQL catalog. Only the append calls are timed on both
+// sides (row generation and Arrow loading are not). Last line: one JSON object.
+//   node --conditions=@neurocipher/source tools/bench/lake.ts [--rows N] [--batch N] [--no-fsync]
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import {
+  IcebergTable,
+  LocalFileIO,
+  SqlCatalog,
+  SqliteDriver,
+  fileUri,
+  localPath,
+  tableLayout,
+  toRow,
+  type Row,
+} from '@neurocipher/seg-lakehouse';
+
+const run = promisify(execFile);
+
+// pyiceberg (pyarrow's local filesystem) never fsyncs; our writer fsyncs every file and directory before
+// the catalog swap (RPO 0). `--no-fsync` measures the writer without that cost, for a like-for-like view.
+class NoSyncFileIO extends LocalFileIO {
+  override async writeNew(uri: string, bytes: Uint8Array): Promise<void> {
+    const path = localPath(uri);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes, { flag: 'wx' });
+  }
+}
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const TOTAL = arg('--rows', 1_000_000);
+const BATCH = arg('--batch', 50_000);
+const PYTHON = process.env.SEG_PYTHON ?? '/work/main/.tools/venv/bin/python';
+const ORGS = 8;
+
+const layout = tableLayout('findings');
+const hex = (n: number) => n.toString(16).padStart(64, '0');
+const uuid = (n: number) => {
+  const h = n.toString(16).padStart(12, '0');
+  return `00000000-0000-4000-8000-${h}`;
+};
+
+// One batch of findings rows, deterministic in the batch index.
+function batchRows(b: number, size: number): Row[] {
+  const rows: Row[] = new Array(size);
+  for (let i = 0; i < size; i++) {
+    const n = b * size + i;
+    const org = `org-${n % ORGS}`;
+    const result = n % 3 === 0 ? 'fail' : 'pass';
+    const finding = {
+      id: uuid(n),
+      control_id: `cis-${n % 40}`,
+      control_version: '1.0.0',
+      asset: { urn: `urn:asset:aws:bucket:${org}-bucket-${n % 5000}` },
+      result,
+      severity: n % 5 === 0 ? 'high' : 'medium',
+      message: `control cis-${n % 40} ${result}`,
+      evidence: [{ hash: hex(n), media_type: 'application/json' }],
+      created_at: `2026-01-0${1 + (b % 2)}T02:00:00Z`,
+      updated_at: `2026-01-0${1 + (b % 2)}T02:00:00Z`,
+      fingerprint: hex(n * 7 + 1),
+    };
+    rows[i] = toRow(layout, finding, {
+      org_id: org,
+      run_id: uuid(1_000_000_000 + b),
+      committed_at: '2026-01-02T03:00:00Z',
+    });
+  }
+  return rows;
+}
+
+function jsonl(rows: Row[]): string {
+  return (
+    rows
+      .map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)))
+      .join('\n') + '\n'
+  );
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'seg-bench-lake-'));
+  try {
+    const noFsync = process.argv.includes('--no-fsync');
+    const io = noFsync ? new NoSyncFileIO() : new LocalFileIO();
+    const open = (name: string) =>
+      new SqlCatalog({
+        name: 'seg',
+        driver: new SqliteDriver(join(dir, `${name}.db`)),
+        io,
+        warehouse: fileUri(join(dir, name)),
+      });
+    const ours = open('ours');
+    const theirs = open('pyiceberg');
+    const create = { schema: layout.schema, spec: layout.spec };
+    const table = new IcebergTable({
+      catalog: ours,
+      io,
+      ident: { namespace: 'seg', name: 'findings' },
+      create,
+    });
+    await table.load();
+    await new IcebergTable({
+      catalog: theirs,
+      io,
+      ident: { namespace: 'seg', name: 'findings' },
+      create,
+    }).load();
+    await theirs.close();
+
+    const batchDir = join(dir, 'batches');
+    mkdirSync(batchDir);
+    let seconds = 0;
+    let rows = 0;
+    const batches = Math.ceil(TOTAL / BATCH);
+    for (let b = 0; b < batches; b++) {
+      const size = Math.min(BATCH, TOTAL - b * BATCH);
+      const batch = batchRows(b, size);
+      writeFileSync(join(batchDir, `${String(b).padStart(4, '0')}.jsonl`), jsonl(batch));
+      const t0 = performance.now();
+      await table.append(batch);
+      seconds += (performance.now() - t0) / 1000;
+      rows += size;
+      console.log(`ours: batch ${b + 1}/${batches} (${rows} rows, ${(rows / seconds).toFixed(0)} rows/s)`);
+    }
+    const check = (await table.load()).metadata;
+    const total = check.snapshots.at(-1)?.summary['total-records'];
+    if (total !== String(TOTAL)) throw new Error(`expected ${TOTAL} rows committed, metadata says ${total}`);
+    await ours.close();
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+    console.log('pyiceberg: appending the same batches…');
+    const { stdout } = await run(
+      PYTHON,
+      [
+        new URL('./lake_pyiceberg.py', import.meta.url).pathname,
+        join(dir, 'pyiceberg.db'),
+        'seg.findings',
+        batchDir,
+      ],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    const py = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { rows: number; seconds: number };
+    if (py.rows !== TOTAL) throw new Error(`pyiceberg appended ${py.rows} rows, expected ${TOTAL}`);
+    const rowsPerS = rows / seconds;
+    const pyRowsPerS = py.rows / py.seconds;
+    console.log(
+      JSON.stringify({
+        rows: TOTAL,
+        batch: BATCH,
+        fsync: !noFsync,
+        commits: batches,
+        rows_per_s: Math.round(rowsPerS),
+        pyiceberg_rows_per_s: Math.round(pyRowsPerS),
+        ratio_vs_pyiceberg: Number((rowsPerS / pyRowsPerS).toFixed(3)),
+        peak_rss_mb: Math.round(peakRssMb),
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
