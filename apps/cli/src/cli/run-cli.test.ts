@@ -16,8 +16,8 @@ const repo = resolve(import.meta.dirname, '..', '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'seg-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// The committed, signed seg-custom bundle: access-key age (high), bucket region (medium), IMDS hop limit (low).
-const BUNDLE = 'seg-custom';
+// The committed, signed CIS AWS Foundations bundle (25 controls over every demo kind).
+const BUNDLE = 'cis-aws-foundations';
 
 interface Run {
   code: number;
@@ -92,10 +92,10 @@ describe('seg', () => {
       expect(verbose.err).toContain('cause:');
     });
 
-    it('says clearly what is not available yet, exit 2', async () => {
+    it('says clearly what is not available yet or missing, exit 2', async () => {
       const aws = await seg('scan', '--provider', 'aws');
       expect(aws.code).toBe(2);
-      expect(aws.err).toMatch(/^seg: SEG_ADAPTER_UNAVAILABLE: seg scan --provider aws is not available yet/);
+      expect(aws.err).toMatch(/^seg: SEG_INVALID_ARGUMENT: --provider aws needs the accounts to scan/);
       for (const words of [
         ['plan', 'x'],
         ['apply', 'x', '--yes'],
@@ -146,7 +146,7 @@ describe('seg', () => {
     it('scans, commits and prints the summary with the catalog line; same fingerprints and results twice', async () => {
       const a = await scan();
       expect(a.err).toBe('');
-      expect(a.out).toMatch(/^findings: \d+ over \d+ assets and 3 controls$/m);
+      expect(a.out).toMatch(/^findings: \d+ over \d+ assets and 25 controls$/m);
       expect(a.out).toMatch(/^catalog: sqlite:.*catalog\.db$/m);
       // Signed, published to the local log and the attestations folder, verifiable with the printed key.
       const envelope = /^attestation: (.+)$/m.exec(a.out)?.[1] as string;
@@ -167,11 +167,15 @@ describe('seg', () => {
     });
 
     it('exits 1 when failing findings reach --fail-on, 0 below it', async () => {
-      expect((await scan('--fail-on', 'low', '--no-commit')).code).toBe(1);
-      expect((await scan('--fail-on', 'none', '--no-commit')).code).toBe(0);
       const failing = (await findingsOf(first)).filter((f) => f.result === 'fail');
-      expect(failing.some((f) => f.severity === 'critical')).toBe(false);
-      expect((await scan('--fail-on', 'critical', '--no-commit')).code).toBe(0);
+      const order = ['critical', 'high', 'medium', 'low', 'info'];
+      const reaches = (threshold: string): boolean =>
+        failing.some((f) => order.indexOf(f.severity) <= order.indexOf(threshold));
+      expect(reaches('info')).toBe(true);
+      for (const threshold of ['critical', 'high', 'info']) {
+        expect((await scan('--fail-on', threshold, '--no-commit')).code).toBe(reaches(threshold) ? 1 : 0);
+      }
+      expect((await scan('--fail-on', 'none', '--no-commit')).code).toBe(0);
     });
 
     it('after one asset changes, findings --diff shows exactly that change', async () => {
@@ -226,7 +230,7 @@ describe('seg', () => {
     it('verifies the signed bundle and runs its vectors', async () => {
       const verify = await seg('bundle', 'verify', join(repo, 'bundles', BUNDLE));
       expect(verify).toMatchObject({ code: 0 });
-      expect(verify.out).toMatch(/^verified: seg-custom@/);
+      expect(verify.out).toMatch(/^verified: cis-aws-foundations@/);
       const test = await seg('bundle', 'test', join(repo, 'bundles', BUNDLE));
       expect(test.code).toBe(0);
       expect(test.out).toMatch(/^\d+ passed, 0 failed$/m);

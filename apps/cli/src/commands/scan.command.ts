@@ -17,7 +17,7 @@ import type { CliIo } from '../cli/io.ts';
 import { renderFindings } from '../output/render-findings.ts';
 import { runScan } from '../scan/scan-job.ts';
 import { silentProgress, stderrProgress } from '../scan/scan-progress.ts';
-import { SEVERITY_ORDER, configFor, notAvailableYet, usageError } from './shared.ts';
+import { SEVERITY_ORDER, configFor, usageError } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 interface ScanOptions {
@@ -125,10 +125,7 @@ export function scanCommand(
         if (!options.snapshot) throw usageError('--provider snapshot needs --snapshot <file>');
         provider = { kind: 'snapshot', path: resolve(io.cwd, options.snapshot) };
       } else {
-        throw notAvailableYet(
-          'seg scan --provider aws',
-          '@neurocipher/seg-adapter-aws exports no InventoryPort yet (issue #4)',
-        );
+        provider = { kind: 'aws' };
       }
       const now = options.now ?? new Date().toISOString();
       if (Number.isNaN(Date.parse(now))) throw usageError('--now must be an RFC 3339 date-time', { now });
@@ -151,6 +148,8 @@ export function scanCommand(
           ...(lake ? { store: lake.store } : {}),
           scope: { org_id: config.tenant, tags: {} },
           now,
+          // An explicit --now also pins the configs read (golden runs); otherwise the latest capture.
+          at: options.now ?? null,
           progress,
         });
         const signed = attester && lake ? await attestRun(attester, lake, outcome) : null;

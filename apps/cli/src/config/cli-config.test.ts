@@ -45,6 +45,7 @@ describe('loadCliConfig', () => {
     expect(file).toBe(join(dir, 'seg.config.json'));
     expect(config).toMatchObject({ tenant: 'env-org', bundle: 'b2' });
     expect(config.aws).toEqual({
+      role_name: 'SegInventoryRole',
       regions: ['eu-west-1'],
       accounts: ['123456789012'],
       endpoint_url: 'http://127.0.0.1:5000',

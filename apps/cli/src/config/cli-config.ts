@@ -39,12 +39,14 @@ export const CliConfigSchema = z
     aws: z
       .object({
         profile: z.string().min(1).nullish(),
+        /** Role assumed in every account (`arn:aws:iam::<account>:role/<role_name>`). */
+        role_name: z.string().min(1).default('SegInventoryRole'),
         regions: z.array(z.string().min(1)).default(() => []),
         accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default(() => []),
         /** `AWS_ENDPOINT_URL`, e.g. a moto server in tests. */
         endpoint_url: z.url().nullish(),
       })
-      .default(() => ({ regions: [], accounts: [] })),
+      .default(() => ({ role_name: 'SegInventoryRole', regions: [], accounts: [] })),
   })
   .strict();
 

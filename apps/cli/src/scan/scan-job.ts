@@ -22,8 +22,10 @@ export interface ScanJobInput {
   /** Where the run is committed; absent for `--no-commit`. */
   store?: IcebergFindingStore;
   scope: Scope;
-  /** `input.now` of the policies and the time configs are read at. */
+  /** `input.now` of the policies. */
   now: string;
+  /** Point in time of the configs (`get_config(ref, at)`); the latest capture when null or absent. */
+  at?: string | null;
   progress: ScanProgress;
   /** Run id; a fresh UUID by default (finding fingerprints stay stable across runs). */
   run_id?: string;
@@ -107,7 +109,7 @@ export async function runScan(input: ScanJobInput): Promise<ScanOutcome> {
     while (next < assets.length) {
       const i = next++;
       const asset = assets[i] as Asset;
-      documents[i] = { asset, config: await input.inventory.get_config(asset.ref, input.now) };
+      documents[i] = { asset, config: await input.inventory.get_config(asset.ref, input.at ?? null) };
       done += 1;
       if (done % 250 === 0) input.progress.update(done);
     }
