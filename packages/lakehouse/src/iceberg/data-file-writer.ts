@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import type { FileIO } from '../io/file-io.ts';
 import type { DataFile } from './manifest.ts';
-import type { IcebergSchema, PartitionSpec, Row, RowValue } from './schema.ts';
+import type { IcebergSchema, IcebergType, PartitionSpec, Row, RowValue } from './schema.ts';
 import {
   applyTransform,
   compareValues,
@@ -24,10 +24,28 @@ function columnValues(schema: IcebergSchema, rows: readonly Row[]) {
     for (let i = 0; i < rows.length; i++) {
       const v = (rows[i] as Row)[f.name] ?? null;
       if (v === null && f.required) throw new Error(`required column ${f.name} is null`);
-      data[i] = v === null ? null : f.type === 'long' || f.type === 'timestamptz' ? BigInt(v) : v;
+      data[i] =
+        v === null || typeof v === 'bigint'
+          ? v
+          : f.type === 'long' || f.type === 'timestamptz'
+            ? BigInt(v)
+            : v;
     }
     return { name: f.name, data };
   });
+}
+
+const HIGH_UNITS = /[\uD800-\uFFFF]/;
+
+function slowBounds(type: IcebergType, data: readonly RowValue[]): [RowValue, RowValue] {
+  let min: RowValue = null;
+  let max: RowValue = null;
+  for (const v of data) {
+    if (v === null) continue;
+    if (min === null || compareValues(type, v, min) < 0) min = v;
+    if (max === null || compareValues(type, v, max) > 0) max = v;
+  }
+  return [min, max];
 }
 
 function metrics(schema: IcebergSchema, columns: { data: RowValue[] }[]) {
@@ -40,13 +58,30 @@ function metrics(schema: IcebergSchema, columns: { data: RowValue[] }[]) {
     let nulls = 0;
     let min: RowValue = null;
     let max: RowValue = null;
-    for (const v of data) {
-      if (v === null) {
-        nulls++;
-        continue;
+    if (
+      f.type === 'string' ||
+      f.type === 'long' ||
+      f.type === 'timestamptz' ||
+      f.type === 'int' ||
+      f.type === 'date'
+    ) {
+      // Native `<` orders numbers, bigints and (below the surrogate range) strings as Iceberg does.
+      let high = false;
+      for (const v of data) {
+        if (v === null) {
+          nulls++;
+          continue;
+        }
+        if (f.type === 'string' && !high && HIGH_UNITS.test(v as string)) high = true;
+        if (min === null || v < min) min = v;
+        if (max === null || v > max) max = v;
       }
-      if (min === null || compareValues(f.type, v, min) < 0) min = v;
-      if (max === null || compareValues(f.type, v, max) > 0) max = v;
+      if (high) [min, max] = slowBounds(f.type, data);
+    } else {
+      for (const v of data) {
+        if (v === null) nulls++;
+      }
+      [min, max] = slowBounds(f.type, data);
     }
     valueCounts.push({ key: f.id, value: BigInt(data.length) });
     nullCounts.push({ key: f.id, value: BigInt(nulls) });
@@ -72,7 +107,9 @@ export function encodeParquet(
     columnData: columns as never,
     schema: parquetSchema(schema) as never,
     rowGroupSize: 100_000,
-    statistics: true,
+    // Column bounds and counts go into the manifest (Iceberg metrics), which is what Iceberg readers
+    // plan with; Parquet-level statistics would double the encoding cost.
+    statistics: false,
   });
   return { bytes: writer.getBytes(), columns };
 }

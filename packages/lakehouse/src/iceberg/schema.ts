@@ -49,6 +49,15 @@ export type Row = Record<string, RowValue>;
 export type PartitionTuple = (string | number | bigint | boolean | null)[];
 
 const MICROS_PER_DAY = 86_400_000_000n;
+const SAFE_MICROS = BigInt(Number.MAX_SAFE_INTEGER);
+
+function floorDay(micros: number): number {
+  const d = 86_400_000_000;
+  let q = Math.floor(micros / d);
+  if (q * d > micros) q--;
+  else if ((q + 1) * d <= micros) q++;
+  return q;
+}
 
 /** Applies a transform to a source value (spec "Partition Transforms"). */
 export function applyTransform(
@@ -57,7 +66,10 @@ export function applyTransform(
 ): string | number | bigint | boolean | null {
   if (value === null) return null;
   if (transform === 'identity') return value;
-  const micros = BigInt(value);
+  if (typeof value === 'number') return floorDay(value);
+  const micros = typeof value === 'bigint' ? value : BigInt(value);
+  // Within ±2^53 µs (±285 years) integer Number arithmetic is exact and much faster than BigInt division.
+  if (micros >= -SAFE_MICROS && micros <= SAFE_MICROS) return floorDay(Number(micros));
   const q = micros / MICROS_PER_DAY;
   return Number(micros < 0n && q * MICROS_PER_DAY !== micros ? q - 1n : q);
 }
@@ -104,10 +116,22 @@ export function serializeSingleValue(type: IcebergType, value: unknown): Buffer 
   }
 }
 
+// UTF-8 byte order without encoding: code-unit order agrees with it below the surrogate range.
+function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return Buffer.compare(Buffer.from(a.slice(i), 'utf8'), Buffer.from(b.slice(i), 'utf8'));
+  }
+  return a.length - b.length;
+}
+
 /** Compares two values of one Iceberg type (strings by UTF-8 bytes, as Iceberg orders them). */
 export function compareValues(type: IcebergType, a: unknown, b: unknown): number {
-  if (type === 'string')
-    return Buffer.compare(Buffer.from(String(a), 'utf8'), Buffer.from(String(b), 'utf8'));
+  if (type === 'string') return compareUtf8(String(a), String(b));
   if (type === 'boolean') return Number(a) - Number(b);
   if (type === 'long' || type === 'timestamptz') {
     const x = BigInt(a as bigint);

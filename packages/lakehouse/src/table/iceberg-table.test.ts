@@ -132,3 +132,43 @@ describe('IcebergTable', () => {
     });
   });
 });
+
+describe('manifest bounds', () => {
+  it('orders strings by UTF-8 bytes, also beyond the surrogate range', async () => {
+    const { decodeManifest, decodeManifestList } = await import('../iceberg/manifest.ts');
+    const dir = tempDir();
+    const io = new LocalFileIO();
+    const catalog = new SqlCatalog({
+      name: 'seg',
+      driver: new SqliteDriver(`${dir.path}/c.db`),
+      io,
+      warehouse: fileUri(`${dir.path}/w`),
+    });
+    try {
+      const t = new IcebergTable({
+        catalog,
+        io,
+        ident: { namespace: 'seg', name: 'b' },
+        create: { schema, spec: { 'spec-id': 0, fields: [] } },
+      });
+      // U+FF5E sorts below U+1F600 in UTF-8 (and code points), above it in UTF-16 code units.
+      await t.append([
+        { org_id: '\uff5e', n: 5n, at: 0n },
+        { org_id: '\u{1F600}', n: -2n, at: 7n },
+        { org_id: 'a', n: 3n, at: 1n },
+      ]);
+      const { metadata } = await t.load();
+      const list = decodeManifestList(await io.read(metadata.snapshots[0]!['manifest-list']));
+      const [entry] = decodeManifest(await io.read(list[0]!.manifest_path));
+      const lower = new Map(entry!.data_file.lower_bounds!.map((b) => [b.key, b.value]));
+      const upper = new Map(entry!.data_file.upper_bounds!.map((b) => [b.key, b.value]));
+      expect(lower.get(1)!.toString('utf8')).toBe('a');
+      expect(upper.get(1)!.toString('utf8')).toBe('\u{1F600}');
+      expect(lower.get(2)!.readBigInt64LE(0)).toBe(-2n);
+      expect(upper.get(3)!.readBigInt64LE(0)).toBe(7n);
+    } finally {
+      await catalog.close();
+      dir.remove();
+    }
+  });
+});

@@ -97,3 +97,16 @@ describe('table definitions', () => {
     });
   });
 });
+
+describe('day transform', () => {
+  it('floors microseconds to days exactly, before and after the epoch', async () => {
+    const { applyTransform } = await import('../iceberg/schema.ts');
+    const day = 86_400_000_000n;
+    for (const d of [0n, 1n, 20_454n, 104_249n, -1n, -20_454n]) {
+      expect(applyTransform('day', d * day)).toBe(Number(d));
+      expect(applyTransform('day', d * day - 1n)).toBe(Number(d) - 1);
+      expect(applyTransform('day', d * day + day - 1n)).toBe(Number(d));
+    }
+    expect(applyTransform('day', 2n ** 62n)).toBe(Number(2n ** 62n / day));
+  });
+});
