@@ -29,3 +29,19 @@ export type {
   DecoratableClient,
 } from './provider/aws-session.ts';
 export { mapBounded } from './provider/concurrency.ts';
+export { AwsRemediationAdapter } from './remediation/aws-remediation-adapter.ts';
+export type {
+  AwsRemediationAdapterOptions,
+  RemediationPreview,
+} from './remediation/aws-remediation-adapter.ts';
+export { blastRadius } from './remediation/blast-radius.ts';
+export type { BlastRadius, Dependent } from './remediation/blast-radius.ts';
+export { CONTROL_REMEDIATIONS, STEP_OPS, remediationFor } from './remediation/control-remediations.ts';
+export type {
+  ControlRemediation,
+  PlannedStep,
+  RemediationDefaults,
+} from './remediation/control-remediations.ts';
+export { jsonDiff } from './remediation/json-diff.ts';
+export type { DiffEntry } from './remediation/json-diff.ts';
+export type { StepContext, StepOp } from './remediation/step-op.ts';

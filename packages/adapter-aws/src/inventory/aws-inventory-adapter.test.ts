@@ -153,7 +153,7 @@ describe('AwsInventoryAdapter', () => {
         statements: [
           {
             effect: 'Deny',
-            principals: [{ type: '*', id: '*' }],
+            principals: [{ type: 'AWS', id: '*' }],
             conditions: [{ operator: 'Bool', key: 'aws:SecureTransport', values: ['false'] }],
           },
         ],

@@ -49,12 +49,18 @@ export async function awsCall<T>(
     attempt++;
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error(`timed out after ${options.timeoutMs} ms`));
-    }, options.timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Race the call against the timer, so the timeout holds even where a handler ignores the abort signal.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        const err = new Error(`timed out after ${options.timeoutMs} ms`);
+        controller.abort(err);
+        reject(err);
+      }, options.timeoutMs);
+    });
     try {
-      return await send(controller.signal);
+      return await Promise.race([send(controller.signal), deadline]);
     } catch (err) {
       const retryable = timedOut || isTransient(err);
       if (!retryable || attempt >= retry.maxAttempts) throw toSegError(err, ctx, timedOut);

@@ -98,7 +98,9 @@ export function denyInsecureTransportPolicy(bucket: string): string {
       {
         Sid: 'DenyInsecureTransport',
         Effect: 'Deny',
-        Principal: '*',
+        // {"AWS": "*"} is everyone, like "*"; moto 5.2 answers 500 to PutBucketLogging targeting a bucket whose
+        // policy has a string Principal (it calls .get on it), so the seed and the remediation use the map form.
+        Principal: { AWS: '*' },
         Action: 's3:*',
         Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },

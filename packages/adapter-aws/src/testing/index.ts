@@ -26,3 +26,6 @@ export {
 } from './cis-seed.ts';
 export type { CisSeed } from './cis-seed.ts';
 export { LocalDirBlobStore } from './local-dir-blob-store.ts';
+export { FaultInjector, refusedEndpoint, startBlackholeServer } from './fault-injector.ts';
+export type { BlackholeServer, Fault } from './fault-injector.ts';
+export { failingFinding } from './findings.ts';
