@@ -3,7 +3,9 @@
 // undefined, which is what OPA's topdown does with a built-in error in non-strict mode, so wasm and
 // `opa test` agree. Nothing here reads the clock, the network or randomness.
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+// Go's time.Parse(time.RFC3339, s): upper-case T and Z only, any number of fraction digits (after `.` or
+// `,`, truncated to nanoseconds), offsets up to ±24:59.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -39,15 +41,20 @@ export function parseRfc3339Ns(value: unknown): number | undefined {
   }
   let offsetMinutes = 0;
   const zone = m[8]!;
-  if (zone !== 'Z' && zone !== 'z') {
+  if (zone !== 'Z') {
     const oh = Number(zone.slice(1, 3));
     const om = Number(zone.slice(4, 6));
-    if (oh > 23 || om > 59) return undefined;
+    if (oh > 24 || om > 59) return undefined;
     offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
   }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
-  const fraction = Number((m[7] ?? '').padEnd(9, '0') || '0');
-  return Number(BigInt(ms) * 1_000_000n + BigInt(fraction));
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
+  const ms = date.getTime() - offsetMinutes * 60_000;
+  const fraction = Number((m[7] ?? '').slice(0, 9).padEnd(9, '0') || '0');
+  const ns = BigInt(ms) * 1_000_000n + BigInt(fraction);
+  // Go's UnixNano is an int64 (years 1678-2262); OPA errors outside it.
+  if (ns < -(2n ** 63n) || ns >= 2n ** 63n) return undefined;
+  return Number(ns);
 }
 
 function isStringArray(value: unknown): value is string[] {
