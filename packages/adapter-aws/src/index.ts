@@ -4,6 +4,7 @@ export type { AwsInventoryAdapterOptions, BodyValidator } from './inventory/aws-
 export { awsAssetUrn, parseAwsAssetUrn } from './inventory/asset-urn.ts';
 export { AWS_ASSET_KINDS, AWS_COLLECTORS } from './inventory/collectors.ts';
 export type { AssetLocator, Capture, KindCollector, NativeAsset } from './inventory/collector.ts';
+export { validateNormalizedBody } from './inventory/normalized-validator.ts';
 export { normalizePolicyDocument } from './inventory/policy-document.ts';
 export type { PolicyDocument, PolicyStatement } from './inventory/policy-document.ts';
 export { ConfigHistory } from './evidence/config-history.ts';

@@ -1,2 +1,8 @@
-// Filled in by the conformance kit work (issue #4).
-export {};
+// @neurocipher/seg-conformance: the adapter conformance kit every provider adapter runs (spec §17).
+export { describeAdapterConformance } from './suite/adapter-conformance.ts';
+export type {
+  AdapterConformanceOptions,
+  ConformanceSubject,
+  EvidenceAccess,
+  FaultySubject,
+} from './suite/adapter-conformance.ts';

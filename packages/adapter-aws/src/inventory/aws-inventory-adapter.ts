@@ -22,6 +22,7 @@ import type { AwsSession } from '../provider/aws-session.ts';
 import { parseAwsAssetUrn, toAsset } from './asset-urn.ts';
 import type { KindCollector, NativeAsset } from './collector.ts';
 import { AWS_COLLECTORS } from './collectors.ts';
+import { validateNormalizedBody } from './normalized-validator.ts';
 import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 
 /** Validates a normalized body of `kind`; throws `SEG_SCHEMA_VIOLATION` when it does not conform. */
@@ -35,7 +36,7 @@ export interface AwsInventoryAdapterOptions {
   evidence: BlobStore;
   /** Time source of `discovered_at` / `captured_at`; default the wall clock. */
   clock?: Clock;
-  /** Checks every normalized body before it leaves the adapter (the contracts' normalized schemas). */
+  /** Checks every normalized body before it leaves the adapter; default: the contracts' normalized schemas. */
   validateBody?: BodyValidator;
   /** How long a listing snapshot backs its cursors; default 15 minutes. */
   snapshotTtlMs?: number;
@@ -77,7 +78,7 @@ interface Listing {
 export class AwsInventoryAdapter implements InventoryPort {
   readonly #session: AwsSession;
   readonly #clock: Clock;
-  readonly #validate: BodyValidator | undefined;
+  readonly #validate: BodyValidator;
   readonly #ttl: number;
   readonly #max: number;
   readonly #collectors: Map<string, KindCollector>;
@@ -90,7 +91,7 @@ export class AwsInventoryAdapter implements InventoryPort {
   constructor(options: AwsInventoryAdapterOptions) {
     this.#session = options.session;
     this.#clock = options.clock ?? systemClock;
-    this.#validate = options.validateBody;
+    this.#validate = options.validateBody ?? validateNormalizedBody;
     this.#ttl = options.snapshotTtlMs ?? 15 * 60_000;
     this.#max = options.maxSnapshots ?? 16;
     this.#collectors = new Map((options.collectors ?? AWS_COLLECTORS).map((c) => [c.kind, c]));
@@ -160,7 +161,7 @@ export class AwsInventoryAdapter implements InventoryPort {
       }
     }
     const capture = await collector.read(this.#session, loc);
-    this.#validate?.(loc.kind, capture.body);
+    this.#validate(loc.kind, capture.body);
     const doc: ConfigDoc = {
       asset: { urn: ref.urn },
       captured_at: now.toISOString(),
