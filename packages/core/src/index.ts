@@ -41,6 +41,7 @@ export type {
   EngineChoice,
   EvaluateOptions,
   EvaluatorOptions,
+  EvaluatorStats,
 } from './evaluation/evaluator.ts';
 export {
   canonicalJson,

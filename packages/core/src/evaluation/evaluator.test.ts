@@ -162,13 +162,16 @@ describe('Evaluator', () => {
         now: NOW,
         run_id: RUN_ID,
       });
-      const pooled = await evaluator({
+      const pooledEvaluator = evaluator({
         batchSize: 13,
         engine: { kind: 'wasm', workers: 2, parallelThreshold: 10 },
-      }).evaluateDocuments(request, shuffled(docs, 42), {
+      });
+      const pooled = await pooledEvaluator.evaluateDocuments(request, shuffled(docs, 42), {
         now: NOW,
         run_id: RUN_ID,
       });
+      // 360 assets in batches of 13: every batch went through the worker pool, none fell back.
+      expect(pooledEvaluator.stats).toEqual({ aggregatorCalls: 28, pooledCalls: 28, isolatedAssets: 0 });
       const bytes = JSON.stringify(inline.result.findings);
       expect(JSON.stringify(reversed.result.findings)).toBe(bytes);
       expect(JSON.stringify(pooled.result.findings)).toBe(bytes);
@@ -255,6 +258,8 @@ describe('Evaluator', () => {
         'seg-steady c': ['pass', 'seen c'],
       });
       expect(result.run.counts.error).toBe(1);
+      // One batch failed, then each of its 3 assets was retried alone; only b had to be isolated.
+      expect(e.stats).toEqual({ aggregatorCalls: 4, pooledCalls: 0, isolatedAssets: 1 });
     });
 
     it('rejects params that break the control schema', async () => {

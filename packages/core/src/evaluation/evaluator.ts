@@ -79,6 +79,16 @@ export interface EvaluatorOptions {
   configConcurrency?: number;
 }
 
+/** Diagnostic counters of an {@link Evaluator}. */
+export interface EvaluatorStats {
+  /** Aggregator calls made (one per batch, plus one per asset when a batch is retried asset by asset). */
+  aggregatorCalls: number;
+  /** Of those, calls evaluated in the worker pool. */
+  pooledCalls: number;
+  /** Assets whose aggregator call failed and whose controls were evaluated one by one. */
+  isolatedAssets: number;
+}
+
 /** Per-call options of {@link Evaluator.evaluate}. */
 export interface EvaluateOptions {
   /** The run id; default UUIDv5 of the request and `now`, so a retried request gets the same finding ids. */
@@ -141,10 +151,16 @@ export class Evaluator implements EvaluationPort {
   readonly #clock: Clock;
   #loading: Promise<Map<string, BundleState>> | null = null;
   #instantiations = 0;
+  readonly #stats: EvaluatorStats = { aggregatorCalls: 0, pooledCalls: 0, isolatedAssets: 0 };
 
   constructor(options: EvaluatorOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Counters since construction: aggregator calls, those run in the worker pool, assets isolated after a fault. */
+  get stats(): Readonly<EvaluatorStats> {
+    return { ...this.#stats };
   }
 
   /** How many policy instances this evaluator created on its own thread (diagnostics; tamper tests use it). */
@@ -446,6 +462,8 @@ export class Evaluator implements EvaluationPort {
       let rows: unknown;
       let failure: string | undefined;
       try {
+        this.#stats.aggregatorCalls += 1;
+        if (inParallel) this.#stats.pooledCalls += 1;
         rows = await bundle.engine.evaluate(
           AGGREGATE_ENTRYPOINT,
           encoder.encode(`${prefix}${batch.map(itemJson).join(',')}],"by_control":${byControl(batch)}}`),
@@ -467,6 +485,7 @@ export class Evaluator implements EvaluationPort {
         for (const item of batch) await runBatch([item], false);
         return;
       }
+      this.#stats.isolatedAssets += 1;
       sink(
         batch[0]!.index,
         await this.#isolate(bundle, docs[batch[0]!.index]!, batch[0]!.controls, params, now),
