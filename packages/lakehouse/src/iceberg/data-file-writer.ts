@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import type { FileIO } from '../io/file-io.ts';
 import type { DataFile } from './manifest.ts';
-import type { IcebergSchema, IcebergType, PartitionSpec, Row, RowValue } from './schema.ts';
+import type { IcebergField, IcebergSchema, IcebergType, PartitionSpec, Row, RowValue } from './schema.ts';
 import {
   applyTransform,
   compareValues,
@@ -104,7 +104,9 @@ export function encodeParquet(
   const writer = new ByteWriter();
   parquetWrite({
     writer,
-    columnData: columns as never,
+    columnData: columns.map((c, i) =>
+      (schema.fields[i] as IcebergField).type === 'string' ? mostlyUniqueStrings(c) : c,
+    ) as never,
     schema: parquetSchema(schema) as never,
     rowGroupSize: 100_000,
     // Column bounds and counts go into the manifest (Iceberg metrics), which is what Iceberg readers
@@ -112,6 +114,33 @@ export function encodeParquet(
     statistics: false,
   });
   return { bytes: writer.getBytes(), columns };
+}
+
+// A string column whose sample is mostly distinct (ids, hashes, JSON) gains nothing from a dictionary:
+// write it PLAIN and UTF-8-encode it in one pass (one buffer, a view per value) instead of once per value.
+function mostlyUniqueStrings(column: { name: string; data: RowValue[] }) {
+  const data = column.data;
+  const sample = new Set<RowValue>();
+  const n = Math.min(data.length, 512);
+  for (let i = 0; i < n; i++) sample.add(data[Math.floor((i * data.length) / n)] ?? null);
+  if (data.length < 64 || sample.size < n * 0.9) return column;
+  let joined = '';
+  for (const v of data) if (v !== null) joined += v as string;
+  const bytes = Buffer.from(joined, 'utf8');
+  const ascii = bytes.length === joined.length;
+  const out: (Uint8Array | null)[] = new Array(data.length);
+  let off = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as string | null;
+    if (v === null) {
+      out[i] = null;
+      continue;
+    }
+    const len = ascii ? v.length : Buffer.byteLength(v, 'utf8');
+    out[i] = bytes.subarray(off, off + len);
+    off += len;
+  }
+  return { name: column.name, data: out, encoding: 'PLAIN' as const };
 }
 
 /** Groups rows by partition tuple (spec field order). */
