@@ -194,7 +194,11 @@ export class Evaluator implements EvaluationPort {
    * Reads, verifies and instantiates every configured bundle (once; later calls reuse them). Throws
    * `SEG_POLICY_LOAD_FAILED` if any bundle is missing or does not verify — then nothing is instantiated.
    */
-  load(): Promise<Map<string, BundleState>> {
+  async load(): Promise<void> {
+    await this.#load();
+  }
+
+  #load(): Promise<Map<string, BundleState>> {
     this.#loading ??= (async () => {
       const loaded: LoadedBundle[] = [];
       for (const ref of this.#options.bundles) {
@@ -263,7 +267,7 @@ export class Evaluator implements EvaluationPort {
   }
 
   async #resolve(controlIds: readonly string[]): Promise<Map<string, Resolved>> {
-    const byControl = await this.load();
+    const byControl = await this.#load();
     const out = new Map<string, Resolved>();
     for (const id of [...new Set(controlIds)].sort()) {
       const bundle = byControl.get(id);
@@ -625,7 +629,7 @@ export class Evaluator implements EvaluationPort {
     let engine: PolicyEngine | undefined;
     let ownEngine: PolicyEngine | undefined;
     try {
-      const loaded = await this.load().catch(() => null);
+      const loaded = await this.#load().catch(() => null);
       const state = loaded?.get(control.id);
       if (state && state.verified.digest === bundle!.verified.digest) engine = state.engine;
       else engine = ownEngine = await this.#engineFor(bundle!);
