@@ -1,4 +1,8 @@
-// Public surface of @neurocipher/seg-cli used by tools (demo, benchmarks) and tests: the output formats.
+// Public surface of @neurocipher/seg-cli used by tools (demo, benchmarks) and tests: the CLI entry point
+// (run in-process with injected streams) and the output formats.
+export { CLI_VERSION, runCli } from './cli/run-cli.ts';
+export type { CliIo } from './cli/io.ts';
+export { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './cli/exit-codes.ts';
 export { CSV_COLUMNS, csvCell, toCsv } from './output/csv.ts';
 export { escapeHtml, renderHtmlReport } from './output/html-report.ts';
 export type { HtmlReportInput } from './output/html-report.ts';

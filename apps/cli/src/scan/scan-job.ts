@@ -29,7 +29,7 @@ export interface ScanJobInput {
   progress: ScanProgress;
   /** Run id; a fresh UUID by default (finding fingerprints stay stable across runs). */
   run_id?: string;
-  /** Assets per evaluation call, so progress advances (default 2,000). */
+  /** Assets per evaluation call, so progress advances (default 5,000). */
   chunk?: number;
 }
 
@@ -93,54 +93,46 @@ export async function runScan(input: ScanJobInput): Promise<ScanOutcome> {
   const runId = input.run_id ?? randomUUID();
   const startedAt = new Date().toISOString();
 
-  // Inventory: every page, then configs with bounded concurrency.
+  // Inventory: every page of assets first (a stable listing), then configs chunk by chunk, each chunk
+  // evaluated and dropped before the next is read, so memory holds one chunk of configs at a time.
   const assets: Asset[] = [];
   let cursor: string | null | undefined = null;
+  input.progress.start('inventory', 0);
   do {
     const page = await input.inventory.list_assets(input.scope, kinds, null, { cursor, limit: 1000 });
     assets.push(...page.assets);
+    input.progress.update(assets.length);
     cursor = page.next_cursor;
   } while (cursor !== null && cursor !== undefined);
-  input.progress.start('inventory', assets.length);
-  const documents: AssetDocument[] = new Array(assets.length);
-  let next = 0;
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (next < assets.length) {
-      const i = next++;
-      const asset = assets[i] as Asset;
-      documents[i] = { asset, config: await input.inventory.get_config(asset.ref, input.at ?? null) };
-      done += 1;
-      if (done % 250 === 0) input.progress.update(done);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  input.progress.update(done);
 
   // Evaluation in chunks under one run id: finding ids are UUIDv5(run, fingerprint), chunk-independent.
-  const chunk = input.chunk ?? 2000;
+  const chunk = input.chunk ?? 5000;
   const request = { scope: input.scope, control_ids: [...controls.keys()].sort() };
   const findings: Finding[] = [];
   const evidence = new Map<string, EvidencePointer>();
   const counts: Record<string, number> = {};
-  input.progress.start('evaluate', documents.length);
-  for (let i = 0; i < documents.length; i += chunk) {
-    const part = documents.slice(i, i + chunk);
-    const { result } = await input.evaluator.evaluateDocuments(request, part, {
+  input.progress.start('evaluate', assets.length);
+  for (let start = 0; start === 0 || start < assets.length; start += chunk) {
+    const part = assets.slice(start, start + chunk);
+    const documents: AssetDocument[] = new Array(part.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < part.length) {
+        const i = next++;
+        const asset = part[i] as Asset;
+        documents[i] = { asset, config: await input.inventory.get_config(asset.ref, input.at ?? null) };
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    const { result } = await input.evaluator.evaluateDocuments(request, documents, {
       run_id: runId,
       now: input.now,
     });
     findings.push(...result.findings);
     for (const e of result.evidence) evidence.set(e.hash, e);
     for (const [k, v] of Object.entries(result.run.counts)) counts[k] = (counts[k] ?? 0) + v;
-    input.progress.update(Math.min(i + chunk, documents.length));
-  }
-  if (documents.length === 0) {
-    const { result } = await input.evaluator.evaluateDocuments(request, [], {
-      run_id: runId,
-      now: input.now,
-    });
-    for (const [k, v] of Object.entries(result.run.counts)) counts[k] = v;
+    input.progress.update(Math.min(start + chunk, assets.length));
+    if (assets.length === 0) break;
   }
   const run: RunSummary = {
     run_id: runId,

@@ -3,7 +3,7 @@ import type { CliIo } from '../cli/io.ts';
 
 /** Progress of a scan's phases, reported by the scan as it goes. */
 export interface ScanProgress {
-  /** A phase starts with `total` units (assets). */
+  /** A phase starts with `total` units (assets); 0 when unknown yet (it grows with `update`). */
   start(phase: 'inventory' | 'evaluate' | 'commit', total: number): void;
   /** `done` units of the current phase are finished. */
   update(done: number): void;
@@ -57,6 +57,11 @@ export function stderrProgress(io: CliIo): ScanProgress {
       }
     },
     update(done) {
+      // A listing's size is known only at its end: the total grows with it.
+      if (done > total) {
+        total = done;
+        bar?.setTotal(done);
+      }
       bar?.update(done);
     },
     stop: finish,
