@@ -26,7 +26,12 @@ function pinnedNode() {
 }
 
 const args = existsSync(source)
-  ? ['--conditions=@neurocipher/source', '--disable-warning=ExperimentalWarning', source, ...process.argv.slice(2)]
+  ? [
+      '--conditions=@neurocipher/source',
+      '--disable-warning=ExperimentalWarning',
+      source,
+      ...process.argv.slice(2),
+    ]
   : [built, ...process.argv.slice(2)];
 const child = spawnSync(pinnedNode(), args, { stdio: 'inherit' });
 process.exitCode = child.status ?? 2;
