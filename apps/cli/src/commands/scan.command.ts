@@ -5,10 +5,10 @@ import type { Finding, Severity } from '@neurocipher/seg-contracts';
 import { assertVerified, envelopeFileName } from '@neurocipher/seg-attest';
 import { InventoryPortId } from '@neurocipher/seg-ports';
 import type { InventoryPort } from '@neurocipher/seg-ports';
-import type { Evaluator } from '@neurocipher/seg-core';
 import { buildContainer } from '../container/container.ts';
 import { AttesterId, EvaluatorId, LakehouseId } from '../container/ids.ts';
 import type { Attester } from '../container/attestation.module.ts';
+import type { ScanEngine } from '../container/evaluation.module.ts';
 import { LOCAL_LOG } from '../container/attestation.module.ts';
 import type { Lakehouse } from '../container/lakehouse.module.ts';
 import type { ProviderChoice } from '../container/inventory.module.ts';
@@ -137,7 +137,7 @@ export function scanCommand(
         attestation: attest,
       });
       const inventory = await container.getAsync<InventoryPort>(InventoryPortId);
-      const evaluator = await container.getAsync<Evaluator>(EvaluatorId);
+      const { evaluator, bundle } = await container.getAsync<ScanEngine>(EvaluatorId);
       const lake = options.commit ? await container.getAsync<Lakehouse>(LakehouseId) : null;
       const attester = attest ? await container.getAsync<Attester>(AttesterId) : null;
       const progress = options.progress && options.format === 'summary' ? stderrProgress(io) : silentProgress;
@@ -145,6 +145,7 @@ export function scanCommand(
         const outcome = await runScan({
           inventory,
           evaluator,
+          bundle,
           ...(lake ? { store: lake.store } : {}),
           scope: { org_id: config.tenant, tags: {} },
           now,

@@ -3,7 +3,13 @@ import { ContainerModule } from 'inversify';
 import { SegError } from '@neurocipher/seg-contracts';
 import type { InventoryPort } from '@neurocipher/seg-ports';
 import { InventoryPortId } from '@neurocipher/seg-ports';
-import { DirectoryBundleSource, Evaluator, parseTrustedKeys } from '@neurocipher/seg-core';
+import {
+  DirectoryBundleSource,
+  Evaluator,
+  parseTrustedKeys,
+  readVerifiedBundle,
+} from '@neurocipher/seg-core';
+import type { LoadedBundle } from '@neurocipher/seg-core';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId, EvaluatorId } from './ids.ts';
 
@@ -43,23 +49,29 @@ export async function resolveBundleRef(
   return ref;
 }
 
-/** Binds {@link EvaluatorId} to the wasm engine over the configured, signed bundle and the bound inventory. */
+/** The engine of a scan and the verified bundle it evaluates (controls, frameworks, digest). */
+export interface ScanEngine {
+  evaluator: Evaluator;
+  bundle: LoadedBundle;
+}
+
+/**
+ * Binds {@link EvaluatorId} to the wasm engine over the configured, signed bundle and the bound inventory,
+ * with the verified bundle itself (read and verified once more here for its metadata).
+ */
 export function evaluationModule(): ContainerModule {
   return new ContainerModule((options) => {
     options
-      .bind<Evaluator>(EvaluatorId)
+      .bind<ScanEngine>(EvaluatorId)
       .toResolvedValue(
-        async (config: CliConfig, inventory: InventoryPort): Promise<Evaluator> => {
+        async (config: CliConfig, inventory: InventoryPort): Promise<ScanEngine> => {
           const bundleSource = new DirectoryBundleSource({ root: config.bundles_dir });
           const ref = await resolveBundleRef(bundleSource, config.bundle);
-          const evaluator = new Evaluator({
-            bundleSource,
-            trustedKeys: await loadTrustedKeys(config),
-            bundles: [ref],
-            inventory,
-          });
+          const trustedKeys = await loadTrustedKeys(config);
+          const bundle = await readVerifiedBundle(bundleSource, ref, trustedKeys);
+          const evaluator = new Evaluator({ bundleSource, trustedKeys, bundles: [ref], inventory });
           await evaluator.load();
-          return evaluator;
+          return { evaluator, bundle };
         },
         [CliConfigId, InventoryPortId],
       )

@@ -10,7 +10,7 @@ import type {
   Scope,
 } from '@neurocipher/seg-contracts';
 import type { InventoryPort } from '@neurocipher/seg-ports';
-import type { AssetDocument, Evaluator, ManifestControl } from '@neurocipher/seg-core';
+import type { AssetDocument, Evaluator, LoadedBundle, ManifestControl } from '@neurocipher/seg-core';
 import type { IcebergFindingStore } from '@neurocipher/seg-lakehouse';
 import type { FrameworkRefs } from '../output/report-context.ts';
 import type { ScanProgress } from './scan-progress.ts';
@@ -19,6 +19,8 @@ import type { ScanProgress } from './scan-progress.ts';
 export interface ScanJobInput {
   inventory: InventoryPort;
   evaluator: Evaluator;
+  /** The verified bundle the evaluator serves (its controls and digest). */
+  bundle: LoadedBundle;
   /** Where the run is committed; absent for `--no-commit`. */
   store?: IcebergFindingStore;
   scope: Scope;
@@ -75,18 +77,12 @@ export function frameworksOf(control: ManifestControl): FrameworkRefs {
  * engine over chunks of assets under one run id, then one commit of the run to the finding store.
  */
 export async function runScan(input: ScanJobInput): Promise<ScanOutcome> {
-  const loaded = await input.evaluator.load();
   const controls = new Map<string, ControlSpec>();
   const frameworks: Record<string, FrameworkRefs> = {};
-  const bundles = new Map<string, { id: string; version: string; digest: { sha256: string } }>();
-  for (const [id, bundle] of loaded) {
-    bundles.set(`${bundle.ref.id}@${bundle.ref.version}`, {
-      id: bundle.ref.id,
-      version: bundle.ref.version,
-      digest: { sha256: bundle.verified.digest },
-    });
-    const control = bundle.controls.get(id) as ManifestControl;
-    controls.set(id, controlSpecOf(control, bundle.ref.id));
+  const { ref, verified } = input.bundle;
+  const bundles = [{ id: ref.id, version: ref.version, digest: { sha256: verified.digest } }];
+  for (const [id, control] of [...input.bundle.controls].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    controls.set(id, controlSpecOf(control, ref.id));
     frameworks[id] = frameworksOf(control);
   }
   const kinds = [...new Set([...controls.values()].flatMap((c) => c.target_kinds))].sort();
@@ -170,6 +166,6 @@ export async function runScan(input: ScanJobInput): Promise<ScanOutcome> {
     frameworks,
     assets,
     commit,
-    bundles: [...bundles.values()],
+    bundles,
   };
 }
