@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { isSegError } from '@neurocipher/seg-contracts';
+import type { SegEvent } from '@neurocipher/seg-contracts';
+import type { EventBus } from '@neurocipher/seg-ports';
+import { IcebergFindingStore } from './iceberg-finding-store.ts';
 import { stringifyLossless } from '../iceberg/lossless-json.ts';
 import { tempDir } from '../testing/temp-dir.ts';
 import { fingerprint, sampleRun, uuidFrom } from '../../test/fixtures.ts';
@@ -75,6 +78,31 @@ describe('IcebergFindingStore', () => {
   });
 
   describe('#ack', () => {
+    it('publishes seg.findings.committed keyed by run id, so a repeated ack is de-duplicated', async () => {
+      const published: SegEvent[] = [];
+      const bus = {
+        publish: async (e: SegEvent) => {
+          const duplicate = published.some((p) => p.key === e.key);
+          if (!duplicate) published.push(e);
+          return { duplicate };
+        },
+        subscribe: async () => ({ close: async () => undefined }),
+      } satisfies EventBus;
+      const withBus = new IcebergFindingStore({ tables: lake.tables, keys: lake.keys, events: bus });
+      const r = sampleRun({ org: 'org-a', run: uuidFrom('r1'), day: '2026-01-01', assetCount: 2 });
+      await withBus.commit(r.findings, r.evidence, r.context);
+      await withBus.ack(r.context.run.run_id);
+      await withBus.ack(r.context.run.run_id);
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({
+        type: 'seg.findings.committed',
+        org_id: 'org-a',
+        subject: r.context.run.run_id,
+        key: `seg.findings.committed/${r.context.run.run_id}`,
+        data: { result: { run_id: r.context.run.run_id, findings_written: 4, evidence_written: 4 } },
+      });
+    });
+
     it('acknowledges a committed run and refuses an unknown one', async () => {
       const r = sampleRun({ org: 'org-a', run: uuidFrom('r1'), day: '2026-01-01', assetCount: 1 });
       await lake.store.commit(r.findings, r.evidence, r.context);
