@@ -44,19 +44,34 @@ export type {
   EvaluatorStats,
 } from './evaluation/evaluator.ts';
 export {
+  buildFindings,
   canonicalJson,
+  checkedResult,
   evidenceStub,
   fingerprintOf,
   isControlResult,
+  isPreparedBatch,
   makeFinding,
+  prepareBatch,
   resolvePointer,
   RUN_ID_NAMESPACE,
   uuidV5,
 } from './evaluation/findings.ts';
-export type { ControlResult, EvidenceStub, FindingInput } from './evaluation/findings.ts';
+export type {
+  ControlResult,
+  EvidenceStub,
+  FindingContext,
+  FindingInput,
+  PreparedBatch,
+} from './evaluation/findings.ts';
 export { hostBuiltins, parseRfc3339Ns } from './evaluation/host-builtins.ts';
 export { OpaServerEngine, WasmEngine } from './evaluation/policy-engine.ts';
-export type { OpaServerEngineOptions, PolicyEngine, WasmEngineOptions } from './evaluation/policy-engine.ts';
+export type {
+  EvaluateCallOptions,
+  OpaServerEngineOptions,
+  PolicyEngine,
+  WasmEngineOptions,
+} from './evaluation/policy-engine.ts';
 export { WasmPolicy } from './evaluation/wasm-policy.ts';
 export { WorkerPool } from './evaluation/worker-pool.ts';
 export type { WorkerPoolOptions } from './evaluation/worker-pool.ts';

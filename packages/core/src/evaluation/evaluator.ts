@@ -8,7 +8,6 @@ import {
   type ControlSpec,
   type EvalRequest,
   type EvalResult,
-  type EvidencePointer,
   type Finding,
   type Result,
   type ValidationCheck,
@@ -29,14 +28,15 @@ import type { TrustedKey } from '../bundle/signature.ts';
 import { bundleVectors, runVectors } from '../validation/vectors.ts';
 import { instantiateWasm, readVerifiedBundle, type LoadedBundle } from './bundle-loader.ts';
 import {
+  buildFindings,
   canonicalJson,
-  evidenceStub,
-  isControlResult,
-  makeFinding,
+  checkedResult,
+  isPreparedBatch,
   RESULTS,
   RUN_ID_NAMESPACE,
   uuidV5,
   type ControlResult,
+  type FindingContext,
 } from './findings.ts';
 import { OpaServerEngine, type PolicyEngine } from './policy-engine.ts';
 
@@ -359,33 +359,32 @@ export class Evaluator implements EvaluationPort {
     const bundles = new Set([...resolved.values()].map((r) => r.bundle));
     for (const bundle of bundles) {
       const controls = [...resolved.values()].filter((r) => r.bundle === bundle);
-      // Findings are built as each batch returns, while the workers evaluate the next batches.
-      await this.#evaluateBundle(bundle, controls, docs, now, (docIndex, results) => {
-        const doc = docs[docIndex]!;
-        for (const pair of results) {
-          const r = resolved.get(pair.controlId)!;
-          const evidence: EvidencePointer[] = [];
-          for (const stub of pair.result.evidence) {
-            const e = evidenceStub(doc.asset.ref, doc.config.body, stub);
-            evidenceBodies.set(e.pointer.hash, e.body);
-            if (!evidence.some((p) => p.hash === e.pointer.hash)) evidence.push(e.pointer);
-          }
-          findings.push(
-            makeFinding({
-              runId,
-              tenant,
-              controlId: pair.controlId,
-              controlVersion: r.control.version,
-              severity: r.control.severity,
-              asset: doc.asset.ref,
-              now,
-              result: pair.result.result,
-              message: pair.result.message,
-              evidence,
-            }),
-          );
-        }
-      });
+      // Findings are built as each batch returns (in the worker itself on the pool), while the workers
+      // evaluate the next batches.
+      const ctx: FindingContext = {
+        runId,
+        tenant,
+        now,
+        controls: Object.fromEntries(
+          controls.map((r) => [r.control.id, { version: r.control.version, severity: r.control.severity }]),
+        ),
+      };
+      const accept = (built: { findings: Finding[]; bodies: Array<[string, string]> }): void => {
+        for (const f of built.findings) findings.push(f);
+        for (const [hash, body] of built.bodies) evidenceBodies.set(hash, body);
+      };
+      await this.#evaluateBundle(
+        bundle,
+        controls,
+        docs,
+        now,
+        ctx,
+        (docIndex, results) => {
+          const doc = docs[docIndex]!;
+          accept(buildFindings(ctx, doc.asset.ref, doc.config.body, results));
+        },
+        accept,
+      );
     }
     findings.sort((a, b) =>
       a.control_id === b.control_id
@@ -424,7 +423,9 @@ export class Evaluator implements EvaluationPort {
     controls: Resolved[],
     docs: readonly AssetDocument[],
     now: string,
+    ctx: FindingContext,
     sink: (docIndex: number, pairs: Pair[]) => void,
+    accept: (built: { findings: Finding[]; bodies: Array<[string, string]> }) => void,
   ): Promise<void> {
     const params: Record<string, unknown> = {};
     for (const c of controls) params[c.control.id] = c.params;
@@ -471,14 +472,22 @@ export class Evaluator implements EvaluationPort {
         rows = await bundle.engine.evaluate(
           AGGREGATE_ENTRYPOINT,
           encoder.encode(`${prefix}${batch.map(itemJson).join(',')}],"by_control":${byControl(batch)}}`),
-          { parallel: inParallel },
+          inParallel ? { parallel: true, prepare: ctx } : {},
         );
-        if (!Array.isArray(rows) || rows.length !== batch.length)
+        if (
+          isPreparedBatch(rows)
+            ? rows.prepared.length !== batch.length
+            : !Array.isArray(rows) || rows.length !== batch.length
+        )
           failure = 'aggregator returned a malformed batch result';
       } catch (error) {
         // The engine itself is unreachable (remote mode): fail the call, do not blame the controls.
         if (isSegError(error) && error.retryable) throw error;
         failure = (error as Error).message;
+      }
+      if (failure === undefined && isPreparedBatch(rows)) {
+        for (const built of rows.prepared) accept(built);
+        return;
       }
       if (failure === undefined) {
         batch.forEach((item, i) => sink(item.index, this.#pairs(item.controls, (rows as unknown[])[i])));
@@ -510,17 +519,7 @@ export class Evaluator implements EvaluationPort {
 
   #pairs(controlIds: readonly string[], row: unknown): Pair[] {
     const values = row !== null && typeof row === 'object' ? (row as Record<string, unknown>) : {};
-    return controlIds.map((controlId) => ({ controlId, result: this.#checked(values[controlId]) }));
-  }
-
-  #checked(value: unknown): ControlResult {
-    if (isControlResult(value))
-      return { result: value.result, message: value.message, evidence: value.evidence };
-    return {
-      result: 'error',
-      message: value === undefined ? 'control produced no result' : 'control returned a malformed result',
-      evidence: [],
-    };
+    return controlIds.map((controlId) => ({ controlId, result: checkedResult(values[controlId]) }));
   }
 
   /** One asset whose aggregator call failed: each control through its own entrypoint, faults become `error`. */
@@ -544,7 +543,7 @@ export class Evaluator implements EvaluationPort {
           controlEntrypoint(controlId),
           encoder.encode(JSON.stringify(input)),
         );
-        out.push({ controlId, result: this.#checked(value) });
+        out.push({ controlId, result: checkedResult(value) });
       } catch (error) {
         if (isSegError(error) && error.retryable) throw error;
         out.push({

@@ -134,3 +134,92 @@ export function makeFinding(input: FindingInput): Finding {
     fingerprint,
   };
 }
+
+/** What turns control results into findings for one run: the run, tenant, instant and each control's metadata. */
+export interface FindingContext {
+  runId: string;
+  tenant: string;
+  now: string;
+  controls: Readonly<Record<string, { version: string; severity: Severity }>>;
+}
+
+/** A value returned for a control, checked: a well-formed result as is, anything else an `error` result. */
+export function checkedResult(value: unknown): ControlResult {
+  if (isControlResult(value))
+    return { result: value.result, message: value.message, evidence: value.evidence };
+  return {
+    result: 'error',
+    message: value === undefined ? 'control produced no result' : 'control returned a malformed result',
+    evidence: [],
+  };
+}
+
+/**
+ * The findings of one asset: one per (control id, result), with evidence pointers hashed over the config,
+ * and the evidence bodies by hash. The one place findings are built, on the main thread or in a worker.
+ */
+export function buildFindings(
+  ctx: FindingContext,
+  asset: AssetRef,
+  config: unknown,
+  pairs: ReadonlyArray<{ controlId: string; result: ControlResult }>,
+): { findings: Finding[]; bodies: Array<[string, string]> } {
+  const findings: Finding[] = [];
+  const bodies: Array<[string, string]> = [];
+  for (const pair of pairs) {
+    const control = ctx.controls[pair.controlId]!;
+    const evidence: EvidencePointer[] = [];
+    for (const stub of pair.result.evidence) {
+      const e = evidenceStub(asset, config, stub);
+      bodies.push([e.pointer.hash, e.body]);
+      if (!evidence.some((p) => p.hash === e.pointer.hash)) evidence.push(e.pointer);
+    }
+    findings.push(
+      makeFinding({
+        runId: ctx.runId,
+        tenant: ctx.tenant,
+        controlId: pair.controlId,
+        controlVersion: control.version,
+        severity: control.severity,
+        asset,
+        now: ctx.now,
+        result: pair.result.result,
+        message: pair.result.message,
+        evidence,
+      }),
+    );
+  }
+  return { findings, bodies };
+}
+
+/** A batch whose findings a worker already built: per item, its findings and evidence bodies. */
+export interface PreparedBatch {
+  prepared: Array<{ findings: Finding[]; bodies: Array<[string, string]> }>;
+}
+
+/** True when an engine returned a {@link PreparedBatch}. */
+export function isPreparedBatch(value: unknown): value is PreparedBatch {
+  return value !== null && typeof value === 'object' && Array.isArray((value as PreparedBatch).prepared);
+}
+
+/**
+ * Builds a batch's findings from the aggregator's rows and the batch input (the worker side of
+ * {@link buildFindings}). Returns undefined when the rows are malformed, so the caller's fault path runs.
+ */
+export function prepareBatch(
+  ctx: FindingContext,
+  inputJson: string,
+  rows: unknown,
+): PreparedBatch | undefined {
+  const input = JSON.parse(inputJson) as {
+    items: Array<{ asset: { ref: AssetRef }; config: unknown; controls: string[] }>;
+  };
+  if (!Array.isArray(rows) || rows.length !== input.items.length) return undefined;
+  return {
+    prepared: input.items.map((item, i) => {
+      const row = rows[i] !== null && typeof rows[i] === 'object' ? (rows[i] as Record<string, unknown>) : {};
+      const pairs = item.controls.map((controlId) => ({ controlId, result: checkedResult(row[controlId]) }));
+      return buildFindings(ctx, { urn: item.asset.ref.urn }, item.config, pairs);
+    }),
+  };
+}

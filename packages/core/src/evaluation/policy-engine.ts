@@ -2,6 +2,15 @@ import { OPAClient } from '@styra/opa';
 import { SegError } from '@neurocipher/seg-contracts';
 import { wasmErrorMessage, WasmPolicy } from './wasm-policy.ts';
 import { WorkerPool } from './worker-pool.ts';
+import type { FindingContext } from './findings.ts';
+
+/** Per-call options of {@link PolicyEngine.evaluate}. */
+export interface EvaluateCallOptions {
+  /** Run in the worker pool (wasm engine with workers only). */
+  parallel?: boolean;
+  /** With `parallel`: build the batch's findings in the worker and return a `PreparedBatch`. */
+  prepare?: FindingContext;
+}
 
 /**
  * What evaluates a bundle's entrypoints: the in-process wasm engine or an OPA server. Inputs are UTF-8
@@ -12,7 +21,7 @@ export interface PolicyEngine {
   /** `wasm` or `opa-server`. */
   readonly kind: 'wasm' | 'opa-server';
   /** Evaluates one entrypoint (`seg/aggregate/results` or `seg/controls/<snake_id>/result`). */
-  evaluate(entrypoint: string, input: Uint8Array, options?: { parallel?: boolean }): Promise<unknown>;
+  evaluate(entrypoint: string, input: Uint8Array, options?: EvaluateCallOptions): Promise<unknown>;
   /** Whether the engine can evaluate `entrypoint`. */
   hasEntrypoint(entrypoint: string): Promise<boolean>;
   /** Releases threads and connections. */
@@ -56,18 +65,14 @@ export class WasmEngine implements PolicyEngine {
     return this.#inline.entrypoints.includes(entrypoint);
   }
 
-  async evaluate(
-    entrypoint: string,
-    input: Uint8Array,
-    options: { parallel?: boolean } = {},
-  ): Promise<unknown> {
+  async evaluate(entrypoint: string, input: Uint8Array, options: EvaluateCallOptions = {}): Promise<unknown> {
     if (options.parallel && this.#options.workers > 0) {
       this.#pool ??= WorkerPool.start({
         wasm: this.#options.wasm,
         dataJson: this.#options.dataJson,
         size: this.#options.workers,
       });
-      return (await this.#pool).evaluate(entrypoint, input);
+      return (await this.#pool).evaluate(entrypoint, input, options.prepare);
     }
     return this.#inline.evaluate(entrypoint, input);
   }

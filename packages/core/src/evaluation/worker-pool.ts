@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { SegError } from '@neurocipher/seg-contracts';
+import type { FindingContext } from './findings.ts';
 
 interface Pending {
   id: number;
   entrypoint: string;
   input: Uint8Array;
+  prepare: FindingContext | undefined;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -74,12 +76,15 @@ export class WorkerPool {
     return this.#slots.length;
   }
 
-  /** Evaluates `entrypoint` on JSON input bytes in the next idle worker. The bytes are transferred (consumed). */
-  evaluate(entrypoint: string, input: Uint8Array): Promise<unknown> {
+  /**
+   * Evaluates `entrypoint` on JSON input bytes in the next idle worker. The bytes are transferred (consumed).
+   * With `prepare`, an aggregator result comes back as a {@link PreparedBatch} (findings built in the worker).
+   */
+  evaluate(entrypoint: string, input: Uint8Array, prepare?: FindingContext): Promise<unknown> {
     if (this.#closed)
       return Promise.reject(new SegError({ error_code: 'SEG_INTERNAL', message: 'worker pool is closed' }));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, entrypoint, input, resolve, reject });
+      this.#queue.push({ id: this.#nextId++, entrypoint, input, prepare, resolve, reject });
       this.#pump();
     });
   }
@@ -94,7 +99,10 @@ export class WorkerPool {
         task.input.byteOffset === 0 && task.input.byteLength === task.input.buffer.byteLength
           ? (task.input.buffer as ArrayBuffer)
           : (task.input.slice().buffer as ArrayBuffer);
-      slot.worker.postMessage({ id: task.id, entrypoint: task.entrypoint, input: buffer }, [buffer]);
+      slot.worker.postMessage(
+        { id: task.id, entrypoint: task.entrypoint, input: buffer, prepare: task.prepare },
+        [buffer],
+      );
     }
   }
 
