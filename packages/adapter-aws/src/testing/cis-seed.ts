@@ -109,6 +109,48 @@ export function denyInsecureTransportPolicy(bucket: string): string {
   });
 }
 
+/** Creates a bucket that passes every bucket control: private, BPA on, TLS-only policy, SSE-KMS, versioned, logging to itself. */
+export async function makeCompliantBucket(s3: S3Client, bucket: string): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  // log-delivery-write is a canned ACL S3 accepts for buckets; the SDK's enum lists only the object ones.
+  await s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL: 'log-delivery-write' as never }));
+  await s3.send(
+    new PutBucketLoggingCommand({
+      Bucket: bucket,
+      BucketLoggingStatus: { LoggingEnabled: { TargetBucket: bucket, TargetPrefix: 'access/' } },
+    }),
+  );
+  await s3.send(
+    new PutBucketOwnershipControlsCommand({
+      Bucket: bucket,
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    }),
+  );
+  await s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+    }),
+  );
+  await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: denyInsecureTransportPolicy(bucket) }));
+  await s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true }],
+      },
+    }),
+  );
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+}
+
 /**
  * Seeds the CIS scenario of notes/moto.md §3 on moto: in the main account one failing and one passing
  * resource per resource-level control, plus the failing side of the account-level controls; the passing
@@ -129,49 +171,11 @@ export async function seedCisScenario(
   const ct = new CloudTrailClient(cfg);
   const rds = new RDSClient(cfg);
   try {
-    // --- S3: seg-fail has nothing; seg-pass passes every bucket control and is the log target.
+    // --- S3: seg-fail has nothing (and a public-read ACL); seg-pass passes every bucket control and is the log target.
     const fail = 'seg-fail-bucket';
     const pass = 'seg-pass-bucket';
     await s3.send(new CreateBucketCommand({ Bucket: fail }));
-    await s3.send(new CreateBucketCommand({ Bucket: pass }));
-    await s3.send(new PutBucketAclCommand({ Bucket: pass, ACL: 'log-delivery-write' as never }));
-    await s3.send(
-      new PutBucketLoggingCommand({
-        Bucket: pass,
-        BucketLoggingStatus: { LoggingEnabled: { TargetBucket: pass, TargetPrefix: 'access/' } },
-      }),
-    );
-    await s3.send(
-      new PutBucketOwnershipControlsCommand({
-        Bucket: pass,
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      }),
-    );
-    await s3.send(
-      new PutPublicAccessBlockCommand({
-        Bucket: pass,
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          IgnorePublicAcls: true,
-          BlockPublicPolicy: true,
-          RestrictPublicBuckets: true,
-        },
-      }),
-    );
-    await s3.send(new PutBucketPolicyCommand({ Bucket: pass, Policy: denyInsecureTransportPolicy(pass) }));
-    await s3.send(
-      new PutBucketEncryptionCommand({
-        Bucket: pass,
-        ServerSideEncryptionConfiguration: {
-          Rules: [
-            { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true },
-          ],
-        },
-      }),
-    );
-    await s3.send(
-      new PutBucketVersioningCommand({ Bucket: pass, VersioningConfiguration: { Status: 'Enabled' } }),
-    );
+    await makeCompliantBucket(s3, pass);
     await s3.send(new PutBucketAclCommand({ Bucket: fail, ACL: 'public-read' }));
 
     // --- IAM users, keys, policies.
@@ -336,6 +340,7 @@ export async function seedCisScenario(
     const s3c2 = new S3ControlClient(motoS3ControlClientConfig(moto, { region, credentials: creds }));
     const s32 = new S3Client(other);
     const ct2 = new CloudTrailClient(other);
+    const kms2 = new KMSClient(other);
     try {
       await iam2.send(
         new UpdateAccountPasswordPolicyCommand({
@@ -380,7 +385,9 @@ export async function seedCisScenario(
           },
         }),
       );
-      await s32.send(new CreateBucketCommand({ Bucket: 'seg-pass-account-trail-logs' }));
+      await makeCompliantBucket(s32, 'seg-pass-account-trail-logs');
+      const key2 = await kms2.send(new CreateKeyCommand({ Description: 'seg trail key' }));
+      await kms2.send(new EnableKeyRotationCommand({ KeyId: key2.KeyMetadata?.KeyId ?? '' }));
       await ct2.send(
         new CreateTrailCommand({
           Name: 'seg-org-trail',
@@ -388,14 +395,21 @@ export async function seedCisScenario(
           IsMultiRegionTrail: true,
           IncludeGlobalServiceEvents: true,
           EnableLogFileValidation: true,
+          KmsKeyId: key2.KeyMetadata?.Arn ?? '',
         }),
       );
+      for (const r of [region, passingRegion]) {
+        const e = new EC2Client(motoClientConfig(moto, { region: r, credentials: creds }));
+        await e.send(new EnableEbsEncryptionByDefaultCommand({}));
+        e.destroy();
+      }
       await ct2.send(new StartLoggingCommand({ Name: 'seg-org-trail' }));
     } finally {
       iam2.destroy();
       s3c2.destroy();
       s32.destroy();
       ct2.destroy();
+      kms2.destroy();
     }
 
     return {

@@ -22,6 +22,7 @@ export {
   assumeInto,
   auditRoleArn,
   denyInsecureTransportPolicy,
+  makeCompliantBucket,
   seedCisScenario,
 } from './cis-seed.ts';
 export type { CisSeed } from './cis-seed.ts';
