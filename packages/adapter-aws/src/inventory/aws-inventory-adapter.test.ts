@@ -3,6 +3,7 @@ import { PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { type Asset, type AssetPage } from '@neurocipher/seg-contracts';
 import { motoAdapterFixture, type MotoAdapterFixture } from '../testing/adapter-fixture.ts';
 import { PASSING_ACCOUNT_ID, seedCisScenario, type CisSeed } from '../testing/cis-seed.ts';
+import { startBlackholeServer } from '../testing/fault-injector.ts';
 import { motoClientConfig, startMotoServer, type MotoServer } from '../testing/moto-server.ts';
 import { sha256Hex } from '../evidence/evidence-recorder.ts';
 import { awsAssetUrn } from './asset-urn.ts';
@@ -213,6 +214,71 @@ describe('AwsInventoryAdapter', () => {
       expect(Object.keys(raw.responses)).toEqual(
         expect.arrayContaining(['GetBucketPolicy', 'GetPublicAccessBlock', 'GetBucketAcl']),
       );
+    });
+
+    it('searches by kind, name text and properties, paged like list_assets', async () => {
+      const q = {
+        scope,
+        kinds: ['bucket', 'iam-user'],
+        text: 'FAIL',
+        properties: { account_id: seed.account_id },
+      };
+      const first = await fx.inventory.search({ ...q, limit: 1 });
+      expect(first.assets).toHaveLength(1);
+      const second = await fx.inventory.search({ ...q, limit: 1, cursor: first.next_cursor ?? null });
+      const names = [...first.assets, ...second.assets].map((a) => a.name).sort();
+      expect(names).toEqual(['alice-fail', 'seg-fail-bucket']);
+      expect(second.next_cursor ?? null).toBeNull();
+      const other = await fx.inventory.search({
+        scope,
+        kinds: ['s3-account'],
+        properties: { account_id: PASSING_ACCOUNT_ID },
+      });
+      expect(other.assets.map((a) => a.ref.urn)).toEqual([
+        awsAssetUrn({
+          kind: 's3-account',
+          account_id: PASSING_ACCOUNT_ID,
+          region: 'global',
+          native_id: PASSING_ACCOUNT_ID,
+        }),
+      ]);
+    });
+
+    it('raises SEG_ADAPTER_TIMEOUT from get_config when AWS does not answer, and SEG_NOT_FOUND for a gone asset', async () => {
+      const hole = await startBlackholeServer();
+      const slow = await motoAdapterFixture(moto, {
+        session: {
+          endpoint: hole.endpoint,
+          requestTimeoutMs: 200,
+          retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 5 },
+        },
+      });
+      try {
+        const ref = {
+          urn: awsAssetUrn({
+            kind: 'bucket',
+            account_id: seed.account_id,
+            region: 'us-east-1',
+            native_id: seed.buckets.fail,
+          }),
+        };
+        await expect(slow.inventory.get_config(ref)).rejects.toMatchObject({
+          error_code: 'SEG_ADAPTER_TIMEOUT',
+          retryable: true,
+        });
+      } finally {
+        await slow.close();
+        await hole.close();
+      }
+      const gone = {
+        urn: awsAssetUrn({
+          kind: 'bucket',
+          account_id: seed.account_id,
+          region: 'us-east-1',
+          native_id: 'no-such-bucket',
+        }),
+      };
+      await expect(fx.inventory.get_config(gone)).rejects.toMatchObject({ error_code: 'SEG_NOT_FOUND' });
     });
 
     it('answers get_config at a past instant from the recorded captures', async () => {
