@@ -8,6 +8,12 @@ export interface BlobKeyPage {
 /** Options of {@link BlobStore.put}. */
 export interface BlobPutOptions {
   content_type?: string;
+  /**
+   * Create only: when an object already exists under the key, `put` stores nothing and rejects with
+   * `SEG_CONFLICT` (not retryable). Stores make the check and the write one atomic step where the backend
+   * allows it (S3 `If-None-Match: *`); a store that cannot says so in its own documentation.
+   */
+  if_absent?: boolean;
 }
 
 /**
@@ -15,11 +21,12 @@ export interface BlobPutOptions {
  * directory by default, S3 in `adapter-aws`. Keys are `/`-separated relative paths without `..`.
  *
  * Writes are atomic: a reader sees the old object or the whole new one, never a part. `put` of the same
- * key and bytes is idempotent. `list` is paged (at most 1,000 keys a page), in lexicographic key order.
+ * key and bytes is idempotent, except with `if_absent` (see {@link BlobPutOptions.if_absent}). `list` is
+ * paged (at most 1,000 keys a page), in lexicographic key order.
  *
  * Errors: `SEG_NOT_FOUND` from `get` for a missing key, `SEG_INVALID_ARGUMENT` for a malformed key,
  * `SEG_EVIDENCE_WRITE_FAILED` (retryable) when a write fails, `SEG_ADAPTER_UNAVAILABLE` (retryable) when
- * the store cannot be reached.
+ * the store cannot be reached, `SEG_CONFLICT` from `put` with `if_absent` when the key exists.
  */
 export interface BlobStore {
   /** Stores `body` under `key`, replacing any previous object atomically. */

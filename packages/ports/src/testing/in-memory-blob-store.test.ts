@@ -37,6 +37,16 @@ describe('InMemoryBlobStore', () => {
       expect(store.content_type('a/b.json')).toBeUndefined();
     });
 
+    it('with if_absent creates a new key but rejects an existing one with SEG_CONFLICT, keeping the bytes', async () => {
+      const store = new InMemoryBlobStore();
+      await store.put('a/new.json', bytes('first'), { if_absent: true });
+      expect(await store.get('a/new.json')).toEqual(bytes('first'));
+      expect(await codeOf(store.put('a/new.json', bytes('second'), { if_absent: true }))).toBe('SEG_CONFLICT');
+      expect(await store.get('a/new.json')).toEqual(bytes('first'));
+      await store.put('a/new.json', bytes('third'), { if_absent: false });
+      expect(await store.get('a/new.json')).toEqual(bytes('third'));
+    });
+
     it('rejects malformed keys with SEG_INVALID_ARGUMENT', async () => {
       const store = new InMemoryBlobStore();
       for (const key of ['', '/abs', 'a/../b', 'a//b', './a', 'a\\b', 'a/']) {

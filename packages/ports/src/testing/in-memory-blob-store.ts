@@ -28,6 +28,14 @@ export class InMemoryBlobStore implements BlobStore {
 
   async put(key: string, body: Uint8Array, options: BlobPutOptions = {}): Promise<void> {
     checkKey(key);
+    if (options.if_absent === true && this.#blobs.has(key)) {
+      throw new SegError({
+        error_code: 'SEG_CONFLICT',
+        message: 'a blob already exists under key',
+        retryable: false,
+        details: { key },
+      });
+    }
     this.#blobs.set(key, { body: body.slice(), content_type: options.content_type });
   }
 
