@@ -1,4 +1,5 @@
-// npm run bench:eval [-- --bundle bundles/<id>] [--assets 100000] [--batch 200]
+// npm run bench:eval [-- --bundle bundles/<id>] [--assets 100000] [--batch 200] [--workers auto|N] [--engine-only]
+// (--engine-only stops after the Evaluator measurements: no native OPA side and no JSON line.)
 // Evaluation benchmark (docs/benchmarks.md § bench:eval): a synthetic tenant over every control of a
 // bundle, through the real Evaluator (wasm, worker pool), and the same batches through native OPA
 // (`opa run --server`, its own timers). Not part of the test suite. Last line: one JSON object.
@@ -39,6 +40,8 @@ const defaultBundle = existsSync(join(repo, 'bundles/cis-aws-foundations/build/p
 const bundleDir = resolve(repo, arg('--bundle', defaultBundle));
 const ASSETS = Number(arg('--assets', '100000'));
 const BATCH = Number(arg('--batch', '200'));
+/** Worker threads of the Evaluator: `auto` (every core) or a number (0 = the calling thread only). */
+const WORKERS = arg('--workers', 'auto');
 const NOW = '2026-06-01T00:00:00Z';
 const opa = process.env.SEG_OPA ?? join(repo, '.tools/bin/opa');
 
@@ -161,7 +164,7 @@ async function main(): Promise<void> {
       bundleSource: new DirectoryBundleSource({ root: join(work, 'bundles') }),
       trustedKeys: [trustedKeyFrom(publicKey.export({ type: 'spki', format: 'pem' }).toString())],
       bundles: [{ id: manifest.id, version: manifest.version }],
-      engine: { kind: 'wasm', workers: 'auto' },
+      engine: { kind: 'wasm', workers: WORKERS === 'auto' ? 'auto' : Number(WORKERS) },
       batchSize: BATCH,
     });
     const request = { scope: { org_id: 'bench', tags: {} }, control_ids: controlIds };
@@ -192,6 +195,7 @@ async function main(): Promise<void> {
     );
     await evaluator.close();
 
+    if (args.includes('--engine-only')) return;
     // 3. Like for like, single thread each: the same aggregator query on the same batch inputs.
     const params = Object.fromEntries(
       manifest.controls.map((c) => [
