@@ -19,6 +19,8 @@ export type {
 export type { Snapshot, TableMetadata } from './iceberg/table-metadata.ts';
 export type { FileIO } from './io/file-io.ts';
 export { fileUri, LocalFileIO, localPath } from './io/local-file-io.ts';
+export { BlobStoreFileIO } from './io/blob-store-file-io.ts';
+export type { BlobStoreFileIOOptions } from './io/blob-store-file-io.ts';
 export { IcebergTable } from './table/iceberg-table.ts';
 export type {
   AppendOptions,
