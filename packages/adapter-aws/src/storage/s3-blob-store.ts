@@ -54,7 +54,9 @@ const statusOf = (err: unknown): number | undefined =>
  * stored as `<prefix><key>`. A PUT is atomic in S3, so readers see the old object or the whole new one.
  *
  * `put` with `if_absent` sends `If-None-Match: *`: S3 (and moto) create the object only when none
- * exists, in one atomic step, and answer 412 otherwise, which becomes `SEG_CONFLICT`.
+ * exists, in one atomic step, and answer 412 otherwise, which becomes `SEG_CONFLICT`. Caveat: a
+ * create-only PUT that timed out may still have landed; its retry then answers `SEG_CONFLICT` although
+ * the object holds our bytes (callers that write unique keys, like Iceberg files, can check with `get`).
  * `list` maps to ListObjectsV2; its continuation token is the cursor.
  *
  * Errors (every one a SegError): a missing key → `SEG_NOT_FOUND`; an unreachable endpoint, a 5xx answer
