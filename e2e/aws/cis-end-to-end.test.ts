@@ -13,7 +13,10 @@ import {
   type CisSeed,
   type MotoAdapterFixture,
   type MotoServer,
+  FaultInjector,
+  motoClientConfig,
 } from '@neurocipher/seg-adapter-aws/testing';
+import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { DirectoryBundleSource, Evaluator, parseTrustedKeys } from '@neurocipher/seg-core';
 import type { EvalResult } from '@neurocipher/seg-contracts';
 
@@ -185,5 +188,65 @@ describe('CIS AWS Foundations end to end on moto', () => {
     const results = r.findings.map((f) => f.result);
     expect(results.length).toBe(3);
     expect(results.every((x) => x === 'fail')).toBe(true);
+  });
+
+  it('chaos: a step failing mid-plan leaves a partial result, compensated steps and the whole account unchanged', async () => {
+    const faults = new FaultInjector();
+    const chaos = await motoAdapterFixture(moto, {
+      accounts: [moto.accountId, PASSING_ACCOUNT_ID],
+      regions: ['us-east-1', 'eu-west-1'],
+      session: { decorateClient: faults.decorate },
+    });
+    const s3 = new S3Client(motoClientConfig(moto));
+    try {
+      // A public policy makes the Block Public Access plan two steps: PutPublicAccessBlock, DeleteBucketPolicy.
+      const Policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: `arn:aws:s3:::${seed.buckets.fail}/*`,
+          },
+        ],
+      });
+      await s3.send(new PutBucketPolicyCommand({ Bucket: seed.buckets.fail, Policy }));
+      const snapshot = async () => {
+        const all = await chaos.inventory.list_assets(scope, []);
+        const out: Record<string, unknown> = {};
+        for (const a of all.assets) out[a.ref.urn] = (await chaos.inventory.get_config(a.ref)).body;
+        return out;
+      };
+      const before = await snapshot();
+      const finding = (await scan()).findings.find(
+        (f) =>
+          f.control_id === 'cis-storage-public-access-block' && f.asset.urn.endsWith(`:${seed.buckets.fail}`),
+      );
+      if (!finding) throw new Error('the seeded bucket has no Block Public Access finding');
+      expect(finding.result).toBe('fail');
+      const remediation = new AwsRemediationAdapter({
+        session: chaos.session,
+        inventory: chaos.inventory,
+        evidence: chaos.blobs,
+        stepTimeoutMs: 1_000,
+      });
+      const plan = await remediation.plan(finding, 'apply');
+      expect(plan.steps.map((s) => s.action)).toEqual(['s3:PutPublicAccessBlock', 's3:DeleteBucketPolicy']);
+      for (const kind of ['timeout', 'server-error'] as const) {
+        faults.arm({ command: 'DeleteBucketPolicyCommand', kind });
+        const result = await remediation.apply(plan);
+        faults.clear();
+        expect(result.status).toBe('partial');
+        expect(result.results.map((r) => r.status)).toEqual(['compensated', 'failed']);
+        expect(result.results[1]?.message).toMatch(
+          kind === 'timeout' ? /SEG_ADAPTER_TIMEOUT/ : /SEG_ADAPTER_UNAVAILABLE/,
+        );
+        expect(await snapshot()).toEqual(before);
+      }
+    } finally {
+      s3.destroy();
+      await chaos.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { isSegError } from '@neurocipher/seg-contracts';
-import { awsCall } from './aws-call.ts';
+import { awsCall, withAbortSignal } from './aws-call.ts';
 import { toSegError } from './aws-error.ts';
 import { mapBounded } from './concurrency.ts';
 
@@ -60,6 +60,28 @@ describe('awsCall', () => {
       retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
     }).catch((e: unknown) => e);
     expect(isSegError(err) && [err.error_code, err.retryable]).toEqual(['SEG_ADAPTER_TIMEOUT', true]);
+  });
+
+  it('stops retrying once the caller aborts (a timed-out remediation step cannot land later)', async () => {
+    const caller = new AbortController();
+    let calls = 0;
+    const err = await withAbortSignal(caller.signal, () =>
+      awsCall(
+        ctx,
+        async () => {
+          calls++;
+          caller.abort();
+          throw throttle();
+        },
+        {
+          timeoutMs: 1_000,
+          sleep: async () => undefined,
+          retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1 },
+        },
+      ),
+    ).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect(isSegError(err) && err.error_code).toBe('SEG_ADAPTER_TIMEOUT');
   });
 
   it('does not retry a client error', async () => {

@@ -1,4 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { SegError } from '@neurocipher/seg-contracts';
 import { toSegError, isTransient, type AwsCallContext } from './aws-error.ts';
+
+const callerSignal = new AsyncLocalStorage<AbortSignal>();
+
+/**
+ * Runs `fn` so that every {@link awsCall} inside it stops when `signal` aborts: the in-flight request is
+ * aborted and no retry starts. The remediation adapter uses it so a step that timed out cannot change
+ * anything after its compensation ran.
+ */
+export function withAbortSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  return callerSignal.run(signal, fn);
+}
 
 /** Retry policy for AWS calls: exponential backoff with full jitter on throttles and transient faults. */
 export interface RetryPolicy {
@@ -44,10 +57,20 @@ export async function awsCall<T>(
   const retry = options.retry ?? DEFAULT_RETRY;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;
+  const outer = callerSignal.getStore();
+  const abandoned = () =>
+    new SegError({
+      error_code: 'SEG_ADAPTER_TIMEOUT',
+      message: `${ctx.service}:${ctx.operation} abandoned: the caller timed out`,
+      details: { ...ctx },
+    });
   let attempt = 0;
   for (;;) {
     attempt++;
+    if (outer?.aborted) throw abandoned();
     const controller = new AbortController();
+    const onOuterAbort = () => controller.abort(outer?.reason);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Race the call against the timer, so the timeout holds even where a handler ignores the abort signal.
@@ -62,12 +85,14 @@ export async function awsCall<T>(
     try {
       return await Promise.race([send(controller.signal), deadline]);
     } catch (err) {
+      if (outer?.aborted) throw abandoned();
       const retryable = timedOut || isTransient(err);
       if (!retryable || attempt >= retry.maxAttempts) throw toSegError(err, ctx, timedOut);
       const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
       await sleep(Math.floor(random() * cap));
     } finally {
       clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
     }
   }
 }

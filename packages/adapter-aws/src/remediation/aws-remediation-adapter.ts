@@ -22,6 +22,7 @@ import {
   type RemediationPort,
 } from '@neurocipher/seg-ports';
 import { EvidenceRecorder, canonicalBytes } from '../evidence/evidence-recorder.ts';
+import { withAbortSignal } from '../provider/aws-call.ts';
 import { parseAwsAssetUrn } from '../inventory/asset-urn.ts';
 import type { AssetLocator } from '../inventory/collector.ts';
 import type { AwsSession } from '../provider/aws-session.ts';
@@ -84,22 +85,35 @@ function same(a: unknown, b: unknown): boolean {
   return Buffer.from(canonicalBytes(a ?? null)).equals(Buffer.from(canonicalBytes(b ?? null)));
 }
 
+/**
+ * Runs one step under its timeout. On timeout the step's AWS calls are aborted and may not retry
+ * (`withAbortSignal`), and the step is given a short grace to settle, so nothing it started can land
+ * after the compensation that follows.
+ */
 async function withTimeout<T>(ms: number, what: string, run: () => Promise<T>): Promise<T> {
+  const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const work = withAbortSignal(controller.signal, run);
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
+    timer = setTimeout(() => {
+      controller.abort(new Error(`${what} timed out`));
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      const grace = new Promise<void>((r) => setTimeout(r, Math.max(5_000, ms)));
+      void Promise.race([settled, grace]).then(() =>
         reject(
           new SegError({
             error_code: 'SEG_ADAPTER_TIMEOUT',
             message: `${what} exceeded its ${ms} ms step timeout`,
           }),
         ),
-      ms,
-    );
+      );
+    }, ms);
   });
   try {
-    return await Promise.race([run(), deadline]);
+    return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
   }
