@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { SegError } from '@neurocipher/seg-contracts';
-import type { BlobKeyPage, BlobStore } from '@neurocipher/seg-ports';
+import type { BlobKeyPage, BlobPutOptions, BlobStore } from '@neurocipher/seg-ports';
 
 /** Options of {@link LocalBlobStore}. */
 export interface LocalBlobStoreOptions {
@@ -37,8 +37,11 @@ export class LocalBlobStore implements BlobStore {
     this.#root = options.root;
   }
 
-  /** Atomically stores bytes under a key. */
-  async put(key: string, body: Uint8Array): Promise<void> {
+  /**
+   * Atomically stores bytes under a key. With `if_absent`, the final step is a hard link, which fails
+   * when the key exists: `SEG_CONFLICT`, and the stored bytes stay as they were.
+   */
+  async put(key: string, body: Uint8Array, options: BlobPutOptions = {}): Promise<void> {
     checkKey(key);
     const path = join(this.#root, key);
     const dir = dirname(path);
@@ -52,12 +55,28 @@ export class LocalBlobStore implements BlobStore {
       } finally {
         await h.close();
       }
-      await rename(tmp, path);
+      if (options.if_absent === true) {
+        try {
+          await link(tmp, path);
+        } finally {
+          await rm(tmp, { force: true });
+        }
+      } else {
+        await rename(tmp, path);
+      }
       const d = await open(dir, constants.O_RDONLY);
       await d.sync();
       await d.close();
     } catch (cause) {
       await rm(tmp, { force: true });
+      if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new SegError({
+          error_code: 'SEG_CONFLICT',
+          message: 'a blob already exists under key',
+          retryable: false,
+          details: { key },
+        });
+      }
       throw new SegError({
         error_code: 'SEG_EVIDENCE_WRITE_FAILED',
         message: `blob write failed: ${key}`,
