@@ -19,6 +19,7 @@ function failingAsset(seed: CisSeed, control: string): string {
   const map: Record<string, string> = {
     'cis-iam-password-min-length': u('iam-account', 'global', a),
     'cis-iam-password-reuse-prevention': u('iam-account', 'global', a),
+    'cis-iam-support-role': u('iam-account', 'global', a),
     'cis-storage-secure-transport': bucket,
     'cis-storage-public-access-block': bucket,
     'cis-storage-default-encryption-kms': bucket,

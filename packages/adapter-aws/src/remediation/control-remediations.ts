@@ -1,6 +1,7 @@
 import { SegError } from '@neurocipher/seg-contracts';
 import type { AssetLocator } from '../inventory/collector.ts';
 import {
+  createSupportRole,
   deactivateAccessKeys,
   detachPolicyEverywhere,
   detachUserPolicies,
@@ -36,6 +37,8 @@ export interface RemediationDefaults {
   trail_kms_key_id?: string;
   /** KMS key for S3 default encryption (the AWS-managed `aws/s3` key when absent). */
   bucket_kms_key_id?: string;
+  /** Principal (ARN) trusted to assume the support role (CIS 1.17); default the account root. */
+  support_role_trusted_principal?: string;
   /** Remote-administration ports (CIS 5.2); default 22 and 3389. */
   admin_ports?: number[];
 }
@@ -121,7 +124,7 @@ const publicAllow = (s: Cfg) =>
   list(s['principals']).some((p) => p['id'] === '*') &&
   list(s['conditions']).length === 0;
 
-/** Every control with a remediation in notes/moto.md §3 (the 12 Auto ones and 12 that need approval). */
+/** Every control with a remediation in notes/moto.md §3 (the 12 Auto ones and 13 that need approval). */
 export const CONTROL_REMEDIATIONS: readonly ControlRemediation[] = [
   {
     control_id: 'cis-iam-password-min-length',
@@ -769,6 +772,30 @@ export const CONTROL_REMEDIATIONS: readonly ControlRemediation[] = [
       return steps;
     },
   },
+  {
+    control_id: 'cis-iam-support-role',
+    kind: 'iam-account',
+    automation: 'approval',
+    risk: 'medium',
+    summary:
+      'iam:CreateRole seg-aws-support (trusted by the account root, or `defaults.support_role_trusted_principal`) and iam:AttachRolePolicy AWSSupportAccess',
+    rollback: 'iam:DetachRolePolicy and iam:DeleteRole of what the apply created',
+    plan(config, at, d) {
+      const att = obj(config['support_policy_attachments']);
+      if (list(att['roles']).length + list(att['users']).length + list(att['groups']).length > 0) return [];
+      const principal = d.support_role_trusted_principal ?? `arn:aws:iam::${at.account_id}:root`;
+      return [
+        {
+          op: createSupportRole,
+          description: `Create role seg-aws-support trusted by ${principal} with AWSSupportAccess attached`,
+          params: { role_name: 'seg-aws-support', trusted_principal: principal },
+          project: (c) => {
+            c['support_policy_attachments'] = { ...att, roles: [...list(att['roles']), 'seg-aws-support'] };
+          },
+        },
+      ];
+    },
+  },
 ];
 
 /** The remediation of a control, or undefined when it has none. */
@@ -800,5 +827,6 @@ export const STEP_OPS: ReadonlyMap<string, StepOp> = new Map(
     detachUserPolicies,
     detachPolicyEverywhere,
     startTrailLogging,
+    createSupportRole,
   ].map((op) => [op.action, op]),
 );

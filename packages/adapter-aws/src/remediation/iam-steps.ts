@@ -2,6 +2,10 @@ import {
   AttachGroupPolicyCommand,
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
   DeleteAccountPasswordPolicyCommand,
   DetachGroupPolicyCommand,
   DetachRolePolicyCommand,
@@ -18,6 +22,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { absentAsNull } from '../provider/aws-error.ts';
 import { requestId, str, type StepContext, type StepOp } from './step-op.ts';
+
+const SUPPORT_POLICY = 'arn:aws:iam::aws:policy/AWSSupportAccess';
 
 const iam = <T>(
   ctx: StepContext,
@@ -252,6 +258,79 @@ export const detachPolicyEverywhere: StepOp = {
           c.send(new AttachRolePolicyCommand({ RoleName, PolicyArn }), o),
         ),
       );
+    return id;
+  },
+};
+
+interface SupportRoleState {
+  role_exists: boolean;
+  attached: boolean;
+}
+
+/**
+ * Creates the support role `role_name` (trusted by `trusted_principal`) and attaches AWSSupportAccess;
+ * rollback detaches the policy and deletes the role if the apply created them.
+ */
+export const createSupportRole: StepOp = {
+  action: 'iam:CreateRole',
+  exactInverse: true,
+  async capture(ctx) {
+    const RoleName = str(ctx.params, 'role_name');
+    const role = await absentAsNull(
+      iam(ctx, 'GetRole', (c, o) => c.send(new GetRoleCommand({ RoleName }), o)),
+      ['NoSuchEntity', 'NoSuchEntityException'],
+    );
+    if (!role) return { role_exists: false, attached: false } satisfies SupportRoleState;
+    const att = await iam(ctx, 'ListAttachedRolePolicies', (c, o) =>
+      c.send(new ListAttachedRolePoliciesCommand({ RoleName }), o),
+    );
+    return {
+      role_exists: true,
+      attached: (att.AttachedPolicies ?? []).some((p) => p.PolicyArn === SUPPORT_POLICY),
+    } satisfies SupportRoleState;
+  },
+  satisfied: (s) => (s as SupportRoleState).attached,
+  async apply(ctx, pre) {
+    const RoleName = str(ctx.params, 'role_name');
+    const s = pre as SupportRoleState;
+    if (!s.role_exists) {
+      const trust = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: str(ctx.params, 'trusted_principal') },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      });
+      await iam(ctx, 'CreateRole', (c, o) =>
+        c.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust }), o),
+      );
+    }
+    return requestId(
+      await iam(ctx, 'AttachRolePolicy', (c, o) =>
+        c.send(new AttachRolePolicyCommand({ RoleName, PolicyArn: SUPPORT_POLICY }), o),
+      ),
+    );
+  },
+  async restore(ctx, pre) {
+    const RoleName = str(ctx.params, 'role_name');
+    const s = pre as SupportRoleState;
+    let id: string | undefined;
+    if (!s.attached) {
+      id = requestId(
+        (await absentAsNull(
+          iam(ctx, 'DetachRolePolicy', (c, o) =>
+            c.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: SUPPORT_POLICY }), o),
+          ),
+          ['NoSuchEntity', 'NoSuchEntityException'],
+        )) ?? undefined,
+      );
+    }
+    if (!s.role_exists) {
+      id = requestId(await iam(ctx, 'DeleteRole', (c, o) => c.send(new DeleteRoleCommand({ RoleName }), o)));
+    }
     return id;
   },
 };
