@@ -21,7 +21,11 @@ function boundaries({ forTests }) {
       enforceBuildableLibDependency: false,
       allow: [],
       depConstraints: [
-        { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:contracts'], ...only(['zod', 'zod/*']) },
+        {
+          sourceTag: 'scope:contracts',
+          onlyDependOnLibsWithTags: ['scope:contracts'],
+          ...only(['zod', 'zod/*']),
+        },
         { sourceTag: 'scope:ports', onlyDependOnLibsWithTags: ['scope:contracts'], ...only([]) },
         {
           sourceTag: 'scope:core',
@@ -100,8 +104,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: cloudSdks, message: 'Cloud SDKs are imported only by adapter-* packages (DESIGN.md §4).' },
-            { group: appOnly, message: 'Only apps/* use dependency injection and the OTel SDK (DESIGN.md §4).' },
+            {
+              group: cloudSdks,
+              message: 'Cloud SDKs are imported only by adapter-* packages (DESIGN.md §4).',
+            },
+            {
+              group: appOnly,
+              message: 'Only apps/* use dependency injection and the OTel SDK (DESIGN.md §4).',
+            },
           ],
         },
       ],
@@ -112,7 +122,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: appOnly, message: 'Only apps/* use dependency injection and the OTel SDK (DESIGN.md §4).' }] },
+        {
+          patterns: [
+            {
+              group: appOnly,
+              message: 'Only apps/* use dependency injection and the OTel SDK (DESIGN.md §4).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -38,7 +38,8 @@ const arg = (name: string, dflt: number) => {
 };
 const TOTAL = arg('--rows', 1_000_000);
 const BATCH = arg('--batch', 50_000);
-const PYTHON = process.env.SEG_PYTHON ?? join(import.meta.dirname, '..', '..', '.tools', 'venv', 'bin', 'python');
+const PYTHON =
+  process.env.SEG_PYTHON ?? join(import.meta.dirname, '..', '..', '.tools', 'venv', 'bin', 'python');
 const ORGS = 8;
 
 const layout = tableLayout('findings');

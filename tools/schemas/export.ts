@@ -9,7 +9,11 @@ const entries = registryEntries();
 if (process.argv.includes('--check')) {
   const problems = checkRegistry(REGISTRY_DIR, entries);
   for (const p of problems) console.error(`schemas: ${p}`);
-  console.log(problems.length === 0 ? `schemas: ${entries.length} schemas match the registry` : `schemas: ${problems.length} problem(s)`);
+  console.log(
+    problems.length === 0
+      ? `schemas: ${entries.length} schemas match the registry`
+      : `schemas: ${problems.length} problem(s)`,
+  );
   process.exit(problems.length === 0 ? 0 : 1);
 }
 for (const [path, content] of renderRegistry(entries)) {

@@ -25,7 +25,11 @@ describe('schema registry', () => {
   });
 
   it('has example documents for every schema, so the N-1 check has something to check', () => {
-    expect(registryEntries().filter((e) => e.examples.length === 0).map((e) => e.name)).toEqual([]);
+    expect(
+      registryEntries()
+        .filter((e) => e.examples.length === 0)
+        .map((e) => e.name),
+    ).toEqual([]);
   });
 
   it('covers every registered contract', () => {
@@ -39,17 +43,30 @@ describe('schema registry', () => {
     const v1 = z.object({ name: z.string(), size: z.number().optional() });
     it('accepts a compatible change (a new optional field)', () => {
       const v2 = v1.extend({ colour: z.string().optional() });
-      expect(checkCompatibility('widget', [version('1.0.0', v1, [{ name: 'a' }]), version('1.1.0', v2, [{ name: 'b', colour: 'red' }])])).toEqual([]);
+      expect(
+        checkCompatibility('widget', [
+          version('1.0.0', v1, [{ name: 'a' }]),
+          version('1.1.0', v2, [{ name: 'b', colour: 'red' }]),
+        ]),
+      ).toEqual([]);
     });
     it('fails a breaking change (a new required field): N-1 examples no longer validate', () => {
       const v2 = v1.extend({ colour: z.string() });
-      const problems = checkCompatibility('widget', [version('1.0.0', v1, [{ name: 'a' }]), version('2.0.0', v2, [{ name: 'b', colour: 'red' }])]);
+      const problems = checkCompatibility('widget', [
+        version('1.0.0', v1, [{ name: 'a' }]),
+        version('2.0.0', v2, [{ name: 'b', colour: 'red' }]),
+      ]);
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/example 0 of 1.0.0 is invalid under 2.0.0: .*colour/);
     });
     it('fails a narrowed type', () => {
       const v2 = z.object({ name: z.string(), size: z.number().int().optional() });
-      expect(checkCompatibility('widget', [version('1.0.0', v1, [{ name: 'a', size: 1.5 }]), version('1.0.1', v2, [])])).toHaveLength(1);
+      expect(
+        checkCompatibility('widget', [
+          version('1.0.0', v1, [{ name: 'a', size: 1.5 }]),
+          version('1.0.1', v2, []),
+        ]),
+      ).toHaveLength(1);
     });
     it('fails an example that does not match its own version', () => {
       expect(checkCompatibility('widget', [version('1.0.0', v1, [{ size: 1 }])])).toHaveLength(1);
@@ -57,7 +74,9 @@ describe('schema registry', () => {
   });
 
   describe('#checkRegistry', () => {
-    const entries = [{ name: 'widget', version: '1.1.0', schema: z.object({ name: z.string() }), examples: [{ name: 'x' }] }];
+    const entries = [
+      { name: 'widget', version: '1.1.0', schema: z.object({ name: z.string() }), examples: [{ name: 'x' }] },
+    ];
     function registryWith(files: Record<string, unknown>): string {
       const dir = mkdtempSync(join(tmpdir(), 'seg-registry-'));
       for (const [path, value] of Object.entries(files)) {
@@ -73,14 +92,20 @@ describe('schema registry', () => {
     });
     it('reports a schema changed in code but not regenerated', () => {
       const changed = [{ ...entries[0]!, schema: z.object({ name: z.string(), extra: z.number() }) }];
-      expect(checkRegistry(registryWith(generated), changed)).toEqual([expect.stringMatching(/widget\/1.1.0.json: differs/)]);
+      expect(checkRegistry(registryWith(generated), changed)).toEqual([
+        expect.stringMatching(/widget\/1.1.0.json: differs/),
+      ]);
     });
     it('reports a missing schema file', () => {
-      expect(checkRegistry(registryWith({}), entries)).toEqual(expect.arrayContaining([expect.stringMatching(/widget\/1.1.0.json: missing/)]));
+      expect(checkRegistry(registryWith({}), entries)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/widget\/1.1.0.json: missing/)]),
+      );
     });
     it('reports a committed contract that the code no longer has', () => {
       const dir = registryWith({ ...generated, 'gadget/1.0.0.json': { type: 'object' } });
-      expect(checkRegistry(dir, entries)).toEqual([expect.stringMatching(/gadget: committed but no longer generated/)]);
+      expect(checkRegistry(dir, entries)).toEqual([
+        expect.stringMatching(/gadget: committed but no longer generated/),
+      ]);
     });
     it('reads the frozen N-1 version and fails when the new version breaks its examples', () => {
       const old = { name: 'widget', version: '1.0.0', schema: z.object({ name: z.string() }) };
@@ -90,13 +115,21 @@ describe('schema registry', () => {
         'widget/1.0.0.examples.json': [{ name: 'x' }, { name: 'y', legacy: true }],
       });
       expect(checkRegistry(dir, entries)).toEqual([]);
-      const breaking = [{ ...entries[0]!, schema: z.object({ name: z.string(), id: z.string() }), examples: [{ name: 'x', id: '1' }] }];
+      const breaking = [
+        {
+          ...entries[0]!,
+          schema: z.object({ name: z.string(), id: z.string() }),
+          examples: [{ name: 'x', id: '1' }],
+        },
+      ];
       const dir2 = registryWith({
         ...Object.fromEntries(renderRegistry(breaking)),
         'widget/1.0.0.json': registryJsonSchema(old),
         'widget/1.0.0.examples.json': [{ name: 'x' }],
       });
-      expect(checkRegistry(dir2, breaking)).toEqual([expect.stringMatching(/example 0 of 1.0.0 is invalid under 1.1.0/)]);
+      expect(checkRegistry(dir2, breaking)).toEqual([
+        expect.stringMatching(/example 0 of 1.0.0 is invalid under 1.1.0/),
+      ]);
     });
   });
 

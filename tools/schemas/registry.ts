@@ -72,8 +72,13 @@ export function readCommitted(dir: string): Map<string, CommittedVersion[]> {
         const examplesPath = join(dir, name, `${version}.examples.json`);
         return {
           version,
-          schema: JSON.parse(readFileSync(join(dir, name, `${version}.json`), 'utf8')) as Record<string, unknown>,
-          examples: existsSync(examplesPath) ? (JSON.parse(readFileSync(examplesPath, 'utf8')) as unknown[]) : [],
+          schema: JSON.parse(readFileSync(join(dir, name, `${version}.json`), 'utf8')) as Record<
+            string,
+            unknown
+          >,
+          examples: existsSync(examplesPath)
+            ? (JSON.parse(readFileSync(examplesPath, 'utf8')) as unknown[])
+            : [],
         };
       }),
     );
@@ -104,8 +109,12 @@ export function checkCompatibility(name: string, versions: readonly CommittedVer
       const validate = compiled[j]!;
       current.examples.forEach((example, k) => {
         if (!validate(example)) {
-          const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-          problems.push(`${name}: example ${k} of ${current.version} is invalid under ${versions[j]!.version}: ${errors}`);
+          const errors = (validate.errors ?? [])
+            .map((e) => `${e.instancePath || '/'} ${e.message}`)
+            .join('; ');
+          problems.push(
+            `${name}: example ${k} of ${current.version} is invalid under ${versions[j]!.version}: ${errors}`,
+          );
         }
       });
     }
@@ -119,12 +128,16 @@ export function checkRegistry(dir: string, entries: readonly RegistryEntry[]): s
   for (const [path, content] of renderRegistry(entries)) {
     const file = join(dir, path);
     if (!existsSync(file)) problems.push(`${path}: missing; run npm run schemas`);
-    else if (readFileSync(file, 'utf8') !== content) problems.push(`${path}: differs from the generated schema; run npm run schemas (and bump the version if the change is breaking)`);
+    else if (readFileSync(file, 'utf8') !== content)
+      problems.push(
+        `${path}: differs from the generated schema; run npm run schemas (and bump the version if the change is breaking)`,
+      );
   }
   const committed = readCommitted(dir);
   const names = new Set(entries.map((e) => e.name));
   for (const [name, versions] of committed) {
-    if (!names.has(name)) problems.push(`${name}: committed but no longer generated; removing a contract is a breaking change`);
+    if (!names.has(name))
+      problems.push(`${name}: committed but no longer generated; removing a contract is a breaking change`);
     const current = entries.find((e) => e.name === name);
     const newest = versions.at(-1);
     if (current && newest && compareVersions(current.version, newest.version) < 0) {

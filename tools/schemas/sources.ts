@@ -18,14 +18,18 @@ interface Vector {
 export function vectorConfigsByKind(dir = BUNDLE_TESTS): Map<string, unknown[]> {
   const byKind = new Map<string, unknown[]>();
   if (!existsSync(dir)) return byKind;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const { vectors = [] } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { vectors?: Vector[] };
     for (const v of vectors) {
       const kind = v.input?.asset?.kind;
-      if (!kind || v.input?.config === undefined || !['pass', 'fail'].includes(v.expected?.result ?? '')) continue;
+      if (!kind || v.input?.config === undefined || !['pass', 'fail'].includes(v.expected?.result ?? ''))
+        continue;
       const list = byKind.get(kind) ?? [];
       const text = JSON.stringify(v.input.config);
-      if (list.length < MAX_EXAMPLES && !list.some((c) => JSON.stringify(c) === text)) list.push(v.input.config);
+      if (list.length < MAX_EXAMPLES && !list.some((c) => JSON.stringify(c) === text))
+        list.push(v.input.config);
       byKind.set(kind, list);
     }
   }
@@ -42,7 +46,13 @@ const run = {
   controls: ['cis-aws-2.1.4'],
   counts: { pass: 3, warn: 0, fail: 1, error: 0 },
 };
-const tables = [{ table: 'findings', snapshot_id: '9223372036854775807', data_files: [{ path: 'data/00000.parquet', sha256: sha('d'), record_count: 4 }] }];
+const tables = [
+  {
+    table: 'findings',
+    snapshot_id: '9223372036854775807',
+    data_files: [{ path: 'data/00000.parquet', sha256: sha('d'), record_count: 4 }],
+  },
+];
 const evaluation = {
   run,
   result: 'FAILED',

@@ -62,7 +62,14 @@ export {
   parseEvidencePointer,
   parseFinding,
 } from './findings/findings.ts';
-export type { Ack, AppendResult, EvidenceObj, EvidencePointer, Finding, TableCommit } from './findings/findings.ts';
+export type {
+  Ack,
+  AppendResult,
+  EvidenceObj,
+  EvidencePointer,
+  Finding,
+  TableCommit,
+} from './findings/findings.ts';
 export { IngestContextSchema, parseIngestContext } from './ingest/ingest.ts';
 export type { IngestContext } from './ingest/ingest.ts';
 export {

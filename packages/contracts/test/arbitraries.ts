@@ -1,7 +1,8 @@
 // fast-check generators of valid contract documents, in their parsed (output) form, for round-trip tests.
 import fc from 'fast-check';
 
-const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
+const hex = (n: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
 export const sha256 = hex(64);
 export const uuid = fc.uuid();
 const text = fc.string({ maxLength: 24 });
@@ -9,22 +10,44 @@ const nonEmpty = fc.string({ minLength: 1, maxLength: 24 });
 const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__proto__');
 const offset = fc.oneof(
   fc.constant('Z'),
-  fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(
-    ([s, h, m]) => `${s}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`,
-  ),
+  fc
+    .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+    .map(([s, h, m]) => `${s}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
 );
 export const awareDatetime = fc
-  .tuple(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), offset, fc.boolean())
+  .tuple(
+    fc.date({
+      min: new Date('1990-01-01T00:00:00Z'),
+      max: new Date('2100-01-01T00:00:00Z'),
+      noInvalidDate: true,
+    }),
+    offset,
+    fc.boolean(),
+  )
   .map(([d, o, frac]) => {
     const iso = d.toISOString();
     return `${frac ? iso.slice(0, 23) : iso.slice(0, 19)}${o}`;
   });
-const httpUrl = fc.tuple(fc.constantFrom('http', 'https'), fc.domain(), fc.webPath()).map(([s, d, p]) => `${s}://${d}${p}`);
+const httpUrl = fc
+  .tuple(fc.constantFrom('http', 'https'), fc.domain(), fc.webPath())
+  .map(([s, d, p]) => `${s}://${d}${p}`);
 const provider = fc.constantFrom('aws', 'azure', 'gcp', 'onprem', 'other');
-const kind = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-'), minLength: 1, maxLength: 16 }).map((k) => `k${k}`);
-const idPart = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789:/_.-'), minLength: 1, maxLength: 40 });
-export const assetRef = fc.tuple(provider, kind, idPart).map(([p, k, i]) => ({ urn: `urn:asset:${p}:${k}:${i}` }));
-const scalar = fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)), fc.boolean());
+const kind = fc
+  .string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-'), minLength: 1, maxLength: 16 })
+  .map((k) => `k${k}`);
+const idPart = fc.string({
+  unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789:/_.-'),
+  minLength: 1,
+  maxLength: 40,
+});
+export const assetRef = fc
+  .tuple(provider, kind, idPart)
+  .map(([p, k, i]) => ({ urn: `urn:asset:${p}:${k}:${i}` }));
+const scalar = fc.oneof(
+  text,
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
+  fc.boolean(),
+);
 const json = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown);
 const jsonObject = fc.dictionary(key, json, { maxKeys: 4 });
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -52,7 +75,12 @@ export const asset = fc.record(
   },
   { requiredKeys: ['ref', 'kind', 'provider', 'properties', 'discovered_at'] },
 );
-export const configDoc = fc.record({ asset: assetRef, captured_at: awareDatetime, schema_version: nonEmpty, body: jsonObject });
+export const configDoc = fc.record({
+  asset: assetRef,
+  captured_at: awareDatetime,
+  schema_version: nonEmpty,
+  body: jsonObject,
+});
 export const evidencePointer = fc.record(
   { hash: sha256, uri: nullable(httpUrl), media_type: nonEmpty },
   { requiredKeys: ['hash', 'media_type'] },
@@ -84,7 +112,19 @@ export const controlSpec = fc.record(
     rationale: nullable(text),
     remediation_guidance: nullable(text),
   },
-  { requiredKeys: ['id', 'version', 'title', 'benchmark', 'description', 'inputs', 'target_kinds', 'policy_bundle', 'severity'] },
+  {
+    requiredKeys: [
+      'id',
+      'version',
+      'title',
+      'benchmark',
+      'description',
+      'inputs',
+      'target_kinds',
+      'policy_bundle',
+      'severity',
+    ],
+  },
 );
 export const runSummary = fc.record({
   run_id: uuid,
@@ -106,7 +146,9 @@ export const remediationPlan = fc.record(
     approvals_required: fc.array(nonEmpty, { maxLength: 2 }),
     created_at: awareDatetime,
   },
-  { requiredKeys: ['id', 'finding_id', 'mode', 'steps', 'estimated_risk', 'approvals_required', 'created_at'] },
+  {
+    requiredKeys: ['id', 'finding_id', 'mode', 'steps', 'estimated_risk', 'approvals_required', 'created_at'],
+  },
 );
 const changeResult = fc.record(
   {
@@ -138,7 +180,12 @@ export const attestation = fc.record(
   { requiredKeys: ['id', 'run_id', 'statement_type', 'payload_hash', 'signer', 'signature', 'created_at'] },
 );
 export const evalRequest = fc.record(
-  { scope, control_ids: fc.array(nonEmpty, { maxLength: 3 }), assets: nullable(fc.array(assetRef, { maxLength: 3 })), since: nullable(awareDatetime) },
+  {
+    scope,
+    control_ids: fc.array(nonEmpty, { maxLength: 3 }),
+    assets: nullable(fc.array(assetRef, { maxLength: 3 })),
+    since: nullable(awareDatetime),
+  },
   { requiredKeys: ['scope', 'control_ids'] },
 );
 export const evalResult = fc.record({

@@ -17,7 +17,8 @@ import { parseLossless } from '../src/iceberg/lossless-json.ts';
 const run = promisify(execFile);
 
 /** The bootstrap venv's python (SEG_PYTHON), which has pyiceberg. */
-export const PYTHON = process.env.SEG_PYTHON ?? join(import.meta.dirname, '..', '..', '..', '.tools', 'venv', 'bin', 'python');
+export const PYTHON =
+  process.env.SEG_PYTHON ?? join(import.meta.dirname, '..', '..', '..', '.tools', 'venv', 'bin', 'python');
 
 /** A fixed clock for deterministic committed_at values. */
 export const fixedClock: Clock = { now: () => new Date('2026-01-02T04:05:06.789Z') };

@@ -2,7 +2,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Scope } from '@neurocipher/seg-contracts';
 import type { InventoryPort } from './index.ts';
-import { InMemoryEvaluation, InMemoryEventBus, InMemoryFindingIngest, InMemoryInventory, ManualClock } from './testing/index.ts';
+import {
+  InMemoryEvaluation,
+  InMemoryEventBus,
+  InMemoryFindingIngest,
+  InMemoryInventory,
+  ManualClock,
+} from './testing/index.ts';
 
 // Code under test depends on the port only…
 async function countAssets(inventory: InventoryPort, scope: Scope): Promise<number> {
@@ -64,7 +70,11 @@ describe('README example', () => {
         },
       ],
     });
-    const { run, findings, evidence: pointers } = await evaluation.evaluate({ scope, control_ids: ['CIS-S3-1'] });
+    const {
+      run,
+      findings,
+      evidence: pointers,
+    } = await evaluation.evaluate({ scope, control_ids: ['CIS-S3-1'] });
     // Evidence is committed with the findings that cite it.
     const evidence = pointers.map((pointer) => ({
       ...pointer,

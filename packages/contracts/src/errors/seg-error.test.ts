@@ -23,13 +23,22 @@ describe('SegError', () => {
   });
 
   it('serialises without stack or cause', () => {
-    const json = JSON.stringify(new SegError({ error_code: 'SEG_INTERNAL', message: 'boom', cause: new Error('secret') }));
+    const json = JSON.stringify(
+      new SegError({ error_code: 'SEG_INTERNAL', message: 'boom', cause: new Error('secret') }),
+    );
     expect(json).not.toMatch(/stack|secret|cause/);
-    expect(SegErrorSchema.parse(JSON.parse(json))).toEqual({ error_code: 'SEG_INTERNAL', message: 'boom', retryable: false, details: {} });
+    expect(SegErrorSchema.parse(JSON.parse(json))).toEqual({
+      error_code: 'SEG_INTERNAL',
+      message: 'boom',
+      retryable: false,
+      details: {},
+    });
   });
 
   it('lets the caller override retryable', () => {
-    expect(new SegError({ error_code: 'SEG_ADAPTER_UNAVAILABLE', message: 'x', retryable: false }).retryable).toBe(false);
+    expect(
+      new SegError({ error_code: 'SEG_ADAPTER_UNAVAILABLE', message: 'x', retryable: false }).retryable,
+    ).toBe(false);
   });
 
   it('has a default retryability for every code, including SEG_ADAPTER_TIMEOUT', () => {
@@ -38,7 +47,11 @@ describe('SegError', () => {
   });
 
   it('round-trips through its wire shape', () => {
-    const error = new SegError({ error_code: 'SEG_CONFLICT', message: 'lost the race', details: { table: 'findings' } });
+    const error = new SegError({
+      error_code: 'SEG_CONFLICT',
+      message: 'lost the race',
+      details: { table: 'findings' },
+    });
     const back = SegError.fromJSON(JSON.parse(JSON.stringify(error)));
     expect(back.toJSON()).toEqual(error.toJSON());
   });

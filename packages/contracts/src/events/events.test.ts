@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { EVENT_TYPES, SegError, contractExamples, eventKey, makeEvent, parseSegEvent } from '../index.ts';
 
 const runId = '6f1c7b1e-9a53-5d2e-8a3b-2f0d7c4e9b10';
-const base = { id: '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d', org_id: 'acme', occurred_at: '2026-11-26T01:30:00Z' };
+const base = {
+  id: '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d',
+  org_id: 'acme',
+  occurred_at: '2026-11-26T01:30:00Z',
+};
 
 describe('SegEventSchema', () => {
   it('has an example of every §10.2 event type', () => {
@@ -16,7 +20,9 @@ describe('SegEventSchema', () => {
   });
 
   it('rejects an unknown event type', () => {
-    expect(() => parseSegEvent({ ...base, type: 'seg.run.exploded', subject: runId, key: 'k', data: {} })).toThrow(SegError);
+    expect(() =>
+      parseSegEvent({ ...base, type: 'seg.run.exploded', subject: runId, key: 'k', data: {} }),
+    ).toThrow(SegError);
   });
 });
 
@@ -36,7 +42,13 @@ describe('makeEvent', () => {
   it('gives two emissions of the same logical event the same key and different ids', () => {
     const data = { run_id: runId, scope: { org_id: 'acme', tags: {} }, control_ids: [] };
     const a = makeEvent({ ...base, type: 'seg.run.started', subject: runId, data });
-    const b = makeEvent({ ...base, id: '2a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d', type: 'seg.run.started', subject: runId, data });
+    const b = makeEvent({
+      ...base,
+      id: '2a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d',
+      type: 'seg.run.started',
+      subject: runId,
+      data,
+    });
     expect(a.key).toBe(b.key);
     expect(a.id).not.toBe(b.id);
   });

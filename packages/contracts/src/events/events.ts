@@ -42,14 +42,26 @@ export const SegEventSchema = z
       type: z.literal('seg.run.started'),
       data: z.object({ run_id: UuidSchema, scope: ScopeSchema, control_ids: z.array(z.string()) }),
     }),
-    z.object({ ...envelope, type: z.literal('seg.run.completed'), data: z.object({ run: RunSummarySchema }) }),
+    z.object({
+      ...envelope,
+      type: z.literal('seg.run.completed'),
+      data: z.object({ run: RunSummarySchema }),
+    }),
     z.object({
       ...envelope,
       type: z.literal('seg.findings.committed'),
       data: z.object({ result: AppendResultSchema }),
     }),
-    z.object({ ...envelope, type: z.literal('seg.plan.created'), data: z.object({ plan: RemediationPlanSchema }) }),
-    z.object({ ...envelope, type: z.literal('seg.plan.applied'), data: z.object({ result: ApplyResultSchema }) }),
+    z.object({
+      ...envelope,
+      type: z.literal('seg.plan.created'),
+      data: z.object({ plan: RemediationPlanSchema }),
+    }),
+    z.object({
+      ...envelope,
+      type: z.literal('seg.plan.applied'),
+      data: z.object({ result: ApplyResultSchema }),
+    }),
     z.object({
       ...envelope,
       type: z.literal('seg.attestation.published'),

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { SegError, assetUrn, parseAsset, parseAssetRef, parseConfigDoc, parseInventoryQuery, parseScope } from '../index.ts';
+import {
+  SegError,
+  assetUrn,
+  parseAsset,
+  parseAssetRef,
+  parseConfigDoc,
+  parseInventoryQuery,
+  parseScope,
+} from '../index.ts';
 
 const discovered_at = '2026-11-26T01:30:00Z';
 
@@ -59,7 +67,11 @@ describe('AssetSchema', () => {
 
 describe('ConfigDocSchema', () => {
   it('requires a body object', () => {
-    const doc = { asset: { urn: 'urn:asset:aws:bucket:b' }, captured_at: discovered_at, schema_version: '1.0.0' };
+    const doc = {
+      asset: { urn: 'urn:asset:aws:bucket:b' },
+      captured_at: discovered_at,
+      schema_version: '1.0.0',
+    };
     expect(() => parseConfigDoc(doc)).toThrow(/body/);
     expect(parseConfigDoc({ ...doc, body: { a: [1, { b: null }] } }).body).toEqual({ a: [1, { b: null }] });
   });

@@ -1,22 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  AwareDatetimeSchema,
-  HttpUrlSchema,
-  Sha256HexSchema,
-  UuidSchema,
-  makeParser,
-} from '../index.ts';
-import type { SchemaIssue ,
-  SegError} from '../index.ts';
+import { AwareDatetimeSchema, HttpUrlSchema, Sha256HexSchema, UuidSchema, makeParser } from '../index.ts';
+import type { SchemaIssue, SegError } from '../index.ts';
 
 describe('AwareDatetimeSchema', () => {
   it.each(['2026-11-26T01:30:00Z', '2026-11-26T01:30:00+02:00', '2026-11-26T01:30:00.123456-05:30'])(
     'accepts the offset timestamp %s',
     (value) => expect(AwareDatetimeSchema.safeParse(value).success).toBe(true),
   );
-  it.each(['2026-11-26T01:30:00', '2026-11-26 01:30:00Z', '2026-11-26', '2026-13-01T00:00:00Z', '1764120600', ''])(
-    'rejects %j (naive or not RFC 3339)',
-    (value) => expect(AwareDatetimeSchema.safeParse(value).success).toBe(false),
+  it.each([
+    '2026-11-26T01:30:00',
+    '2026-11-26 01:30:00Z',
+    '2026-11-26',
+    '2026-13-01T00:00:00Z',
+    '1764120600',
+    '',
+  ])('rejects %j (naive or not RFC 3339)', (value) =>
+    expect(AwareDatetimeSchema.safeParse(value).success).toBe(false),
   );
 });
 
@@ -34,18 +33,20 @@ describe('UuidSchema', () => {
   it('accepts RFC 9562 UUIDs', () => {
     expect(UuidSchema.safeParse('6f1c7b1e-9a53-5d2e-8a3b-2f0d7c4e9b10').success).toBe(true);
   });
-  it.each(['6f1c7b1e9a535d2e8a3b2f0d7c4e9b10', '6f1c7b1e-9a53-5d2e-8a3b-2f0d7c4e9b1', 'zzzzzzzz-9a53-5d2e-8a3b-2f0d7c4e9b10'])(
-    'rejects %s',
-    (value) => expect(UuidSchema.safeParse(value).success).toBe(false),
-  );
+  it.each([
+    '6f1c7b1e9a535d2e8a3b2f0d7c4e9b10',
+    '6f1c7b1e-9a53-5d2e-8a3b-2f0d7c4e9b1',
+    'zzzzzzzz-9a53-5d2e-8a3b-2f0d7c4e9b10',
+  ])('rejects %s', (value) => expect(UuidSchema.safeParse(value).success).toBe(false));
 });
 
 describe('Sha256HexSchema', () => {
   it('accepts 64 lowercase hex characters', () => {
     expect(Sha256HexSchema.safeParse('0123456789abcdef'.repeat(4)).success).toBe(true);
   });
-  it.each(['0123456789ABCDEF'.repeat(4), 'a'.repeat(63), 'a'.repeat(65), 'g'.repeat(64)])('rejects %s', (value) =>
-    expect(Sha256HexSchema.safeParse(value).success).toBe(false),
+  it.each(['0123456789ABCDEF'.repeat(4), 'a'.repeat(63), 'a'.repeat(65), 'g'.repeat(64)])(
+    'rejects %s',
+    (value) => expect(Sha256HexSchema.safeParse(value).success).toBe(false),
   );
 });
 
@@ -61,7 +62,10 @@ describe('makeParser', () => {
     expect(error?.error_code).toBe('SEG_SCHEMA_VIOLATION');
     expect(error?.retryable).toBe(false);
     expect(error?.details['paths']).toEqual(['0', '1']);
-    expect((error?.details['issues'] as SchemaIssue[]).map((i) => i.code)).toEqual(['invalid_format', 'invalid_format']);
+    expect((error?.details['issues'] as SchemaIssue[]).map((i) => i.code)).toEqual([
+      'invalid_format',
+      'invalid_format',
+    ]);
     expect(error?.message).toBe('Pair failed validation at 0, 1');
   });
   it('names the root when the whole document is wrong', () => {

@@ -35,7 +35,9 @@ export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info
 export type Severity = z.infer<typeof SeveritySchema>;
 
 /** Spec §7 `Result`. */
-export const ResultSchema = z.enum(['pass', 'warn', 'fail', 'error', 'not_applicable']).meta({ id: 'Result' });
+export const ResultSchema = z
+  .enum(['pass', 'warn', 'fail', 'error', 'not_applicable'])
+  .meta({ id: 'Result' });
 /** pass | warn | fail | error | not_applicable */
 export type Result = z.infer<typeof ResultSchema>;
 

@@ -89,17 +89,29 @@ const appendResult = {
   evidence_written: 1,
   replayed: false,
 };
-const eventBase = { id: '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d', org_id: 'acme', occurred_at: at, schema_version: '1.0.0' };
+const eventBase = {
+  id: '1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d',
+  org_id: 'acme',
+  occurred_at: at,
+  schema_version: '1.0.0',
+};
 
 /** Valid example documents, by registry name. */
 export const contractExamples: Readonly<Record<string, readonly unknown[]>> = {
   scope: [scope, { org_id: 'acme' }],
   'asset-ref': [{ urn }, { urn: 'urn:asset:gcp:instance:projects/p/zones/z/instances/i' }],
-  asset: [asset, { ref: { urn: 'urn:asset:azure:vm:x' }, kind: 'vm', provider: 'azure', discovered_at: later }],
+  asset: [
+    asset,
+    { ref: { urn: 'urn:asset:azure:vm:x' }, kind: 'vm', provider: 'azure', discovered_at: later },
+  ],
   'asset-page': [{ assets: [asset], next_cursor: 'YWJj' }, { assets: [] }],
   'page-request': [{ cursor: 'YWJj', limit: 1000 }, {}],
-  'config-doc': [{ asset: { urn }, captured_at: at, schema_version: '1.0.0', body: { versioning: 'Enabled' } }],
-  'inventory-query': [{ scope, kinds: ['bucket'], text: 'logs', properties: { region: 'eu-west-1' }, limit: 50 }],
+  'config-doc': [
+    { asset: { urn }, captured_at: at, schema_version: '1.0.0', body: { versioning: 'Enabled' } },
+  ],
+  'inventory-query': [
+    { scope, kinds: ['bucket'], text: 'logs', properties: { region: 'eu-west-1' }, limit: 50 },
+  ],
   'control-spec': [
     {
       id: 'cis-storage-public-access-block',
@@ -115,8 +127,13 @@ export const contractExamples: Readonly<Record<string, readonly unknown[]>> = {
       remediation_guidance: 'PutPublicAccessBlock',
     },
   ],
-  'evidence-pointer': [{ hash, media_type: 'application/json' }, { hash, uri: 'https://e.test/x', media_type: 'text/plain' }],
-  'evidence-obj': [{ hash, media_type: 'application/json', size_bytes: 120, finding_ids: [findingId], captured_at: at }],
+  'evidence-pointer': [
+    { hash, media_type: 'application/json' },
+    { hash, uri: 'https://e.test/x', media_type: 'text/plain' },
+  ],
+  'evidence-obj': [
+    { hash, media_type: 'application/json', size_bytes: 120, finding_ids: [findingId], captured_at: at },
+  ],
   finding: [finding],
   'remediation-step': [plan.steps[0]],
   'remediation-plan': [plan],
@@ -144,7 +161,9 @@ export const contractExamples: Readonly<Record<string, readonly unknown[]>> = {
   ],
   'publish-report': [publishReport],
   'eval-request': [{ scope, control_ids: ['cis-aws-2.1.4'], assets: [{ urn }], since: at }],
-  'eval-result': [{ run: runSummary, findings: [finding], evidence: [{ hash, media_type: 'application/json' }] }],
+  'eval-result': [
+    { run: runSummary, findings: [finding], evidence: [{ hash, media_type: 'application/json' }] },
+  ],
   'validation-report': [
     {
       control_id: 'cis-aws-2.1.4',
@@ -172,7 +191,13 @@ export const contractExamples: Readonly<Record<string, readonly unknown[]>> = {
       key: `seg.run.started/${runId}`,
       data: { run_id: runId, scope, control_ids: ['cis-aws-2.1.4'] },
     },
-    { ...eventBase, type: 'seg.run.completed', subject: runId, key: `seg.run.completed/${runId}`, data: { run: runSummary } },
+    {
+      ...eventBase,
+      type: 'seg.run.completed',
+      subject: runId,
+      key: `seg.run.completed/${runId}`,
+      data: { run: runSummary },
+    },
     {
       ...eventBase,
       type: 'seg.findings.committed',
@@ -180,7 +205,13 @@ export const contractExamples: Readonly<Record<string, readonly unknown[]>> = {
       key: `seg.findings.committed/${runId}`,
       data: { result: appendResult },
     },
-    { ...eventBase, type: 'seg.plan.created', subject: planId, key: `seg.plan.created/${planId}`, data: { plan } },
+    {
+      ...eventBase,
+      type: 'seg.plan.created',
+      subject: planId,
+      key: `seg.plan.created/${planId}`,
+      data: { plan },
+    },
     {
       ...eventBase,
       type: 'seg.plan.applied',

@@ -4,7 +4,11 @@ import { SegError, contractExamples, contractSchemas, makeParser, registryJsonSc
 
 /** Names of the keys a JSON Schema object requires, following one `$ref` into `$defs`. */
 function requiredKeys(entry: (typeof contractSchemas)[number]): string[] {
-  const json = registryJsonSchema(entry) as { $ref?: string; $defs?: Record<string, { required?: string[] }>; required?: string[] };
+  const json = registryJsonSchema(entry) as {
+    $ref?: string;
+    $defs?: Record<string, { required?: string[] }>;
+    required?: string[];
+  };
   const target = json.$ref ? json.$defs?.[json.$ref.replace('#/$defs/', '')] : json;
   return target?.required ?? [];
 }

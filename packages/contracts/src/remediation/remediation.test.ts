@@ -3,10 +3,14 @@ import { parseApplyResult, parseRemediationPlan, parseWindow } from '../index.ts
 
 describe('WindowSchema', () => {
   it('accepts a window whose end follows its start, across offsets', () => {
-    expect(parseWindow({ start: '2026-11-26T01:00:00+01:00', end: '2026-11-26T00:30:00Z' }).end).toBe('2026-11-26T00:30:00Z');
+    expect(parseWindow({ start: '2026-11-26T01:00:00+01:00', end: '2026-11-26T00:30:00Z' }).end).toBe(
+      '2026-11-26T00:30:00Z',
+    );
   });
   it('rejects an empty or inverted window at the end field', () => {
-    expect(() => parseWindow({ start: '2026-11-26T01:00:00Z', end: '2026-11-26T01:00:00Z' })).toThrow(/at end/);
+    expect(() => parseWindow({ start: '2026-11-26T01:00:00Z', end: '2026-11-26T01:00:00Z' })).toThrow(
+      /at end/,
+    );
   });
 });
 

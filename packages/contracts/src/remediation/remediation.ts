@@ -91,7 +91,10 @@ export const WindowSchema = z
     end: AwareDatetimeSchema,
     timezone: z.string().nullish(),
   })
-  .refine((w) => Date.parse(w.end) > Date.parse(w.start), { message: 'end must be after start', path: ['end'] })
+  .refine((w) => Date.parse(w.end) > Date.parse(w.start), {
+    message: 'end must be after start',
+    path: ['end'],
+  })
   .meta({ id: 'Window' });
 /** A change window. */
 export type Window = z.infer<typeof WindowSchema>;

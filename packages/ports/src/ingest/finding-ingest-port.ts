@@ -14,7 +14,11 @@ import type { Ack, AppendResult, EvidenceObj, Finding, IngestContext } from '@ne
  */
 export interface FindingIngestPort {
   /** Commits one run's findings and evidence, with the run itself (`context`), one snapshot per table. */
-  commit(findings: readonly Finding[], evidence: readonly EvidenceObj[], context: IngestContext): Promise<AppendResult>;
+  commit(
+    findings: readonly Finding[],
+    evidence: readonly EvidenceObj[],
+    context: IngestContext,
+  ): Promise<AppendResult>;
 
   /** Acknowledges a committed run (emits `seg.findings.committed` once). Idempotent. */
   ack(run_id: string): Promise<Ack>;

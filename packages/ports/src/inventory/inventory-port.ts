@@ -1,4 +1,11 @@
-import type { AssetPage, AssetRef, ConfigDoc, InventoryQuery, PageRequest, Scope } from '@neurocipher/seg-contracts';
+import type {
+  AssetPage,
+  AssetRef,
+  ConfigDoc,
+  InventoryQuery,
+  PageRequest,
+  Scope,
+} from '@neurocipher/seg-contracts';
 
 /**
  * Enumerates assets and fetches point-in-time configs (spec §6.1). Implemented by every provider adapter.

@@ -17,7 +17,10 @@ export interface EventBus {
   /** Publishes an event; `duplicate` is true when its key was already published. */
   publish(event: SegEvent): Promise<{ duplicate: boolean }>;
   /** Calls `handler` for every later event whose type is in `types`. */
-  subscribe(types: readonly EventType[], handler: (event: SegEvent) => Promise<void> | void): Promise<Subscription>;
+  subscribe(
+    types: readonly EventType[],
+    handler: (event: SegEvent) => Promise<void> | void,
+  ): Promise<Subscription>;
 }
 
 /** Inversion-of-control id of {@link EventBus}. */

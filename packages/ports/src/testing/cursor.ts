@@ -70,6 +70,7 @@ export function pageAfter<T>(
   }
   const slice = items.slice(start, start + size);
   const last = slice.at(-1);
-  if (start + size < items.length && last !== undefined) return { items: slice, next_cursor: encodeCursor(keyOf(last)) };
+  if (start + size < items.length && last !== undefined)
+    return { items: slice, next_cursor: encodeCursor(keyOf(last)) };
   return { items: slice };
 }

@@ -11,7 +11,9 @@ describe('digest', () => {
 
   describe('#uuidV5', () => {
     it('matches the RFC 9562 / Python uuid5 value for the DNS namespace', async () => {
-      expect(await uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+      expect(await uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe(
+        '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+      );
     });
 
     it('rejects a namespace that is not a UUID', async () => {

@@ -76,9 +76,13 @@ describe('InMemoryAttestation', () => {
         public_key: () => real.public_key(),
         sign: async () => new Uint8Array(64),
       } satisfies SignerPort;
-      expect(await codeOf(new InMemoryAttestation({ signer: liar }).sign(run, scope))).toBe('SEG_ATTEST_VERIFY_FAILED');
+      expect(await codeOf(new InMemoryAttestation({ signer: liar }).sign(run, scope))).toBe(
+        'SEG_ATTEST_VERIFY_FAILED',
+      );
       const unsupported: SignerPort = { ...liar, algorithm: 'ml-dsa-65', sign: (m) => real.sign(m) };
-      expect(await codeOf(new InMemoryAttestation({ signer: unsupported }).sign(run, scope))).toBe('SEG_ATTEST_VERIFY_FAILED');
+      expect(await codeOf(new InMemoryAttestation({ signer: unsupported }).sign(run, scope))).toBe(
+        'SEG_ATTEST_VERIFY_FAILED',
+      );
     });
 
     it('throws SEG_SCHEMA_VIOLATION for a bad run summary or scope', async () => {
@@ -93,7 +97,11 @@ describe('InMemoryAttestation', () => {
       const { port } = await setup();
       const attestation = await port.sign(run, scope);
       const report = await port.verify(attestation);
-      expect(report).toMatchObject({ attestation_id: attestation.id, valid: true, verified_at: '2026-01-01T00:05:00.000Z' });
+      expect(report).toMatchObject({
+        attestation_id: attestation.id,
+        valid: true,
+        verified_at: '2026-01-01T00:05:00.000Z',
+      });
       expect(report.checks.map((c) => [c.name, c.ok])).toEqual([
         ['payload_hash', true],
         ['signature', true],
@@ -134,11 +142,16 @@ describe('InMemoryAttestation', () => {
     it('throws SEG_NOT_FOUND for an attestation whose payload it does not hold', async () => {
       const { port } = await setup();
       const attestation = await port.sign(run, scope);
-      expect(await codeOf(port.verify({ ...attestation, id: '0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' }))).toBe('SEG_NOT_FOUND');
+      expect(await codeOf(port.verify({ ...attestation, id: '0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' }))).toBe(
+        'SEG_NOT_FOUND',
+      );
       expect(await codeOf(port.verify({ ...attestation, id: 'x' }))).toBe('SEG_SCHEMA_VIOLATION');
     });
     it('verifies ECDSA P-256 signatures from another signer implementation', async () => {
-      const pair = (await globalThis.crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as unknown as {
+      const pair = (await globalThis.crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+        'sign',
+        'verify',
+      ])) as unknown as {
         privateKey: Parameters<typeof globalThis.crypto.subtle.sign>[1];
         publicKey: Parameters<typeof globalThis.crypto.subtle.exportKey>[1];
       };
@@ -148,16 +161,27 @@ describe('InMemoryAttestation', () => {
         algorithm: 'ecdsa-p256-sha256',
         public_key: async () => der,
         sign: async (message) =>
-          new Uint8Array(await globalThis.crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, message.slice())),
+          new Uint8Array(
+            await globalThis.crypto.subtle.sign(
+              { name: 'ECDSA', hash: 'SHA-256' },
+              pair.privateKey,
+              message.slice(),
+            ),
+          ),
       };
       const port = new InMemoryAttestation({ signer: ecdsa });
       const report = await port.verify(await port.sign(run, scope));
       expect(report.valid).toBe(true);
       const corrupted = new InMemoryAttestation({
         signer: ecdsa,
-        trusted_keys: [{ keyid: ecdsa.keyid, algorithm: 'ecdsa-p256-sha256', public_key: new Uint8Array([1, 2, 3]) }],
+        trusted_keys: [
+          { keyid: ecdsa.keyid, algorithm: 'ecdsa-p256-sha256', public_key: new Uint8Array([1, 2, 3]) },
+        ],
       });
-      expect((await corrupted.verify(await corrupted.sign(run, scope))).checks[1]).toMatchObject({ name: 'signature', ok: false });
+      expect((await corrupted.verify(await corrupted.sign(run, scope))).checks[1]).toMatchObject({
+        name: 'signature',
+        ok: false,
+      });
     });
   });
 
@@ -178,7 +202,9 @@ describe('InMemoryAttestation', () => {
         `attestations/${attestation.id}.json`,
         'https://log.example#0',
       ]);
-      const stored = JSON.parse(new TextDecoder().decode(await blobs.get(`attestations/${attestation.id}.json`)));
+      const stored = JSON.parse(
+        new TextDecoder().decode(await blobs.get(`attestations/${attestation.id}.json`)),
+      );
       expect(stored).toEqual(attestation);
     });
 
@@ -200,7 +226,11 @@ describe('InMemoryAttestation', () => {
       port.set_target_failing(targets[0] as AttestationTarget);
       const partial = await port.publish(attestation, targets);
       expect(partial.status).toBe('partial');
-      expect(partial.results[0]).toMatchObject({ status: 'failed', uri: null, error: { error_code: 'SEG_ADAPTER_UNAVAILABLE', retryable: true } });
+      expect(partial.results[0]).toMatchObject({
+        status: 'failed',
+        uri: null,
+        error: { error_code: 'SEG_ADAPTER_UNAVAILABLE', retryable: true },
+      });
       const none = await port.publish(attestation, [targets[0] as AttestationTarget]);
       expect(none.status).toBe('failed');
       port.set_target_failing(targets[0] as AttestationTarget, false);
@@ -215,16 +245,24 @@ describe('InMemoryAttestation', () => {
       expect(report.results[0]?.error?.error_code).toBe('SEG_ADAPTER_UNAVAILABLE');
       const broken = new InMemoryAttestation({
         signer,
-        blobs: { ...new InMemoryBlobStore(), put: async () => Promise.reject(new Error('io')) } as unknown as InMemoryBlobStore,
+        blobs: {
+          ...new InMemoryBlobStore(),
+          put: async () => Promise.reject(new Error('io')),
+        } as unknown as InMemoryBlobStore,
       });
       const wrapped = await broken.publish(attestation, [targets[1] as AttestationTarget]);
-      expect(wrapped.results[0]?.error).toMatchObject({ error_code: 'SEG_ADAPTER_UNAVAILABLE', message: 'publish failed' });
+      expect(wrapped.results[0]?.error).toMatchObject({
+        error_code: 'SEG_ADAPTER_UNAVAILABLE',
+        message: 'publish failed',
+      });
     });
 
     it('throws SEG_SCHEMA_VIOLATION for a bad target', async () => {
       const { port } = await setup();
       const attestation = await port.sign(run, scope);
-      expect(await codeOf(port.publish(attestation, [{ kind: 'ftp' } as unknown as AttestationTarget]))).toBe('SEG_SCHEMA_VIOLATION');
+      expect(await codeOf(port.publish(attestation, [{ kind: 'ftp' } as unknown as AttestationTarget]))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
     });
   });
 });

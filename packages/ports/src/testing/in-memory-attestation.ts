@@ -1,4 +1,10 @@
-import { SegError, parseAttestation, parseAttestationTarget, parseRunSummary, parseScope } from '@neurocipher/seg-contracts';
+import {
+  SegError,
+  parseAttestation,
+  parseAttestationTarget,
+  parseRunSummary,
+  parseScope,
+} from '@neurocipher/seg-contracts';
 import type {
   Attestation,
   AttestationTarget,
@@ -45,7 +51,12 @@ interface Stored {
   run_json: string;
 }
 
-const WEBCRYPTO_VERIFY: Partial<Record<SignatureAlgorithm, { import: { name: string; namedCurve?: string }; verify: { name: string; hash?: string } }>> = {
+const WEBCRYPTO_VERIFY: Partial<
+  Record<
+    SignatureAlgorithm,
+    { import: { name: string; namedCurve?: string }; verify: { name: string; hash?: string } }
+  >
+> = {
   ed25519: { import: { name: 'Ed25519' }, verify: { name: 'Ed25519' } },
   'ecdsa-p256-sha256': {
     import: { name: 'ECDSA', namedCurve: 'P-256' },
@@ -90,7 +101,11 @@ export class InMemoryAttestation implements AttestationPort {
     };
     const payload = new TextEncoder().encode(JSON.stringify(statement));
     const signature = await this.#signer.sign(payload);
-    const ownKey: TrustedKey = { keyid: this.#signer.keyid, algorithm: this.#signer.algorithm, public_key: await this.#signer.public_key() };
+    const ownKey: TrustedKey = {
+      keyid: this.#signer.keyid,
+      algorithm: this.#signer.algorithm,
+      public_key: await this.#signer.public_key(),
+    };
     if (!(await verifySignature(ownKey, payload, signature))) {
       throw new SegError({
         error_code: 'SEG_ATTEST_VERIFY_FAILED',
@@ -116,13 +131,21 @@ export class InMemoryAttestation implements AttestationPort {
     const parsed = parseAttestation(attestation);
     const stored = this.#stored.get(parsed.id);
     if (stored === undefined) {
-      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'no payload for this attestation', details: { attestation_id: parsed.id } });
+      throw new SegError({
+        error_code: 'SEG_NOT_FOUND',
+        message: 'no payload for this attestation',
+        details: { attestation_id: parsed.id },
+      });
     }
     const checks: VerifyCheck[] = [];
     const hash = await sha256Hex(stored.payload);
     checks.push(check('payload_hash', hash === parsed.payload_hash, 'payload hash does not match'));
     const trusted = this.#trusted ?? [
-      { keyid: this.#signer.keyid, algorithm: this.#signer.algorithm, public_key: await this.#signer.public_key() },
+      {
+        keyid: this.#signer.keyid,
+        algorithm: this.#signer.algorithm,
+        public_key: await this.#signer.public_key(),
+      },
     ];
     const key = trusted.find((candidate) => candidate.keyid === parsed.signer);
     let signatureOk = false;
@@ -139,15 +162,28 @@ export class InMemoryAttestation implements AttestationPort {
       subject?: Array<{ digest?: { sha256?: unknown } }>;
     };
     const digest = statement.subject?.[0]?.digest?.sha256;
-    checks.push(check('subject_digest', digest === (await sha256Hex(stored.run_json)), 'subject digest does not match the run'));
+    checks.push(
+      check(
+        'subject_digest',
+        digest === (await sha256Hex(stored.run_json)),
+        'subject digest does not match the run',
+      ),
+    );
     checks.push(
       check(
         'statement_type',
-        statement._type === IN_TOTO_STATEMENT_TYPE && parsed.statement_type === 'evaluation' && statement.predicateType === EVALUATION_PREDICATE_TYPE,
+        statement._type === IN_TOTO_STATEMENT_TYPE &&
+          parsed.statement_type === 'evaluation' &&
+          statement.predicateType === EVALUATION_PREDICATE_TYPE,
         'statement type does not match',
       ),
     );
-    return { attestation_id: parsed.id, valid: checks.every((c) => c.ok), checks, verified_at: this.#clock.now().toISOString() };
+    return {
+      attestation_id: parsed.id,
+      valid: checks.every((c) => c.ok),
+      checks,
+      verified_at: this.#clock.now().toISOString(),
+    };
   }
 
   async publish(attestation: Attestation, targets: readonly AttestationTarget[]): Promise<PublishReport> {
@@ -156,12 +192,21 @@ export class InMemoryAttestation implements AttestationPort {
     const results: PublishTargetResult[] = [];
     for (const target of parsedTargets) {
       try {
-        results.push({ target, status: 'published', uri: await this.#publishTo(parsed, target), error: null });
+        results.push({
+          target,
+          status: 'published',
+          uri: await this.#publishTo(parsed, target),
+          error: null,
+        });
       } catch (error) {
         const segError =
           error instanceof SegError
             ? error
-            : new SegError({ error_code: 'SEG_ADAPTER_UNAVAILABLE', message: 'publish failed', cause: error });
+            : new SegError({
+                error_code: 'SEG_ADAPTER_UNAVAILABLE',
+                message: 'publish failed',
+                cause: error,
+              });
         results.push({ target, status: 'failed', uri: null, error: segError.toJSON() });
       }
     }
@@ -184,7 +229,11 @@ export class InMemoryAttestation implements AttestationPort {
   async #publishTo(attestation: Attestation, target: AttestationTarget): Promise<string> {
     const key = targetKey(target);
     if (this.#failing.has(key)) {
-      throw new SegError({ error_code: 'SEG_ADAPTER_UNAVAILABLE', message: 'publish target unavailable', details: { target: key } });
+      throw new SegError({
+        error_code: 'SEG_ADAPTER_UNAVAILABLE',
+        message: 'publish target unavailable',
+        details: { target: key },
+      });
     }
     const done = this.#published.get(key) ?? new Map<string, string>();
     this.#published.set(key, done);
@@ -200,7 +249,9 @@ export class InMemoryAttestation implements AttestationPort {
           throw new SegError({ error_code: 'SEG_ADAPTER_UNAVAILABLE', message: 'no blob store configured' });
         }
         const blobKey = `${target.prefix}${attestation.id}.json`;
-        await this.#blobs.put(blobKey, new TextEncoder().encode(JSON.stringify(attestation)), { content_type: 'application/json' });
+        await this.#blobs.put(blobKey, new TextEncoder().encode(JSON.stringify(attestation)), {
+          content_type: 'application/json',
+        });
         uri = blobKey;
         break;
       }
@@ -232,12 +283,27 @@ function targetKey(target: AttestationTarget): string {
   }
 }
 
-async function verifySignature(key: TrustedKey, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+async function verifySignature(
+  key: TrustedKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   const algorithm = WEBCRYPTO_VERIFY[key.algorithm];
   if (algorithm === undefined) return false;
   try {
-    const publicKey = await globalThis.crypto.subtle.importKey('spki', key.public_key.slice(), algorithm.import, false, ['verify']);
-    return await globalThis.crypto.subtle.verify(algorithm.verify, publicKey, signature.slice(), message.slice());
+    const publicKey = await globalThis.crypto.subtle.importKey(
+      'spki',
+      key.public_key.slice(),
+      algorithm.import,
+      false,
+      ['verify'],
+    );
+    return await globalThis.crypto.subtle.verify(
+      algorithm.verify,
+      publicKey,
+      signature.slice(),
+      message.slice(),
+    );
   } catch {
     return false;
   }

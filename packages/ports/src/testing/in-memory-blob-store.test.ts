@@ -41,7 +41,9 @@ describe('InMemoryBlobStore', () => {
       const store = new InMemoryBlobStore();
       await store.put('a/new.json', bytes('first'), { if_absent: true });
       expect(await store.get('a/new.json')).toEqual(bytes('first'));
-      expect(await codeOf(store.put('a/new.json', bytes('second'), { if_absent: true }))).toBe('SEG_CONFLICT');
+      expect(await codeOf(store.put('a/new.json', bytes('second'), { if_absent: true }))).toBe(
+        'SEG_CONFLICT',
+      );
       expect(await store.get('a/new.json')).toEqual(bytes('first'));
       await store.put('a/new.json', bytes('third'), { if_absent: false });
       expect(await store.get('a/new.json')).toEqual(bytes('third'));
@@ -81,7 +83,10 @@ describe('InMemoryBlobStore', () => {
   describe('#list', () => {
     it('lists keys under a prefix in lexicographic order, paged with no duplicates or gaps', async () => {
       const store = new InMemoryBlobStore();
-      const keys = Array.from({ length: 2500 }, (_, i) => `sha256/${String(i * 7919 % 2500).padStart(4, '0')}`);
+      const keys = Array.from(
+        { length: 2500 },
+        (_, i) => `sha256/${String((i * 7919) % 2500).padStart(4, '0')}`,
+      );
       for (const key of keys) await store.put(key, bytes(key));
       await store.put('other/x', bytes('x'));
       const seen: string[] = [];

@@ -15,7 +15,11 @@ function checkKey(key: string): void {
     key.includes('\\') ||
     key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
   if (bad) {
-    throw new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message: 'malformed blob key', details: { key } });
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: 'malformed blob key',
+      details: { key },
+    });
   }
 }
 
@@ -42,7 +46,8 @@ export class InMemoryBlobStore implements BlobStore {
   async get(key: string): Promise<Uint8Array> {
     checkKey(key);
     const blob = this.#blobs.get(key);
-    if (blob === undefined) throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'no blob under key', details: { key } });
+    if (blob === undefined)
+      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'no blob under key', details: { key } });
     return blob.body.slice();
   }
 
@@ -56,7 +61,10 @@ export class InMemoryBlobStore implements BlobStore {
     this.#blobs.delete(key);
   }
 
-  async list(prefix: string, page: { cursor?: string | null; limit?: number | null } = {}): Promise<BlobKeyPage> {
+  async list(
+    prefix: string,
+    page: { cursor?: string | null; limit?: number | null } = {},
+  ): Promise<BlobKeyPage> {
     const limit = page.limit ?? MAX_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new SegError({
@@ -67,7 +75,9 @@ export class InMemoryBlobStore implements BlobStore {
     }
     const keys = [...this.#blobs.keys()].filter((key) => key.startsWith(prefix)).sort(compareKeys);
     const result = pageAfter(keys, (key) => key, page.cursor, limit);
-    return result.next_cursor === undefined ? { keys: result.items } : { keys: result.items, next_cursor: result.next_cursor };
+    return result.next_cursor === undefined
+      ? { keys: result.items }
+      : { keys: result.items, next_cursor: result.next_cursor };
   }
 
   /** The content type given when `key` was stored (a test helper, not part of the port). */

@@ -18,7 +18,10 @@ describe('InMemoryBundleSource', () => {
   const source = new InMemoryBundleSource({
     bundles: [
       { ref: { id: 'aws-cis', version: '1.10.0' }, files: { 'manifest.json': '{}' } },
-      { ref: { id: 'aws-cis', version: '1.9.0' }, files: { 'manifest.json': '{"v":9}', 'policies/s3.rego': new Uint8Array([1, 2]) } },
+      {
+        ref: { id: 'aws-cis', version: '1.9.0' },
+        files: { 'manifest.json': '{"v":9}', 'policies/s3.rego': new Uint8Array([1, 2]) },
+      },
       { ref: { id: 'aws-base', version: '0.1.0' }, files: {} },
     ],
   });
@@ -45,7 +48,9 @@ describe('InMemoryBundleSource', () => {
       expect([...files.keys()]).toEqual(['manifest.json', 'policies/s3.rego']);
       expect(new TextDecoder().decode(files.get('manifest.json'))).toBe('{"v":9}');
       (files.get('policies/s3.rego') as Uint8Array)[0] = 9;
-      expect((await source.read({ id: 'aws-cis', version: '1.9.0' })).get('policies/s3.rego')).toEqual(new Uint8Array([1, 2]));
+      expect((await source.read({ id: 'aws-cis', version: '1.9.0' })).get('policies/s3.rego')).toEqual(
+        new Uint8Array([1, 2]),
+      );
     });
 
     it('is SEG_NOT_FOUND for an unknown bundle or version', async () => {

@@ -53,7 +53,11 @@ export class InMemoryBundleSource implements BundleSource {
     this.#checkReadable();
     const bundle = this.#bundles.get(keyOf(ref));
     if (bundle === undefined) {
-      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: `unknown bundle ${ref.id}@${ref.version}`, details: { ...ref } });
+      throw new SegError({
+        error_code: 'SEG_NOT_FOUND',
+        message: `unknown bundle ${ref.id}@${ref.version}`,
+        details: { ...ref },
+      });
     }
     return new Map([...bundle.files].map(([path, bytes]) => [path, bytes.slice()]));
   }

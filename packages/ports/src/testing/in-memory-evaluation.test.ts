@@ -61,10 +61,20 @@ function setup(order: 'forward' | 'reverse' = 'forward', runId = RUN_ID) {
     assets: ordered.map((i) => i.asset),
     configs: ordered
       .filter((i) => i.asset.ref.urn !== 'urn:asset:aws:bucket:b4')
-      .map((i) => ({ asset: i.asset.ref, captured_at: '2026-01-01T00:00:00Z', schema_version: '1', body: { encrypted: i.encrypted } })),
+      .map((i) => ({
+        asset: i.asset.ref,
+        captured_at: '2026-01-01T00:00:00Z',
+        schema_version: '1',
+        body: { encrypted: i.encrypted },
+      })),
   });
   const clock = new ManualClock({ start: '2026-03-01T12:00:00Z' });
-  const port = new InMemoryEvaluation({ inventory, controls: [encryption, vmControl], clock, new_run_id: () => runId });
+  const port = new InMemoryEvaluation({
+    inventory,
+    controls: [encryption, vmControl],
+    clock,
+    new_run_id: () => runId,
+  });
   return { port, inventory };
 }
 
@@ -104,7 +114,9 @@ describe('InMemoryEvaluation', () => {
         counts: { pass: 1, fail: 1, error: 2, warn: 0, not_applicable: 0 },
         started_at: '2026-03-01T12:00:00.000Z',
       });
-      expect(result.findings.every((f) => f.severity === 'high' && f.created_at === '2026-03-01T12:00:00.000Z')).toBe(true);
+      expect(
+        result.findings.every((f) => f.severity === 'high' && f.created_at === '2026-03-01T12:00:00.000Z'),
+      ).toBe(true);
     });
 
     it('computes fingerprint = sha256(org\\ncontrol\\nurn) and id = UUIDv5(run id, fingerprint)', async () => {
@@ -137,7 +149,9 @@ describe('InMemoryEvaluation', () => {
         control_ids: ['CIS-S3-1', 'CIS-EC2-1'],
         assets: [{ urn: 'urn:asset:aws:bucket:b2' }],
       });
-      expect(result.findings.map((f) => [f.control_id, f.asset.urn])).toEqual([['CIS-S3-1', 'urn:asset:aws:bucket:b2']]);
+      expect(result.findings.map((f) => [f.control_id, f.asset.urn])).toEqual([
+        ['CIS-S3-1', 'urn:asset:aws:bucket:b2'],
+      ]);
       expect(result.run.controls).toEqual(['CIS-EC2-1', 'CIS-S3-1']);
     });
 
@@ -145,19 +159,28 @@ describe('InMemoryEvaluation', () => {
       const broken: InMemoryControl = { spec, evaluate: () => ({ result: 'maybe' as 'pass', message: 'x' }) };
       const port = new InMemoryEvaluation({ inventory: setup().inventory, controls: [broken] });
       const result = await port.evaluate({ ...request, assets: [{ urn: 'urn:asset:aws:bucket:b1' }] });
-      expect(result.findings.map((f) => [f.result, f.message])).toEqual([['error', 'control returned an invalid outcome']]);
+      expect(result.findings.map((f) => [f.result, f.message])).toEqual([
+        ['error', 'control returned an invalid outcome'],
+      ]);
     });
 
     it('throws SEG_POLICY_LOAD_FAILED for an unknown control, before evaluating anything', async () => {
       let calls = 0;
-      const counting: InMemoryControl = { spec, evaluate: () => ((calls += 1), { result: 'pass', message: '' }) };
+      const counting: InMemoryControl = {
+        spec,
+        evaluate: () => ((calls += 1), { result: 'pass', message: '' }),
+      };
       const port = new InMemoryEvaluation({ inventory: setup().inventory, controls: [counting] });
-      expect(await codeOf(port.evaluate({ scope, control_ids: ['CIS-S3-1', 'NOPE'] }))).toBe('SEG_POLICY_LOAD_FAILED');
+      expect(await codeOf(port.evaluate({ scope, control_ids: ['CIS-S3-1', 'NOPE'] }))).toBe(
+        'SEG_POLICY_LOAD_FAILED',
+      );
       expect(calls).toBe(0);
     });
 
     it('throws SEG_SCHEMA_VIOLATION for a bad request', async () => {
-      expect(await codeOf(setup().port.evaluate({ scope: { org_id: '', tags: {} }, control_ids: [] }))).toBe('SEG_SCHEMA_VIOLATION');
+      expect(await codeOf(setup().port.evaluate({ scope: { org_id: '', tags: {} }, control_ids: [] }))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
     });
 
     it('passes adapter errors through', async () => {
@@ -174,10 +197,18 @@ describe('InMemoryEvaluation', () => {
     });
 
     it('reads every page of a large inventory', async () => {
-      const assets = Array.from({ length: 1500 }, (_, i) => bucket(`x${String(i).padStart(4, '0')}`, true).asset);
+      const assets = Array.from(
+        { length: 1500 },
+        (_, i) => bucket(`x${String(i).padStart(4, '0')}`, true).asset,
+      );
       const inventory = new InMemoryInventory({
         assets,
-        configs: assets.map((a) => ({ asset: a.ref, captured_at: '2026-01-01T00:00:00Z', schema_version: '1', body: { encrypted: true } })),
+        configs: assets.map((a) => ({
+          asset: a.ref,
+          captured_at: '2026-01-01T00:00:00Z',
+          schema_version: '1',
+          body: { encrypted: true },
+        })),
       });
       const port = new InMemoryEvaluation({ inventory, controls: [encryption] });
       const result = await port.evaluate(request);
@@ -198,13 +229,22 @@ describe('InMemoryEvaluation', () => {
       const { port } = setup();
       const unknown = await port.validate_control({ ...spec, id: 'NOPE', target_kinds: [] });
       expect(unknown.valid).toBe(false);
-      expect(unknown.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['policy_present', 'version_matches', 'target_kinds']);
+      expect(unknown.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([
+        'policy_present',
+        'version_matches',
+        'target_kinds',
+      ]);
       const stale = await port.validate_control({ ...spec, version: '2.0.0' });
-      expect(stale.checks.find((c) => c.name === 'version_matches')).toMatchObject({ ok: false, message: 'loaded version is 1.0.0' });
+      expect(stale.checks.find((c) => c.name === 'version_matches')).toMatchObject({
+        ok: false,
+        message: 'loaded version is 1.0.0',
+      });
     });
 
     it('throws SEG_SCHEMA_VIOLATION for a malformed control', async () => {
-      expect(await codeOf(setup().port.validate_control({ ...spec, severity: 'urgent' as 'high' }))).toBe('SEG_SCHEMA_VIOLATION');
+      expect(await codeOf(setup().port.validate_control({ ...spec, severity: 'urgent' as 'high' }))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
     });
   });
 });

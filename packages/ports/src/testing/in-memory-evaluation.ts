@@ -76,7 +76,12 @@ export class InMemoryEvaluation implements EvaluationPort {
 
   constructor(options: InMemoryEvaluationOptions) {
     this.#inventory = options.inventory;
-    this.#controls = new Map(options.controls.map((control) => [control.spec.id, { ...control, spec: parseControlSpec(control.spec) }]));
+    this.#controls = new Map(
+      options.controls.map((control) => [
+        control.spec.id,
+        { ...control, spec: parseControlSpec(control.spec) },
+      ]),
+    );
     this.#clock = options.clock ?? systemClock;
     this.#newRunId = options.new_run_id ?? (() => globalThis.crypto.randomUUID());
   }
@@ -94,7 +99,9 @@ export class InMemoryEvaluation implements EvaluationPort {
     const runId = this.#newRunId();
     const startedAt = this.#clock.now().toISOString();
     const assets = await this.#assets(parsed);
-    const controls = [...new Set(parsed.control_ids)].sort().map((id) => this.#controls.get(id) as InMemoryControl);
+    const controls = [...new Set(parsed.control_ids)]
+      .sort()
+      .map((id) => this.#controls.get(id) as InMemoryControl);
     const findings: Finding[] = [];
     const evidence = new Map<string, EvidencePointer>();
     const counts: Record<string, number> = { pass: 0, warn: 0, fail: 0, error: 0, not_applicable: 0 };
@@ -139,11 +146,18 @@ export class InMemoryEvaluation implements EvaluationPort {
     const spec = parseControlSpec(control);
     const known = this.#controls.get(spec.id);
     const checks = [
-      { name: 'policy_present', ok: known !== undefined, message: known === undefined ? 'no predicate for this control id' : null },
+      {
+        name: 'policy_present',
+        ok: known !== undefined,
+        message: known === undefined ? 'no predicate for this control id' : null,
+      },
       {
         name: 'version_matches',
         ok: known?.spec.version === spec.version,
-        message: known === undefined || known.spec.version === spec.version ? null : `loaded version is ${known.spec.version}`,
+        message:
+          known === undefined || known.spec.version === spec.version
+            ? null
+            : `loaded version is ${known.spec.version}`,
       },
       {
         name: 'target_kinds',
@@ -151,11 +165,19 @@ export class InMemoryEvaluation implements EvaluationPort {
         message: spec.target_kinds.length > 0 ? null : 'no target kinds declared',
       },
     ];
-    return { control_id: spec.id, control_version: spec.version, valid: checks.every((check) => check.ok), checks };
+    return {
+      control_id: spec.id,
+      control_version: spec.version,
+      valid: checks.every((check) => check.ok),
+      checks,
+    };
   }
 
   async #assets(request: EvalRequest): Promise<Asset[]> {
-    const listed = request.assets === undefined || request.assets === null ? null : new Set(request.assets.map((ref) => ref.urn));
+    const listed =
+      request.assets === undefined || request.assets === null
+        ? null
+        : new Set(request.assets.map((ref) => ref.urn));
     const assets: Asset[] = [];
     let cursor: string | null | undefined = null;
     do {
@@ -178,7 +200,10 @@ export class InMemoryEvaluation implements EvaluationPort {
       if (isSegError(error) && ADAPTER_CODES.has(error.error_code)) throw error;
       return { result: 'error', message: `no config: ${describe(error)}`, evidence: null };
     }
-    const evidence: EvidencePointer = { hash: await sha256Hex(JSON.stringify(config)), media_type: 'application/json' };
+    const evidence: EvidencePointer = {
+      hash: await sha256Hex(JSON.stringify(config)),
+      media_type: 'application/json',
+    };
     try {
       const outcome = await control.evaluate(asset, config, control.spec.inputs, now);
       const result = ResultSchema.safeParse(outcome.result);

@@ -101,7 +101,9 @@ describe('InMemoryEventBus', () => {
 
     it('rejects unknown event types with SEG_SCHEMA_VIOLATION', async () => {
       const bus = new InMemoryEventBus();
-      expect(await codeOf(bus.subscribe(['seg.nope' as EventType], () => undefined))).toBe('SEG_SCHEMA_VIOLATION');
+      expect(await codeOf(bus.subscribe(['seg.nope' as EventType], () => undefined))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
     });
   });
 });

@@ -25,7 +25,12 @@ const finding: Finding = {
   updated_at: '2026-01-01T00:00:00Z',
   fingerprint: 'a'.repeat(64),
 };
-const evidence: EvidenceObj = { hash: HASH, media_type: 'application/json', finding_ids: [finding.id], size_bytes: 10 };
+const evidence: EvidenceObj = {
+  hash: HASH,
+  media_type: 'application/json',
+  finding_ids: [finding.id],
+  size_bytes: 10,
+};
 
 function context(run_id = RUN): IngestContext {
   return {
@@ -72,7 +77,12 @@ describe('InMemoryFindingIngest', () => {
       const tables = new InMemoryTableStore();
       const port = new InMemoryFindingIngest({ tables });
       const result = await port.commit([finding], [evidence], context());
-      expect(result).toMatchObject({ run_id: RUN, findings_written: 1, evidence_written: 1, replayed: false });
+      expect(result).toMatchObject({
+        run_id: RUN,
+        findings_written: 1,
+        evidence_written: 1,
+        replayed: false,
+      });
       expect(result.tables.map((t) => [t.table, t.rows_added])).toEqual([
         ['runs', 1],
         ['findings', 1],
@@ -131,8 +141,12 @@ describe('InMemoryFindingIngest', () => {
     it('rejects a bad finding, evidence or context with SEG_SCHEMA_VIOLATION and writes nothing', async () => {
       const tables = new InMemoryTableStore();
       const port = new InMemoryFindingIngest({ tables });
-      expect(await codeOf(port.commit([{ ...finding, fingerprint: 'x' }], [], context()))).toBe('SEG_SCHEMA_VIOLATION');
-      expect(await codeOf(port.commit([], [{ ...evidence, hash: 'x' }], context()))).toBe('SEG_SCHEMA_VIOLATION');
+      expect(await codeOf(port.commit([{ ...finding, fingerprint: 'x' }], [], context()))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
+      expect(await codeOf(port.commit([], [{ ...evidence, hash: 'x' }], context()))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
       expect(await codeOf(port.commit([], [], context('not-a-uuid')))).toBe('SEG_SCHEMA_VIOLATION');
       expect(await codeOf(tables.scan('findings'))).toBe('SEG_NOT_FOUND');
     });

@@ -1,5 +1,19 @@
-import { SegError, isSegError, makeEvent, parseEvidenceObj, parseFinding, parseIngestContext } from '@neurocipher/seg-contracts';
-import type { Ack, AppendResult, EvidenceObj, Finding, IngestContext, TableCommit } from '@neurocipher/seg-contracts';
+import {
+  SegError,
+  isSegError,
+  makeEvent,
+  parseEvidenceObj,
+  parseFinding,
+  parseIngestContext,
+} from '@neurocipher/seg-contracts';
+import type {
+  Ack,
+  AppendResult,
+  EvidenceObj,
+  Finding,
+  IngestContext,
+  TableCommit,
+} from '@neurocipher/seg-contracts';
 import type { FindingIngestPort } from '../ingest/finding-ingest-port.ts';
 import type { EventBus } from '../messaging/event-bus.ts';
 import type { TableRow, TableStore } from '../storage/table-store.ts';
@@ -45,19 +59,32 @@ export class InMemoryFindingIngest implements FindingIngestPort {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async commit(findings: readonly Finding[], evidence: readonly EvidenceObj[], context: IngestContext): Promise<AppendResult> {
+  async commit(
+    findings: readonly Finding[],
+    evidence: readonly EvidenceObj[],
+    context: IngestContext,
+  ): Promise<AppendResult> {
     const parsedContext = parseIngestContext(context);
     const parsedFindings = findings.map((finding) => parseFinding(finding));
     const parsedEvidence = evidence.map((item) => parseEvidenceObj(item));
     const { run } = parsedContext;
     const previous = this.#runs.get(run.run_id);
-    if (previous !== undefined) return { ...previous.result, tables: previous.result.tables.map((t) => ({ ...t })), replayed: true };
+    if (previous !== undefined)
+      return { ...previous.result, tables: previous.result.tables.map((t) => ({ ...t })), replayed: true };
     const org_id = run.scope.org_id;
     const rows: Record<(typeof INGEST_TABLES)[number], TableRow[]> = {
       runs: [{ org_id, ...structuredClone(run) }],
-      findings: parsedFindings.map((finding) => ({ org_id, run_id: run.run_id, ...structuredClone(finding) })),
+      findings: parsedFindings.map((finding) => ({
+        org_id,
+        run_id: run.run_id,
+        ...structuredClone(finding),
+      })),
       evidence: parsedEvidence.map((item) => ({ org_id, run_id: run.run_id, ...structuredClone(item) })),
-      assets: parsedContext.assets.map((asset) => ({ org_id, run_id: run.run_id, ...structuredClone(asset) })),
+      assets: parsedContext.assets.map((asset) => ({
+        org_id,
+        run_id: run.run_id,
+        ...structuredClone(asset),
+      })),
     };
     const tables: TableCommit[] = [];
     for (const table of INGEST_TABLES) {
@@ -87,7 +114,11 @@ export class InMemoryFindingIngest implements FindingIngestPort {
   async ack(run_id: string): Promise<Ack> {
     const committed = this.#runs.get(run_id);
     if (committed === undefined) {
-      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'run was never committed', details: { run_id } });
+      throw new SegError({
+        error_code: 'SEG_NOT_FOUND',
+        message: 'run was never committed',
+        details: { run_id },
+      });
     }
     if (committed.ack === null) {
       const now = this.#clock.now().toISOString();

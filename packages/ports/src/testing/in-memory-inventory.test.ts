@@ -103,7 +103,10 @@ describe('InMemoryInventory', () => {
     });
 
     it('filters by kind, since and scope (region, project, tags, org)', async () => {
-      const tagged = asset(9001, { kind: 'key', properties: { region: 'eu-west-1', project: 'p1', 'tag:env': 'prod', index: 9001 } });
+      const tagged = asset(9001, {
+        kind: 'key',
+        properties: { region: 'eu-west-1', project: 'p1', 'tag:env': 'prod', index: 9001 },
+      });
       const port = new InMemoryInventory({ assets: [...many.slice(0, 10), tagged], org_id: 'org-1' });
       const vms = await port.list_assets(scope, ['vm']);
       expect(vms.assets.map((a) => a.kind)).toEqual(Array(5).fill('vm'));
@@ -120,10 +123,16 @@ describe('InMemoryInventory', () => {
 
     it('rejects a malformed cursor with SEG_INVALID_ARGUMENT', async () => {
       const port = new InMemoryInventory({ assets: many.slice(0, 5) });
-      expect(await codeOf(port.list_assets(scope, [], null, { cursor: 'not a cursor!' }))).toBe('SEG_INVALID_ARGUMENT');
-      expect(await codeOf(port.list_assets(scope, [], null, { cursor: btoa('foreign') }))).toBe('SEG_INVALID_ARGUMENT');
+      expect(await codeOf(port.list_assets(scope, [], null, { cursor: 'not a cursor!' }))).toBe(
+        'SEG_INVALID_ARGUMENT',
+      );
+      expect(await codeOf(port.list_assets(scope, [], null, { cursor: btoa('foreign') }))).toBe(
+        'SEG_INVALID_ARGUMENT',
+      );
       expect(await codeOf(port.list_assets(scope, [], null, { cursor: '_w' }))).toBe('SEG_INVALID_ARGUMENT');
-      const valid = await port.list_assets(scope, [], null, { cursor: encodeCursor(many[1]?.ref.urn as string) });
+      const valid = await port.list_assets(scope, [], null, {
+        cursor: encodeCursor(many[1]?.ref.urn as string),
+      });
       expect(valid.assets).toHaveLength(3);
     });
 
@@ -182,7 +191,19 @@ describe('InMemoryInventory', () => {
 
     it('matches kinds, name text (case-insensitive) and property equality', async () => {
       const byText = await port.search({ scope, text: 'ASSET 123', properties: {} });
-      expect(byText.assets.map((a) => a.name).sort()).toEqual(['asset 123', 'asset 1230', 'asset 1231', 'asset 1232', 'asset 1233', 'asset 1234', 'asset 1235', 'asset 1236', 'asset 1237', 'asset 1238', 'asset 1239']);
+      expect(byText.assets.map((a) => a.name).sort()).toEqual([
+        'asset 123',
+        'asset 1230',
+        'asset 1231',
+        'asset 1232',
+        'asset 1233',
+        'asset 1234',
+        'asset 1235',
+        'asset 1236',
+        'asset 1237',
+        'asset 1238',
+        'asset 1239',
+      ]);
       const byProps = await port.search({ scope, kinds: ['bucket'], properties: { index: 42 } });
       expect(byProps.assets.map((a) => a.properties['index'])).toEqual([42]);
       const wrongKind = await port.search({ scope, kinds: ['vm'], properties: { index: 42 } });
@@ -203,14 +224,18 @@ describe('InMemoryInventory', () => {
 
     it('rejects a bad query with SEG_SCHEMA_VIOLATION and a bad cursor with SEG_INVALID_ARGUMENT', async () => {
       expect(await codeOf(port.search({ scope, properties: {}, limit: 5000 }))).toBe('SEG_SCHEMA_VIOLATION');
-      expect(await codeOf(port.search({ scope, properties: {}, cursor: 'x.y' }))).toBe('SEG_INVALID_ARGUMENT');
+      expect(await codeOf(port.search({ scope, properties: {}, cursor: 'x.y' }))).toBe(
+        'SEG_INVALID_ARGUMENT',
+      );
     });
   });
 
   describe('#put_asset', () => {
     it('rejects an invalid asset', () => {
       const port = new InMemoryInventory();
-      expect(() => port.put_asset({ ...asset(1), ref: { urn: 'bad' } })).toThrow(expect.objectContaining({ error_code: 'SEG_SCHEMA_VIOLATION' }));
+      expect(() => port.put_asset({ ...asset(1), ref: { urn: 'bad' } })).toThrow(
+        expect.objectContaining({ error_code: 'SEG_SCHEMA_VIOLATION' }),
+      );
     });
   });
 });

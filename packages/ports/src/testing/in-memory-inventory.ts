@@ -9,7 +9,15 @@ import {
   parsePageRequest,
   parseScope,
 } from '@neurocipher/seg-contracts';
-import type { Asset, AssetPage, AssetRef, ConfigDoc, InventoryQuery, PageRequest, Scope } from '@neurocipher/seg-contracts';
+import type {
+  Asset,
+  AssetPage,
+  AssetRef,
+  ConfigDoc,
+  InventoryQuery,
+  PageRequest,
+  Scope,
+} from '@neurocipher/seg-contracts';
 import type { InventoryPort } from '../inventory/inventory-port.ts';
 import { systemClock } from '../time/clock.ts';
 import type { Clock } from '../time/clock.ts';
@@ -75,7 +83,12 @@ export class InMemoryInventory implements InventoryPort {
     this.#configs.set(parsed.asset.urn, history);
   }
 
-  async list_assets(scope: Scope, kinds: readonly string[], since?: string | null, page?: PageRequest): Promise<AssetPage> {
+  async list_assets(
+    scope: Scope,
+    kinds: readonly string[],
+    since?: string | null,
+    page?: PageRequest,
+  ): Promise<AssetPage> {
     const parsedScope = parseScope(scope);
     const sinceMs = since === undefined || since === null ? null : Date.parse(parseSince(since));
     const request = parsePageRequest(page ?? {});
@@ -98,7 +111,11 @@ export class InMemoryInventory implements InventoryPort {
     const atMs = at === undefined || at === null ? this.#clock.now().getTime() : Date.parse(parseSince(at));
     const config = (this.#configs.get(urn) ?? []).findLast((doc) => Date.parse(doc.captured_at) <= atMs);
     if (config === undefined) {
-      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'no config of the asset at that time', details: { urn, at: at ?? null } });
+      throw new SegError({
+        error_code: 'SEG_NOT_FOUND',
+        message: 'no config of the asset at that time',
+        details: { urn, at: at ?? null },
+      });
     }
     return structuredClone(config);
   }
@@ -121,12 +138,22 @@ export class InMemoryInventory implements InventoryPort {
 
   #inScope(asset: Asset, scope: Scope): boolean {
     if (this.#orgId !== undefined && scope.org_id !== this.#orgId) return false;
-    if (scope.region !== undefined && scope.region !== null && asset.properties['region'] !== scope.region) return false;
-    if (scope.project !== undefined && scope.project !== null && asset.properties['project'] !== scope.project) return false;
+    if (scope.region !== undefined && scope.region !== null && asset.properties['region'] !== scope.region)
+      return false;
+    if (
+      scope.project !== undefined &&
+      scope.project !== null &&
+      asset.properties['project'] !== scope.project
+    )
+      return false;
     return Object.entries(scope.tags).every(([tag, value]) => asset.properties[`tag:${tag}`] === value);
   }
 
-  #page(keep: (asset: Asset) => boolean, cursor: string | null | undefined, limit: number | null | undefined): AssetPage {
+  #page(
+    keep: (asset: Asset) => boolean,
+    cursor: string | null | undefined,
+    limit: number | null | undefined,
+  ): AssetPage {
     this.#sorted ??= [...this.#assets.values()].sort((a, b) => (a.ref.urn < b.ref.urn ? -1 : 1));
     const page = pageAfter(this.#sorted.filter(keep), (asset) => asset.ref.urn, cursor, limit);
     const assets = page.items.map((asset) => structuredClone(asset));

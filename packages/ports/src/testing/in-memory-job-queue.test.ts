@@ -27,8 +27,12 @@ describe('InMemoryJobQueue', () => {
   describe('#enqueue', () => {
     it('is idempotent by job id', async () => {
       const queue = new InMemoryJobQueue();
-      expect(await queue.enqueue({ id: 'j1', type: 'evaluate', payload: { n: 1 } })).toEqual({ duplicate: false });
-      expect(await queue.enqueue({ id: 'j1', type: 'evaluate', payload: { n: 2 } })).toEqual({ duplicate: true });
+      expect(await queue.enqueue({ id: 'j1', type: 'evaluate', payload: { n: 1 } })).toEqual({
+        duplicate: false,
+      });
+      expect(await queue.enqueue({ id: 'j1', type: 'evaluate', payload: { n: 2 } })).toEqual({
+        duplicate: true,
+      });
       expect(await queue.reserve()).toEqual({ id: 'j1', type: 'evaluate', payload: { n: 1 }, attempts: 1 });
       expect(await queue.reserve()).toBeNull();
       await queue.complete('j1');
@@ -107,14 +111,18 @@ describe('InMemoryJobQueue', () => {
       expect(second?.attempts).toBe(2);
       await queue.fail('a', boom, { retry: true });
       expect(await queue.reserve()).toBeNull();
-      expect(queue.dead_letters()).toEqual([{ job: { id: 'a', type: 't', payload: null, attempts: 2 }, error: boom }]);
+      expect(queue.dead_letters()).toEqual([
+        { job: { id: 'a', type: 't', payload: null, attempts: 2 }, error: boom },
+      ]);
     });
 
     it('dead-letters at once without retry, and validates the error shape', async () => {
       const queue = new InMemoryJobQueue();
       await queue.enqueue({ id: 'a', type: 't', payload: null });
       await queue.reserve();
-      expect(await codeOf(queue.fail('a', { error_code: 'NOPE' } as never, { retry: false }))).toBe('SEG_SCHEMA_VIOLATION');
+      expect(await codeOf(queue.fail('a', { error_code: 'NOPE' } as never, { retry: false }))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
       await queue.fail('a', boom, { retry: false });
       expect(await queue.reserve()).toBeNull();
       expect(queue.dead_letters()).toHaveLength(1);

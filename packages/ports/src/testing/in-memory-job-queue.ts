@@ -132,7 +132,11 @@ export class InMemoryJobQueue implements JobQueue {
   #reserved(job_id: string): Entry {
     const entry = this.#entries.get(job_id);
     if (entry?.state !== 'reserved') {
-      throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'job is not reserved', details: { job_id } });
+      throw new SegError({
+        error_code: 'SEG_NOT_FOUND',
+        message: 'job is not reserved',
+        details: { job_id },
+      });
     }
     return entry;
   }

@@ -52,9 +52,13 @@ describe('InMemoryKeyProvider', () => {
       const tampered = key.ciphertext.slice();
       tampered[20] = (tampered[20] ?? 0) ^ 1;
       expect(await codeOf(provider.decrypt_data_key('local-master', tampered))).toBe('SEG_INVALID_ARGUMENT');
-      expect(await codeOf(provider.decrypt_data_key('local-master', key.ciphertext.slice(0, 20)))).toBe('SEG_INVALID_ARGUMENT');
+      expect(await codeOf(provider.decrypt_data_key('local-master', key.ciphertext.slice(0, 20)))).toBe(
+        'SEG_INVALID_ARGUMENT',
+      );
       expect(await codeOf(provider.decrypt_data_key('other', key.ciphertext))).toBe('SEG_INVALID_ARGUMENT');
-      expect(await codeOf(new InMemoryKeyProvider().decrypt_data_key('local-master', key.ciphertext))).toBe('SEG_INVALID_ARGUMENT');
+      expect(await codeOf(new InMemoryKeyProvider().decrypt_data_key('local-master', key.ciphertext))).toBe(
+        'SEG_INVALID_ARGUMENT',
+      );
       expect(await codeOf(provider.decrypt_data_key('missing', key.ciphertext))).toBe('SEG_NOT_FOUND');
     });
   });

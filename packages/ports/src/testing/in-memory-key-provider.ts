@@ -33,7 +33,11 @@ export class InMemoryKeyProvider implements KeyProvider {
     const plaintext = globalThis.crypto.getRandomValues(new Uint8Array(32));
     const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
     const sealed = new Uint8Array(
-      await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(id) }, master, plaintext),
+      await globalThis.crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(id) },
+        master,
+        plaintext,
+      ),
     );
     const ciphertext = new Uint8Array(IV_BYTES + sealed.byteLength);
     ciphertext.set(iv);
@@ -47,7 +51,11 @@ export class InMemoryKeyProvider implements KeyProvider {
     try {
       return new Uint8Array(
         await globalThis.crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: ciphertext.slice(0, IV_BYTES), additionalData: new TextEncoder().encode(key_id) },
+          {
+            name: 'AES-GCM',
+            iv: ciphertext.slice(0, IV_BYTES),
+            additionalData: new TextEncoder().encode(key_id),
+          },
           master,
           ciphertext.slice(IV_BYTES),
         ),
@@ -60,12 +68,19 @@ export class InMemoryKeyProvider implements KeyProvider {
   #master(key_id: string): Promise<WebCryptoKey> {
     if (!this.#masters.has(key_id)) {
       return Promise.reject(
-        new SegError({ error_code: 'SEG_NOT_FOUND', message: `unknown master key: ${key_id}`, details: { key_id } }),
+        new SegError({
+          error_code: 'SEG_NOT_FOUND',
+          message: `unknown master key: ${key_id}`,
+          details: { key_id },
+        }),
       );
     }
     let master = this.#masters.get(key_id) ?? null;
     if (master === null) {
-      master = globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      master = globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+        'encrypt',
+        'decrypt',
+      ]);
       this.#masters.set(key_id, master);
     }
     return master;

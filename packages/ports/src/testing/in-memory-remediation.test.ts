@@ -61,7 +61,12 @@ describe('InMemoryRemediation', () => {
         { urn: URN, property: 'logging', value: 'on' },
         { urn: URN, property: 'versioning', value: true },
       ]);
-      expect(plan).toMatchObject({ finding_id: finding.id, mode: 'plan', estimated_risk: 'low', approvals_required: [] });
+      expect(plan).toMatchObject({
+        finding_id: finding.id,
+        mode: 'plan',
+        estimated_risk: 'low',
+        approvals_required: [],
+      });
       expect(port.resource(URN)).toEqual({ encryption: 'none', versioning: false, name: 'b1' });
     });
 
@@ -89,7 +94,12 @@ describe('InMemoryRemediation', () => {
       expect(result.status).toBe('success');
       expect(result.results.map((r) => r.status)).toEqual(['success', 'success', 'success']);
       expect(result.results.every((r) => typeof r.provider_change_id === 'string')).toBe(true);
-      expect(port.resource(URN)).toEqual({ encryption: 'aws:kms', versioning: true, logging: 'on', name: 'b1' });
+      expect(port.resource(URN)).toEqual({
+        encryption: 'aws:kms',
+        versioning: true,
+        logging: 'on',
+        name: 'b1',
+      });
     });
 
     it('is idempotent: a second apply changes nothing and skips every step', async () => {
@@ -121,7 +131,11 @@ describe('InMemoryRemediation', () => {
       expect(result.results.map((r) => r.status)).toEqual(['compensated', 'compensated', 'failed']);
       expect(port.resource(URN)).toEqual({ encryption: 'none', versioning: false, name: 'b1' });
       // Nothing is left to roll back, and the step works once the provider recovers.
-      expect((await port.rollback(plan.id)).results.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+      expect((await port.rollback(plan.id)).results.map((r) => r.status)).toEqual([
+        'skipped',
+        'skipped',
+        'skipped',
+      ]);
       port.fail_step(URN, 'versioning', false);
       expect((await port.apply(plan)).status).toBe('success');
     });
@@ -137,8 +151,14 @@ describe('InMemoryRemediation', () => {
     it('fails a step on a missing resource or an unknown action', async () => {
       const { port } = setup();
       const plan = await port.plan(finding, 'apply');
-      const unknown = await port.apply({ ...plan, steps: [{ action: 'delete_bucket', description: 'x', params: {} }] });
-      expect(unknown.results[0]).toMatchObject({ status: 'failed', message: 'unsupported step: delete_bucket' });
+      const unknown = await port.apply({
+        ...plan,
+        steps: [{ action: 'delete_bucket', description: 'x', params: {} }],
+      });
+      expect(unknown.results[0]).toMatchObject({
+        status: 'failed',
+        message: 'unsupported step: delete_bucket',
+      });
       port.delete_resource(URN);
       expect((await port.apply(plan)).results[0]?.status).toBe('failed');
     });
@@ -168,7 +188,9 @@ describe('InMemoryRemediation', () => {
       const { port } = setup();
       const plan = await port.plan(finding, 'apply');
       expect(await codeOf(port.apply({ ...plan, mode: 'yolo' as 'apply' }))).toBe('SEG_SCHEMA_VIOLATION');
-      expect(await codeOf(port.apply(plan, { start: '2026-03-02T00:00:00Z', end: '2026-03-01T00:00:00Z' }))).toBe('SEG_SCHEMA_VIOLATION');
+      expect(
+        await codeOf(port.apply(plan, { start: '2026-03-02T00:00:00Z', end: '2026-03-01T00:00:00Z' })),
+      ).toBe('SEG_SCHEMA_VIOLATION');
     });
   });
 
@@ -208,7 +230,9 @@ describe('InMemoryRemediation', () => {
     });
 
     it('is SEG_NOT_FOUND for an unknown plan', async () => {
-      expect(await codeOf(setup().port.rollback('0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'))).toBe('SEG_NOT_FOUND');
+      expect(await codeOf(setup().port.rollback('0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a'))).toBe(
+        'SEG_NOT_FOUND',
+      );
     });
   });
 });

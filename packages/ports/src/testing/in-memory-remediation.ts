@@ -68,7 +68,8 @@ export class InMemoryRemediation implements RemediationPort {
   #changes = 0;
 
   constructor(options: InMemoryRemediationOptions) {
-    for (const [urn, state] of Object.entries(options.resources ?? {})) this.#resources.set(urn, structuredClone(state));
+    for (const [urn, state] of Object.entries(options.resources ?? {}))
+      this.#resources.set(urn, structuredClone(state));
     this.#fixes = options.fixes;
     this.#clock = options.clock ?? systemClock;
   }
@@ -179,7 +180,11 @@ export class InMemoryRemediation implements RemediationPort {
       const capture = captures.get(index) as Capture;
       this.#restore(capture);
       captures.delete(index);
-      results[index] = { ...(results[index] as ApplyChangeResult), status: 'compensated', message: 'restored after a later step failed' };
+      results[index] = {
+        ...(results[index] as ApplyChangeResult),
+        status: 'compensated',
+        message: 'restored after a later step failed',
+      };
     }
     for (let index = failedAt + 1; index < parsed.steps.length; index += 1) {
       results.push({ step_index: index, status: 'skipped', message: 'not run: an earlier step failed' });
@@ -233,7 +238,8 @@ export class InMemoryRemediation implements RemediationPort {
     }
     const state = this.#resources.get(urn);
     if (state === undefined) return { status: 'failed', message: `no resource ${urn}` };
-    if (this.#failing.has(`${urn}\n${property}`)) return { status: 'failed', message: `provider refused to set ${property}` };
+    if (this.#failing.has(`${urn}\n${property}`))
+      return { status: 'failed', message: `provider refused to set ${property}` };
     if (Object.hasOwn(state, property) && sameJson(state[property], value)) return { status: 'skipped' };
     const capture: Capture = {
       urn,
@@ -258,7 +264,13 @@ export class InMemoryRemediation implements RemediationPort {
     results: ApplyChangeResult[],
     startedAt: Date,
   ): ApplyResult {
-    return { plan_id, status, results, started_at: startedAt.toISOString(), ended_at: this.#clock.now().toISOString() };
+    return {
+      plan_id,
+      status,
+      results,
+      started_at: startedAt.toISOString(),
+      ended_at: this.#clock.now().toISOString(),
+    };
   }
 }
 

@@ -43,13 +43,18 @@ export class InMemorySigner implements SignerPort {
 
   /** A signer with a fresh Ed25519 key pair. */
   static async generate(): Promise<InMemorySigner> {
-    const pair = (await globalThis.crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as unknown as { privateKey: WebCryptoKey; publicKey: WebCryptoKey };
+    const pair = (await globalThis.crypto.subtle.generateKey({ name: 'Ed25519' }, true, [
+      'sign',
+      'verify',
+    ])) as unknown as { privateKey: WebCryptoKey; publicKey: WebCryptoKey };
     const der = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey));
     return new InMemorySigner({
       private_key: pair.privateKey,
       public_key: pair.publicKey,
       public_key_der: der,
-      keyid: await ed25519KeyId(new Uint8Array(await globalThis.crypto.subtle.exportKey('raw', pair.publicKey))),
+      keyid: await ed25519KeyId(
+        new Uint8Array(await globalThis.crypto.subtle.exportKey('raw', pair.publicKey)),
+      ),
     });
   }
 
@@ -59,7 +64,9 @@ export class InMemorySigner implements SignerPort {
 
   async sign(message: Uint8Array): Promise<Uint8Array> {
     try {
-      return new Uint8Array(await globalThis.crypto.subtle.sign({ name: 'Ed25519' }, this.#privateKey, message.slice()));
+      return new Uint8Array(
+        await globalThis.crypto.subtle.sign({ name: 'Ed25519' }, this.#privateKey, message.slice()),
+      );
     } catch (cause) {
       throw new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message: 'the key cannot sign', cause });
     }
@@ -67,6 +74,11 @@ export class InMemorySigner implements SignerPort {
 
   /** Whether `signature` is this key's Ed25519 signature of `message` (a test helper, not part of the port). */
   async verify(message: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    return globalThis.crypto.subtle.verify({ name: 'Ed25519' }, this.#publicKey, signature.slice(), message.slice());
+    return globalThis.crypto.subtle.verify(
+      { name: 'Ed25519' },
+      this.#publicKey,
+      signature.slice(),
+      message.slice(),
+    );
   }
 }

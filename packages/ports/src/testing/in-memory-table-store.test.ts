@@ -55,8 +55,12 @@ describe('InMemoryTableStore', () => {
       const store = new InMemoryTableStore({ tables: { runs: { columns: ['run_id', 'org_id'] }, free: {} } });
       expect(await codeOf(store.append('findings', [{}]))).toBe('SEG_NOT_FOUND');
       expect(await codeOf(store.append('runs', [{ run_id: 'r', extra: 1 }]))).toBe('SEG_SCHEMA_VIOLATION');
-      expect(await codeOf(store.append('runs', [null as unknown as Record<string, unknown>]))).toBe('SEG_SCHEMA_VIOLATION');
-      expect(await codeOf(store.append('free', [[1] as unknown as Record<string, unknown>]))).toBe('SEG_SCHEMA_VIOLATION');
+      expect(await codeOf(store.append('runs', [null as unknown as Record<string, unknown>]))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
+      expect(await codeOf(store.append('free', [[1] as unknown as Record<string, unknown>]))).toBe(
+        'SEG_SCHEMA_VIOLATION',
+      );
       // A failed append adds no snapshot.
       expect(await store.snapshots('runs')).toEqual([]);
       expect((await store.append('free', [{ anything: true }])).rows_added).toBe(1);
@@ -67,10 +71,19 @@ describe('InMemoryTableStore', () => {
   describe('#scan', () => {
     it('reads the table as of a snapshot and filters by equality', async () => {
       const store = new InMemoryTableStore();
-      const s1 = await store.append('f', [{ org: 'a', n: 1 }, { org: 'b', n: 2 }]);
+      const s1 = await store.append('f', [
+        { org: 'a', n: 1 },
+        { org: 'b', n: 2 },
+      ]);
       await store.append('f', [{ org: 'a', n: 3 }]);
-      expect(await store.scan('f', { snapshot_id: s1.snapshot_id })).toEqual([{ org: 'a', n: 1 }, { org: 'b', n: 2 }]);
-      expect(await store.scan('f', { where: { org: 'a' } })).toEqual([{ org: 'a', n: 1 }, { org: 'a', n: 3 }]);
+      expect(await store.scan('f', { snapshot_id: s1.snapshot_id })).toEqual([
+        { org: 'a', n: 1 },
+        { org: 'b', n: 2 },
+      ]);
+      expect(await store.scan('f', { where: { org: 'a' } })).toEqual([
+        { org: 'a', n: 1 },
+        { org: 'a', n: 3 },
+      ]);
       expect(await store.scan('f', { where: { org: 'a', n: 3 } })).toEqual([{ org: 'a', n: 3 }]);
       const rows = await store.scan('f');
       (rows[0] as Record<string, unknown>)['n'] = 100;

@@ -50,7 +50,11 @@ export class InMemoryTableStore implements TableStore {
     }
   }
 
-  async append(table: string, rows: readonly TableRow[], options: TableAppendOptions = {}): Promise<TableCommit> {
+  async append(
+    table: string,
+    rows: readonly TableRow[],
+    options: TableAppendOptions = {},
+  ): Promise<TableCommit> {
     let target = this.#tables.get(table);
     if (target === undefined) {
       if (this.#declared) throw notFound('table', table);
@@ -68,7 +72,11 @@ export class InMemoryTableStore implements TableStore {
       if (target.columns !== undefined) {
         const unknown = Object.keys(row).filter((column) => !target.columns?.has(column));
         if (unknown.length > 0) {
-          throw schemaViolation(table, `row ${index} has unknown columns`, unknown.map((c) => `${index}.${c}`));
+          throw schemaViolation(
+            table,
+            `row ${index} has unknown columns`,
+            unknown.map((c) => `${index}.${c}`),
+          );
         }
       }
       return structuredClone(row);
@@ -110,9 +118,17 @@ export class InMemoryTableStore implements TableStore {
 }
 
 function notFound(what: string, name: string, details: Record<string, unknown> = {}): SegError {
-  return new SegError({ error_code: 'SEG_NOT_FOUND', message: `unknown ${what}: ${name}`, details: { ...details, [what]: name } });
+  return new SegError({
+    error_code: 'SEG_NOT_FOUND',
+    message: `unknown ${what}: ${name}`,
+    details: { ...details, [what]: name },
+  });
 }
 
 function schemaViolation(table: string, message: string, paths: string[]): SegError {
-  return new SegError({ error_code: 'SEG_SCHEMA_VIOLATION', message: `${table}: ${message}`, details: { table, paths } });
+  return new SegError({
+    error_code: 'SEG_SCHEMA_VIOLATION',
+    message: `${table}: ${message}`,
+    details: { table, paths },
+  });
 }

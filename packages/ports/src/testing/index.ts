@@ -4,7 +4,11 @@ export { decodeCursor, encodeCursor, pageAfter } from './cursor.ts';
 export type { KeyedPage } from './cursor.ts';
 export { sha256Hex, toHex, uuidV5 } from './digest.ts';
 export type { WebCryptoKey } from './digest.ts';
-export { EVALUATION_PREDICATE_TYPE, IN_TOTO_STATEMENT_TYPE, InMemoryAttestation } from './in-memory-attestation.ts';
+export {
+  EVALUATION_PREDICATE_TYPE,
+  IN_TOTO_STATEMENT_TYPE,
+  InMemoryAttestation,
+} from './in-memory-attestation.ts';
 export type { InMemoryAttestationOptions, TrustedKey } from './in-memory-attestation.ts';
 export { InMemoryBlobStore } from './in-memory-blob-store.ts';
 export { InMemoryBundleSource } from './in-memory-bundle-source.ts';
