@@ -46,5 +46,7 @@ export type {
 export { jsonDiff } from './remediation/json-diff.ts';
 export type { DiffEntry } from './remediation/json-diff.ts';
 export type { StepContext, StepOp } from './remediation/step-op.ts';
+export { KmsSigner, ecdsaP256Keyid } from './kms/kms-signer.ts';
+export type { KmsSignerOptions } from './kms/kms-signer.ts';
 export { S3BlobStore } from './storage/s3-blob-store.ts';
 export type { S3BlobStoreOptions } from './storage/s3-blob-store.ts';
