@@ -185,6 +185,8 @@ export const evalRequest = fc.record(
     control_ids: fc.array(nonEmpty, { maxLength: 3 }),
     assets: nullable(fc.array(assetRef, { maxLength: 3 })),
     since: nullable(awareDatetime),
+    now: nullable(awareDatetime),
+    run_id: nullable(uuid),
   },
   { requiredKeys: ['scope', 'control_ids'] },
 );

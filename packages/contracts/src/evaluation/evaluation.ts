@@ -41,13 +41,19 @@ export type RunSummary = z.infer<typeof RunSummarySchema>;
 /** Validates a {@link RunSummary}; throws `SEG_SCHEMA_VIOLATION`. */
 export const parseRunSummary = makeParser('RunSummary', RunSummarySchema);
 
-/** Spec §7 `EvalRequest`. */
+/**
+ * Spec §7 `EvalRequest`, plus two optional fields (registry version 1.1.0, backward compatible): `now`, the
+ * evaluation instant handed to policies as `input.now` (so time comes from the request, never a clock
+ * inside the engine), and `run_id`, so a retried request commits the same finding ids.
+ */
 export const EvalRequestSchema = z
   .object({
     scope: ScopeSchema,
     control_ids: z.array(z.string().min(1)),
     assets: z.array(AssetRefSchema).nullish(),
     since: AwareDatetimeSchema.nullish(),
+    now: AwareDatetimeSchema.nullish().describe('Evaluation instant, passed to policies as input.now'),
+    run_id: UuidSchema.nullish().describe('Run id; derived from the request and now when absent'),
   })
   .meta({ id: 'EvalRequest' });
 /** A request to evaluate controls over a scope. */

@@ -77,7 +77,7 @@ export const contractSchemas: readonly RegisteredSchema[] = [
   { name: 'attestation-target', version: '1.0.0', schema: AttestationTargetSchema },
   { name: 'verify-report', version: '1.0.0', schema: VerifyReportSchema },
   { name: 'publish-report', version: '1.0.0', schema: PublishReportSchema },
-  { name: 'eval-request', version: '1.0.0', schema: EvalRequestSchema },
+  { name: 'eval-request', version: '1.1.0', schema: EvalRequestSchema },
   { name: 'eval-result', version: '1.0.0', schema: EvalResultSchema },
   { name: 'validation-report', version: '1.0.0', schema: ValidationReportSchema },
   { name: 'append-result', version: '1.0.0', schema: AppendResultSchema },

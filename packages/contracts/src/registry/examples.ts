@@ -160,7 +160,10 @@ export const contractExamples: Readonly<Record<string, readonly unknown[]>> = {
     },
   ],
   'publish-report': [publishReport],
-  'eval-request': [{ scope, control_ids: ['cis-aws-2.1.4'], assets: [{ urn }], since: at }],
+  'eval-request': [
+    { scope, control_ids: ['cis-aws-2.1.4'], assets: [{ urn }], since: at },
+    { scope, control_ids: ['cis-aws-2.1.4'], now: later, run_id: runId },
+  ],
   'eval-result': [
     { run: runSummary, findings: [finding], evidence: [{ hash, media_type: 'application/json' }] },
   ],

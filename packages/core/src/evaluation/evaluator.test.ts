@@ -314,6 +314,27 @@ describe('Evaluator', () => {
       );
       expect(subset.findings.map((f) => f.asset.urn)).toEqual(['urn:asset:aws:bucket:b1']);
     });
+
+    it('takes the instant and run id from the request, not the clock', async () => {
+      const docs = tenant(3);
+      const inventory = {
+        async list_assets(_scope, kinds): Promise<AssetPage> {
+          return { assets: docs.filter((d) => kinds.includes(d.asset.kind)).map((d) => d.asset) };
+        },
+        async get_config(ref): Promise<ConfigDoc> {
+          return docs.find((d) => d.asset.ref.urn === ref.urn)!.config;
+        },
+        async search(): Promise<AssetPage> {
+          throw new Error('not used');
+        },
+      } satisfies InventoryPort;
+      const e = evaluator({ inventory });
+      const fromRequest = await e.evaluate({ ...request, now: NOW, run_id: RUN_ID });
+      const fromOptions = await e.evaluate(request, { now: NOW, run_id: RUN_ID });
+      expect(fromRequest.run.run_id).toBe(RUN_ID);
+      expect(fromRequest.findings.every((f) => f.created_at === NOW)).toBe(true);
+      expect(JSON.stringify(fromRequest.findings)).toBe(JSON.stringify(fromOptions.findings));
+    });
   });
 
   describe('#validate_control', () => {

@@ -91,9 +91,12 @@ export interface EvaluatorStats {
 
 /** Per-call options of {@link Evaluator.evaluate}. */
 export interface EvaluateOptions {
-  /** The run id; default UUIDv5 of the request and `now`, so a retried request gets the same finding ids. */
+  /**
+   * The run id; default the request's `run_id`, else UUIDv5 of the request and `now`, so a retried request
+   * gets the same finding ids.
+   */
   run_id?: string;
-  /** The evaluation instant handed to policies as `input.now` (RFC 3339); default the clock's. */
+  /** The evaluation instant handed to policies as `input.now` (RFC 3339); default the request's, else the clock's. */
   now?: string;
 }
 
@@ -245,7 +248,7 @@ export class Evaluator implements EvaluationPort {
     const req = parseEvalRequest(request);
     const resolved = await this.#resolve(req.control_ids);
     const kinds = [...new Set([...resolved.values()].flatMap((r) => r.control.target_kinds))].sort();
-    const documents = await this.#collect(req, kinds, options.now ?? null);
+    const documents = await this.#collect(req, kinds, options.now ?? req.now ?? null);
     return this.#run(req, resolved, documents, options);
   }
 
@@ -332,8 +335,9 @@ export class Evaluator implements EvaluationPort {
     options: EvaluateOptions,
   ): Promise<DetailedEvalResult> {
     const startedAt = this.#clock.now().toISOString();
-    const now = options.now ?? startedAt;
-    const runId = options.run_id ?? uuidV5(RUN_ID_NAMESPACE, canonicalJson({ request: req, now }));
+    const now = options.now ?? req.now ?? startedAt;
+    const runId =
+      options.run_id ?? req.run_id ?? uuidV5(RUN_ID_NAMESPACE, canonicalJson({ request: req, now }));
     const tenant = req.scope.org_id;
 
     // Order-independence: one document per URN, sorted by URN.

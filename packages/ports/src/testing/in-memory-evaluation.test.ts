@@ -127,6 +127,14 @@ describe('InMemoryEvaluation', () => {
       expect(finding?.evidence).toHaveLength(1);
     });
 
+    it('takes the instant and run id from the request when it gives them', async () => {
+      const other = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
+      const result = await setup().port.evaluate({ ...request, now: '2026-05-05T05:05:05Z', run_id: other });
+      expect(result.run.run_id).toBe(other);
+      expect(result.run.started_at).toBe('2026-05-05T05:05:05Z');
+      expect(result.findings.every((f) => f.created_at === '2026-05-05T05:05:05Z')).toBe(true);
+    });
+
     it('is deterministic whatever order the assets arrive in', async () => {
       const a = await setup('forward').port.evaluate(request);
       const b = await setup('reverse').port.evaluate(request);

@@ -96,8 +96,9 @@ export class InMemoryEvaluation implements EvaluationPort {
         details: { control_ids: missing },
       });
     }
-    const runId = this.#newRunId();
-    const startedAt = this.#clock.now().toISOString();
+    const runId = parsed.run_id ?? this.#newRunId();
+    // The evaluation instant comes from the request when it gives one (EvalRequest 1.1.0).
+    const startedAt = parsed.now ?? this.#clock.now().toISOString();
     const assets = await this.#assets(parsed);
     const controls = [...new Set(parsed.control_ids)]
       .sort()
