@@ -16,7 +16,7 @@ export { JobQueueId } from './messaging/job-queue.ts';
 export type { Job, JobQueue } from './messaging/job-queue.ts';
 export { RemediationPortId } from './remediation/remediation-port.ts';
 export type { RemediationPort } from './remediation/remediation-port.ts';
-export { BlobStoreId } from './storage/blob-store.ts';
+export { BlobStoreId, assertBlobKey } from './storage/blob-store.ts';
 export type { BlobKeyPage, BlobPutOptions, BlobStore } from './storage/blob-store.ts';
 export { TableStoreId } from './storage/table-store.ts';
 export type { TableAppendOptions, TableRow, TableScanOptions, TableStore } from './storage/table-store.ts';

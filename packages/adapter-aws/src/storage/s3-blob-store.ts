@@ -7,6 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { SegError } from '@neurocipher/seg-contracts';
+import { assertBlobKey } from '@neurocipher/seg-ports';
 import type { BlobKeyPage, BlobPutOptions, BlobStore } from '@neurocipher/seg-ports';
 import { DEFAULT_RETRY, awsCall, type RetryPolicy } from '../provider/aws-call.ts';
 import { awsErrorName } from '../provider/aws-error.ts';
@@ -29,22 +30,6 @@ export interface S3BlobStoreOptions {
 }
 
 const MAX_PAGE = 1000;
-
-function checkKey(key: string): void {
-  const bad =
-    typeof key !== 'string' ||
-    key.length === 0 ||
-    key.startsWith('/') ||
-    key.includes('\\') ||
-    key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
-  if (bad) {
-    throw new SegError({
-      error_code: 'SEG_INVALID_ARGUMENT',
-      message: 'malformed blob key',
-      details: { key },
-    });
-  }
-}
 
 const statusOf = (err: unknown): number | undefined =>
   (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
@@ -93,7 +78,7 @@ export class S3BlobStore implements BlobStore {
 
   /** Stores the bytes under `key` (create-only with `if_absent`: `SEG_CONFLICT` when the key exists). */
   async put(key: string, body: Uint8Array, options: BlobPutOptions = {}): Promise<void> {
-    checkKey(key);
+    assertBlobKey(key);
     const command = new PutObjectCommand({
       Bucket: this.#bucket,
       Key: this.#prefix + key,
@@ -132,7 +117,7 @@ export class S3BlobStore implements BlobStore {
 
   /** The bytes under `key`; `SEG_NOT_FOUND` when there is no such object. */
   async get(key: string): Promise<Uint8Array> {
-    checkKey(key);
+    assertBlobKey(key);
     const command = new GetObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key });
     // The body is read inside the timed call, so a stalled download times out as well.
     return this.#call('GetObject', async (abortSignal) => {
@@ -144,7 +129,7 @@ export class S3BlobStore implements BlobStore {
 
   /** Whether an object exists under `key` (HeadObject; a 404 is `false`). */
   async exists(key: string): Promise<boolean> {
-    checkKey(key);
+    assertBlobKey(key);
     const command = new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key });
     try {
       await this.#call('HeadObject', (abortSignal) => this.#client.send(command, { abortSignal }));
@@ -157,7 +142,7 @@ export class S3BlobStore implements BlobStore {
 
   /** Deletes `key`; S3 answers a delete of a missing key with success, so this is idempotent. */
   async delete(key: string): Promise<void> {
-    checkKey(key);
+    assertBlobKey(key);
     const command = new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key });
     await this.#call('DeleteObject', (abortSignal) => this.#client.send(command, { abortSignal }));
   }

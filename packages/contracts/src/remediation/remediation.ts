@@ -47,16 +47,17 @@ export type ApplyChangeResult = z.infer<typeof ApplyChangeResultSchema>;
 /** Validates an {@link ApplyChangeResult}; throws `SEG_SCHEMA_VIOLATION`. */
 export const parseApplyChangeResult = makeParser('ApplyChangeResult', ApplyChangeResultSchema);
 
+// The fields an apply and a rollback both report: the plan, an overall status, one result per step, times.
+const stepRunShape = {
+  plan_id: UuidSchema,
+  status: z.enum(['success', 'partial', 'failed']),
+  results: z.array(ApplyChangeResultSchema),
+  started_at: AwareDatetimeSchema,
+  ended_at: AwareDatetimeSchema,
+};
+
 /** Spec §7 `ApplyResult`. A partial failure is a value (`partial`), not an exception. */
-export const ApplyResultSchema = z
-  .object({
-    plan_id: UuidSchema,
-    status: z.enum(['success', 'partial', 'failed']),
-    results: z.array(ApplyChangeResultSchema),
-    started_at: AwareDatetimeSchema,
-    ended_at: AwareDatetimeSchema,
-  })
-  .meta({ id: 'ApplyResult' });
+export const ApplyResultSchema = z.object(stepRunShape).meta({ id: 'ApplyResult' });
 /** The outcome of applying a plan. */
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;
 /** Validates an {@link ApplyResult}; throws `SEG_SCHEMA_VIOLATION`. */
@@ -67,15 +68,7 @@ export const parseApplyResult = makeParser('ApplyResult', ApplyResultSchema);
  * pre-state was restored (`success`), needed nothing (`skipped`) or could not be restored (`failed`,
  * with the reason in `message`).
  */
-export const RollbackResultSchema = z
-  .object({
-    plan_id: UuidSchema,
-    status: z.enum(['success', 'partial', 'failed']),
-    results: z.array(ApplyChangeResultSchema),
-    started_at: AwareDatetimeSchema,
-    ended_at: AwareDatetimeSchema,
-  })
-  .meta({ id: 'RollbackResult' });
+export const RollbackResultSchema = z.object(stepRunShape).meta({ id: 'RollbackResult' });
 /** The outcome of a rollback. */
 export type RollbackResult = z.infer<typeof RollbackResultSchema>;
 /** Validates a {@link RollbackResult}; throws `SEG_SCHEMA_VIOLATION`. */

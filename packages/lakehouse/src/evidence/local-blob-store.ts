@@ -3,26 +3,13 @@ import { constants } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { SegError } from '@neurocipher/seg-contracts';
+import { assertBlobKey } from '@neurocipher/seg-ports';
 import type { BlobKeyPage, BlobPutOptions, BlobStore } from '@neurocipher/seg-ports';
 
 /** Options of {@link LocalBlobStore}. */
 export interface LocalBlobStoreOptions {
   /** Root directory of the store (the embedded default is `./.seg/blobs`). */
   root: string;
-}
-
-function checkKey(key: string): void {
-  if (
-    key === '' ||
-    key.startsWith('/') ||
-    key.split('/').some((p) => p === '..' || p === '.' || p === '') ||
-    key.includes('\\')
-  ) {
-    throw new SegError({
-      error_code: 'SEG_INVALID_ARGUMENT',
-      message: `malformed blob key ${JSON.stringify(key)}`,
-    });
-  }
 }
 
 /**
@@ -42,7 +29,7 @@ export class LocalBlobStore implements BlobStore {
    * when the key exists: `SEG_CONFLICT`, and the stored bytes stay as they were.
    */
   async put(key: string, body: Uint8Array, options: BlobPutOptions = {}): Promise<void> {
-    checkKey(key);
+    assertBlobKey(key);
     const path = join(this.#root, key);
     const dir = dirname(path);
     const tmp = join(dir, `.tmp-${randomUUID()}`);
@@ -87,7 +74,7 @@ export class LocalBlobStore implements BlobStore {
 
   /** Reads the bytes under a key; `SEG_NOT_FOUND` when absent. */
   async get(key: string): Promise<Uint8Array> {
-    checkKey(key);
+    assertBlobKey(key);
     try {
       return await readFile(join(this.#root, key));
     } catch (cause) {
@@ -97,7 +84,7 @@ export class LocalBlobStore implements BlobStore {
 
   /** Whether a key exists. */
   async exists(key: string): Promise<boolean> {
-    checkKey(key);
+    assertBlobKey(key);
     return stat(join(this.#root, key)).then(
       () => true,
       () => false,
@@ -106,7 +93,7 @@ export class LocalBlobStore implements BlobStore {
 
   /** Deletes a key (idempotent). */
   async delete(key: string): Promise<void> {
-    checkKey(key);
+    assertBlobKey(key);
     await rm(join(this.#root, key), { force: true });
   }
 

@@ -1,3 +1,5 @@
+import { SegError } from '@neurocipher/seg-contracts';
+
 /** One page of keys from {@link BlobStore.list}. */
 export interface BlobKeyPage {
   keys: string[];
@@ -39,6 +41,27 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Keys that start with `prefix`, in lexicographic order, one page at a time. */
   list(prefix: string, page?: { cursor?: string | null; limit?: number | null }): Promise<BlobKeyPage>;
+}
+
+/**
+ * Checks a key against the {@link BlobStore} key rule: a non-empty `/`-separated relative path with no
+ * empty, `.` or `..` segment and no backslash. Throws `SEG_INVALID_ARGUMENT` otherwise. Every
+ * implementation calls it, so a key valid in one store is valid in all.
+ */
+export function assertBlobKey(key: string): void {
+  const bad =
+    typeof key !== 'string' ||
+    key.length === 0 ||
+    key.startsWith('/') ||
+    key.includes('\\') ||
+    key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
+  if (bad) {
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: 'malformed blob key',
+      details: { key },
+    });
+  }
 }
 
 /** Inversion-of-control id of {@link BlobStore}. */

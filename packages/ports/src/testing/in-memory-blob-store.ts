@@ -1,26 +1,11 @@
 import { MAX_PAGE_SIZE, SegError } from '@neurocipher/seg-contracts';
+import { assertBlobKey } from '../storage/blob-store.ts';
 import type { BlobKeyPage, BlobPutOptions, BlobStore } from '../storage/blob-store.ts';
 import { pageAfter } from './cursor.ts';
 
 interface StoredBlob {
   body: Uint8Array;
   content_type: string | undefined;
-}
-
-function checkKey(key: string): void {
-  const bad =
-    typeof key !== 'string' ||
-    key.length === 0 ||
-    key.startsWith('/') ||
-    key.includes('\\') ||
-    key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
-  if (bad) {
-    throw new SegError({
-      error_code: 'SEG_INVALID_ARGUMENT',
-      message: 'malformed blob key',
-      details: { key },
-    });
-  }
 }
 
 /**
@@ -31,7 +16,7 @@ export class InMemoryBlobStore implements BlobStore {
   readonly #blobs = new Map<string, StoredBlob>();
 
   async put(key: string, body: Uint8Array, options: BlobPutOptions = {}): Promise<void> {
-    checkKey(key);
+    assertBlobKey(key);
     if (options.if_absent === true && this.#blobs.has(key)) {
       throw new SegError({
         error_code: 'SEG_CONFLICT',
@@ -44,7 +29,7 @@ export class InMemoryBlobStore implements BlobStore {
   }
 
   async get(key: string): Promise<Uint8Array> {
-    checkKey(key);
+    assertBlobKey(key);
     const blob = this.#blobs.get(key);
     if (blob === undefined)
       throw new SegError({ error_code: 'SEG_NOT_FOUND', message: 'no blob under key', details: { key } });
@@ -52,12 +37,12 @@ export class InMemoryBlobStore implements BlobStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    checkKey(key);
+    assertBlobKey(key);
     return this.#blobs.has(key);
   }
 
   async delete(key: string): Promise<void> {
-    checkKey(key);
+    assertBlobKey(key);
     this.#blobs.delete(key);
   }
 
