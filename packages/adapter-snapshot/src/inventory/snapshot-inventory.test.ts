@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { isSegError } from '@neurocipher/seg-contracts';
 import type { Asset, PageRequest, Scope } from '@neurocipher/seg-contracts';
+import { encodeKeysetCursor } from '@neurocipher/seg-ports';
 import type { InventoryPort } from '@neurocipher/seg-ports';
 import { serializeSnapshotRecord } from '../snapshot/snapshot-record.ts';
 import type { SnapshotRecord } from '../snapshot/snapshot-record.ts';
 import { writeSnapshotFile } from '../snapshot/snapshot-file.ts';
-import { encodeCursor } from './cursor.ts';
 import { SnapshotInventory } from './snapshot-inventory.ts';
 
 const scope: Scope = { org_id: 'org-1', tags: {} };
@@ -85,7 +85,7 @@ describe('SnapshotInventory', () => {
       expect(a.assets[0]?.ref.urn).toBe(records[100]?.asset.ref.urn);
       const last = await port.list_assets(scope, [], null, {
         limit: 500,
-        cursor: encodeCursor(records[1999]!.asset.ref.urn),
+        cursor: encodeKeysetCursor(records[1999]!.asset.ref.urn),
       });
       expect(last.assets).toHaveLength(500);
       expect(last.next_cursor).toBeUndefined();

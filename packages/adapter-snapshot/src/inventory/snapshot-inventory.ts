@@ -1,13 +1,4 @@
-import {
-  AwareDatetimeSchema,
-  MAX_PAGE_SIZE,
-  SegError,
-  makeParser,
-  parseAssetRef,
-  parseInventoryQuery,
-  parsePageRequest,
-  parseScope,
-} from '@neurocipher/seg-contracts';
+import { AwareDatetimeSchema, SegError, makeParser, parseAssetRef } from '@neurocipher/seg-contracts';
 import type {
   Asset,
   AssetPage,
@@ -17,10 +8,10 @@ import type {
   PageRequest,
   Scope,
 } from '@neurocipher/seg-contracts';
-import type { InventoryPort } from '@neurocipher/seg-ports';
+import { compareAssetUrns, listAssetsPage, searchAssetsPage } from '@neurocipher/seg-ports';
+import type { AssetListingOptions, InventoryPort } from '@neurocipher/seg-ports';
 import { readSnapshotFile } from '../snapshot/snapshot-file.ts';
 import type { SnapshotRecord } from '../snapshot/snapshot-record.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 
 /** Options of {@link SnapshotInventory}. */
 export interface SnapshotInventoryOptions {
@@ -49,16 +40,17 @@ const parseDatetime = makeParser('AwareDatetime', AwareDatetimeSchema);
  * Scope: `scope.region` and `scope.project` match the asset properties `region` and `project`, each
  * `scope.tags` entry `k: v` matches the property `tag:k`; an unset field matches all. `since` keeps
  * assets whose `discovered_at` is at or after it. `get_config` without `at` returns the latest capture.
- * Every error is a `SegError`.
+ * Every error is a `SegError`. Listing and search are `listAssetsPage` and `searchAssetsPage` of
+ * `@neurocipher/seg-ports` (keyset pages found by binary search), shared with `InMemoryInventory`.
  */
 export class SnapshotInventory implements InventoryPort {
   readonly #assets: Asset[];
   readonly #configs = new Map<string, ConfigDoc[]>();
-  readonly #orgId: string | undefined;
+  readonly #listing: AssetListingOptions;
 
   /** Indexes `options.records`; `SEG_SCHEMA_VIOLATION` when two records name the same asset. */
   constructor(options: SnapshotInventoryOptions) {
-    this.#orgId = options.org_id;
+    this.#listing = options.org_id === undefined ? {} : { org_id: options.org_id };
     const assets: Asset[] = [];
     for (const record of options.records) {
       const urn = record.asset.ref.urn;
@@ -75,7 +67,7 @@ export class SnapshotInventory implements InventoryPort {
       );
       this.#configs.set(urn, history);
     }
-    assets.sort((a, b) => (a.ref.urn < b.ref.urn ? -1 : a.ref.urn > b.ref.urn ? 1 : 0));
+    assets.sort(compareAssetUrns);
     this.#assets = assets;
   }
 
@@ -104,18 +96,7 @@ export class SnapshotInventory implements InventoryPort {
     since?: string | null,
     page?: PageRequest,
   ): Promise<AssetPage> {
-    const parsedScope = parseScope(scope);
-    const sinceMs = since === undefined || since === null ? null : Date.parse(parseDatetime(since));
-    const request = parsePageRequest(page ?? {});
-    const wanted = new Set(kinds);
-    return this.#page(
-      (asset) =>
-        (wanted.size === 0 || wanted.has(asset.kind)) &&
-        (sinceMs === null || Date.parse(asset.discovered_at) >= sinceMs) &&
-        this.#inScope(asset, parsedScope),
-      request.cursor,
-      request.limit,
-    );
+    return listAssetsPage(this.#assets, scope, kinds, since, page, this.#listing);
   }
 
   /** The asset's latest config captured at or before `at` (the latest of all without `at`). */
@@ -139,73 +120,6 @@ export class SnapshotInventory implements InventoryPort {
 
   /** Assets in scope matching kinds, a case-insensitive name substring and exact property values. Paged. */
   async search(query: InventoryQuery): Promise<AssetPage> {
-    const parsed = parseInventoryQuery(query);
-    const kinds = new Set(parsed.kinds ?? []);
-    const text = parsed.text?.toLowerCase() ?? '';
-    const properties = Object.entries(parsed.properties);
-    return this.#page(
-      (asset) =>
-        (kinds.size === 0 || kinds.has(asset.kind)) &&
-        (text === '' || (asset.name ?? '').toLowerCase().includes(text)) &&
-        properties.every(([name, value]) => asset.properties[name] === value) &&
-        this.#inScope(asset, parsed.scope),
-      parsed.cursor,
-      parsed.limit,
-    );
-  }
-
-  #inScope(asset: Asset, scope: Scope): boolean {
-    if (this.#orgId !== undefined && scope.org_id !== this.#orgId) return false;
-    if (scope.region !== undefined && scope.region !== null && asset.properties['region'] !== scope.region) {
-      return false;
-    }
-    if (
-      scope.project !== undefined &&
-      scope.project !== null &&
-      asset.properties['project'] !== scope.project
-    ) {
-      return false;
-    }
-    return Object.entries(scope.tags).every(([tag, value]) => asset.properties[`tag:${tag}`] === value);
-  }
-
-  #page(
-    keep: (asset: Asset) => boolean,
-    cursor: string | null | undefined,
-    limit: number | null | undefined,
-  ): AssetPage {
-    const size = limit ?? MAX_PAGE_SIZE;
-    let start = 0;
-    if (cursor !== null && cursor !== undefined) {
-      const after = decodeCursor(cursor);
-      // First URN strictly greater than the cursor's (the cursor's asset need not still match).
-      let lo = 0;
-      let hi = this.#assets.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((this.#assets[mid] as Asset).ref.urn <= after) lo = mid + 1;
-        else hi = mid;
-      }
-      start = lo;
-    }
-    const assets: Asset[] = [];
-    let i = start;
-    for (; i < this.#assets.length && assets.length < size; i += 1) {
-      const asset = this.#assets[i] as Asset;
-      if (keep(asset)) assets.push(asset);
-    }
-    // Look ahead for one more match so the last page carries no cursor.
-    let more = false;
-    for (let j = i; j < this.#assets.length; j += 1) {
-      if (keep(this.#assets[j] as Asset)) {
-        more = true;
-        break;
-      }
-    }
-    const copies = assets.map((asset) => structuredClone(asset));
-    const last = assets.at(-1);
-    return more && last !== undefined
-      ? { assets: copies, next_cursor: encodeCursor(last.ref.urn) }
-      : { assets: copies };
+    return searchAssetsPage(this.#assets, query, this.#listing);
   }
 }

@@ -1,7 +1,7 @@
 import { MAX_PAGE_SIZE, SegError } from '@neurocipher/seg-contracts';
 import { assertBlobKey } from '../storage/blob-store.ts';
 import type { BlobKeyPage, BlobPutOptions, BlobStore } from '../storage/blob-store.ts';
-import { pageAfter } from './cursor.ts';
+import { pageAfter } from '../paging/keyset-page.ts';
 
 interface StoredBlob {
   body: Uint8Array;

@@ -3,7 +3,7 @@ import { isSegError } from '@neurocipher/seg-contracts';
 import type { Asset, ConfigDoc, PageRequest, Scope } from '@neurocipher/seg-contracts';
 import { InventoryPortId } from '../inventory/inventory-port.ts';
 import type { InventoryPort } from '../inventory/inventory-port.ts';
-import { encodeCursor } from './cursor.ts';
+import { encodeKeysetCursor } from '../paging/keyset-cursor.ts';
 import { InMemoryInventory } from './in-memory-inventory.ts';
 import { ManualClock } from './manual-clock.ts';
 
@@ -131,7 +131,7 @@ describe('InMemoryInventory', () => {
       );
       expect(await codeOf(port.list_assets(scope, [], null, { cursor: '_w' }))).toBe('SEG_INVALID_ARGUMENT');
       const valid = await port.list_assets(scope, [], null, {
-        cursor: encodeCursor(many[1]?.ref.urn as string),
+        cursor: encodeKeysetCursor(many[1]?.ref.urn as string),
       });
       expect(valid.assets).toHaveLength(3);
     });

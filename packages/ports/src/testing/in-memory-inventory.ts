@@ -5,9 +5,6 @@ import {
   parseAsset,
   parseAssetRef,
   parseConfigDoc,
-  parseInventoryQuery,
-  parsePageRequest,
-  parseScope,
 } from '@neurocipher/seg-contracts';
 import type {
   Asset,
@@ -21,7 +18,8 @@ import type {
 import type { InventoryPort } from '../inventory/inventory-port.ts';
 import { systemClock } from '../time/clock.ts';
 import type { Clock } from '../time/clock.ts';
-import { pageAfter } from './cursor.ts';
+import { compareAssetUrns, listAssetsPage, searchAssetsPage } from '../paging/asset-listing.ts';
+import type { AssetListingOptions } from '../paging/asset-listing.ts';
 
 /** Options of {@link InMemoryInventory}. */
 export interface InMemoryInventoryOptions {
@@ -44,17 +42,18 @@ const parseSince = makeParser('AwareDatetime', AwareDatetimeSchema);
  * `scope.tags` entry `k: v` matches the property `tag:k` equal to `v`; an unset scope field matches all.
  * `since` keeps assets whose `discovered_at` is at or after it. Listings are in URN order and paged with
  * cursors naming the last URN returned, so pages read while assets are added or removed never repeat an
- * asset and never skip one that was there throughout.
+ * asset and never skip one that was there throughout. Listing and search are {@link listAssetsPage} and
+ * {@link searchAssetsPage}, shared with the snapshot adapter.
  */
 export class InMemoryInventory implements InventoryPort {
   readonly #assets = new Map<string, Asset>();
   readonly #configs = new Map<string, ConfigDoc[]>();
-  readonly #orgId: string | undefined;
+  readonly #listing: AssetListingOptions;
   readonly #clock: Clock;
   #sorted: Asset[] | null = null;
 
   constructor(options: InMemoryInventoryOptions = {}) {
-    this.#orgId = options.org_id;
+    this.#listing = options.org_id === undefined ? {} : { org_id: options.org_id };
     this.#clock = options.clock ?? systemClock;
     for (const asset of options.assets ?? []) this.put_asset(asset);
     for (const config of options.configs ?? []) this.put_config(config);
@@ -89,18 +88,7 @@ export class InMemoryInventory implements InventoryPort {
     since?: string | null,
     page?: PageRequest,
   ): Promise<AssetPage> {
-    const parsedScope = parseScope(scope);
-    const sinceMs = since === undefined || since === null ? null : Date.parse(parseSince(since));
-    const request = parsePageRequest(page ?? {});
-    const wanted = new Set(kinds);
-    return this.#page(
-      (asset) =>
-        (wanted.size === 0 || wanted.has(asset.kind)) &&
-        (sinceMs === null || Date.parse(asset.discovered_at) >= sinceMs) &&
-        this.#inScope(asset, parsedScope),
-      request.cursor,
-      request.limit,
-    );
+    return listAssetsPage(this.#sortedAssets(), scope, kinds, since, page, this.#listing);
   }
 
   async get_config(ref: AssetRef, at?: string | null): Promise<ConfigDoc> {
@@ -121,42 +109,11 @@ export class InMemoryInventory implements InventoryPort {
   }
 
   async search(query: InventoryQuery): Promise<AssetPage> {
-    const parsed = parseInventoryQuery(query);
-    const kinds = new Set(parsed.kinds ?? []);
-    const text = parsed.text?.toLowerCase() ?? '';
-    const properties = Object.entries(parsed.properties);
-    return this.#page(
-      (asset) =>
-        (kinds.size === 0 || kinds.has(asset.kind)) &&
-        (text === '' || (asset.name ?? '').toLowerCase().includes(text)) &&
-        properties.every(([name, value]) => asset.properties[name] === value) &&
-        this.#inScope(asset, parsed.scope),
-      parsed.cursor,
-      parsed.limit,
-    );
+    return searchAssetsPage(this.#sortedAssets(), query, this.#listing);
   }
 
-  #inScope(asset: Asset, scope: Scope): boolean {
-    if (this.#orgId !== undefined && scope.org_id !== this.#orgId) return false;
-    if (scope.region !== undefined && scope.region !== null && asset.properties['region'] !== scope.region)
-      return false;
-    if (
-      scope.project !== undefined &&
-      scope.project !== null &&
-      asset.properties['project'] !== scope.project
-    )
-      return false;
-    return Object.entries(scope.tags).every(([tag, value]) => asset.properties[`tag:${tag}`] === value);
-  }
-
-  #page(
-    keep: (asset: Asset) => boolean,
-    cursor: string | null | undefined,
-    limit: number | null | undefined,
-  ): AssetPage {
-    this.#sorted ??= [...this.#assets.values()].sort((a, b) => (a.ref.urn < b.ref.urn ? -1 : 1));
-    const page = pageAfter(this.#sorted.filter(keep), (asset) => asset.ref.urn, cursor, limit);
-    const assets = page.items.map((asset) => structuredClone(asset));
-    return page.next_cursor === undefined ? { assets } : { assets, next_cursor: page.next_cursor };
+  #sortedAssets(): readonly Asset[] {
+    this.#sorted ??= [...this.#assets.values()].sort(compareAssetUrns);
+    return this.#sorted;
   }
 }

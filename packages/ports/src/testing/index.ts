@@ -1,7 +1,5 @@
 // In-memory implementations of every port, for tests and the embedded default; the
 // `@neurocipher/seg-ports/testing` sub-path. Never import this from production code.
-export { decodeCursor, encodeCursor, pageAfter } from './cursor.ts';
-export type { KeyedPage } from './cursor.ts';
 export { sha256Hex, toHex, uuidV5 } from './digest.ts';
 export type { WebCryptoKey } from './digest.ts';
 export {
