@@ -35,6 +35,22 @@ export type {
   AwsRemediationAdapterOptions,
   RemediationPreview,
 } from './remediation/aws-remediation-adapter.ts';
+export { BlobPlanRecordStore } from './remediation/blob-plan-record-store.ts';
+export type { BlobPlanRecordStoreOptions } from './remediation/blob-plan-record-store.ts';
+export { InMemoryPlanRecordStore } from './remediation/in-memory-plan-record-store.ts';
+export {
+  PlanRecordStoreId,
+  assertPlanId,
+  parsePlanEvent,
+  parsePlanRecord,
+  parsePreStateRecord,
+} from './remediation/plan-record-store.ts';
+export type {
+  PlanEvent,
+  PlanRecord,
+  PlanRecordStore,
+  PreStateRecord,
+} from './remediation/plan-record-store.ts';
 export { blastRadius } from './remediation/blast-radius.ts';
 export type { BlastRadius, Dependent } from './remediation/blast-radius.ts';
 export { CONTROL_REMEDIATIONS, STEP_OPS, remediationFor } from './remediation/control-remediations.ts';

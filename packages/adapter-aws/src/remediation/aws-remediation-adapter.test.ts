@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseApplyResult, parseRollbackResult } from '@neurocipher/seg-contracts';
 import { awsAssetUrn } from '../inventory/asset-urn.ts';
+import { InMemoryBlobStore } from '@neurocipher/seg-ports/testing';
 import { AwsRemediationAdapter } from './aws-remediation-adapter.ts';
+import { BlobPlanRecordStore } from './blob-plan-record-store.ts';
 import { CONTROL_REMEDIATIONS } from './control-remediations.ts';
 import { motoAdapterFixture, type MotoAdapterFixture } from '../testing/adapter-fixture.ts';
 import { seedCisScenario, type CisSeed } from '../testing/cis-seed.ts';
@@ -152,6 +154,50 @@ describe('AwsRemediationAdapter', () => {
     const plan = await remediation.plan(failingFinding('cis-logging-kms-rotation', urn), 'apply');
     const past = { start: '2020-01-01T00:00:00Z', end: '2020-01-02T00:00:00Z' };
     await expect(remediation.apply(plan, past)).rejects.toMatchObject({ error_code: 'SEG_INVALID_ARGUMENT' });
+  });
+
+  it('keeps plans in a durable plan store: new adapter instances apply and roll back a plan made by another', async () => {
+    const blobs = new InMemoryBlobStore();
+    const adapter = () =>
+      new AwsRemediationAdapter({
+        session: fx.session,
+        inventory: fx.inventory,
+        evidence: fx.blobs,
+        plans: new BlobPlanRecordStore({ store: blobs }),
+      });
+    const urn = failingAsset(seed, 'cis-logging-kms-rotation');
+    const finding = failingFinding('cis-logging-kms-rotation', urn);
+    const before = await fx.inventory.get_config({ urn });
+    const planned = await adapter().plan(finding, 'apply');
+    // The same finding against the same state is the same plan, as first recorded.
+    expect(await adapter().plan(finding, 'apply')).toEqual(planned);
+
+    const applier = adapter();
+    const plan = await applier.recorded_plan(planned.id);
+    expect(plan).toEqual(planned);
+    expect((await applier.preview(plan.id)).before).toEqual(before.body);
+    expect((await applier.apply(plan)).status).toBe('success');
+    expect((await fx.inventory.get_config({ urn })).body['rotation_enabled']).toBe(true);
+
+    const rb = await adapter().rollback(plan.id);
+    expect(rb.results.map((r) => r.status)).toEqual(['success']);
+    expect((await fx.inventory.get_config({ urn })).body).toEqual(before.body);
+    expect((await adapter().history(plan.id)).map((e) => [e.kind, e.result.status])).toEqual([
+      ['apply', 'success'],
+      ['rollback', 'success'],
+    ]);
+    await expect(adapter().rollback('9b2f4c1e-0d3a-5b6c-8d7e-1f2a3b4c5d6e')).rejects.toMatchObject({
+      error_code: 'SEG_NOT_FOUND',
+    });
+    // The records hold the plan and provider configuration, never the credentials that changed it.
+    const assumed = await fx.session.credentials(seed.account_id);
+    const keys = (await blobs.list('plans/')).keys;
+    expect(keys.length).toBeGreaterThanOrEqual(4); // record, one pre-state, two events
+    for (const key of keys) {
+      const text = new TextDecoder().decode(await blobs.get(key));
+      for (const secret of [moto.credentials.secretAccessKey, assumed.secretAccessKey, assumed.sessionToken])
+        if (secret) expect(text).not.toContain(secret);
+    }
   });
 
   describe('chaos', () => {

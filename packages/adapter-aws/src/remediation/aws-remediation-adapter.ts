@@ -21,14 +21,23 @@ import {
   type InventoryPort,
   type RemediationPort,
 } from '@neurocipher/seg-ports';
-import { EvidenceRecorder, canonicalBytes } from '../evidence/evidence-recorder.ts';
+import { EvidenceRecorder, canonicalBytes, sha256Hex } from '../evidence/evidence-recorder.ts';
 import { withAbortSignal } from '../provider/aws-call.ts';
 import { parseAwsAssetUrn } from '../inventory/asset-urn.ts';
 import type { AssetLocator } from '../inventory/collector.ts';
 import type { AwsSession } from '../provider/aws-session.ts';
 import { blastRadius, type BlastRadius } from './blast-radius.ts';
 import { STEP_OPS, remediationFor, type RemediationDefaults } from './control-remediations.ts';
+import { InMemoryPlanRecordStore } from './in-memory-plan-record-store.ts';
 import { jsonDiff, type DiffEntry } from './json-diff.ts';
+import {
+  assertPlanId,
+  unknownPlan,
+  type PlanEvent,
+  type PlanRecord,
+  type PlanRecordStore,
+  type PreStateRecord,
+} from './plan-record-store.ts';
 import type { StepContext, StepOp } from './step-op.ts';
 
 /** Options of {@link AwsRemediationAdapter}. */
@@ -36,8 +45,14 @@ export interface AwsRemediationAdapterOptions {
   session: AwsSession;
   /** Reads the normalized config a plan starts from (the AWS inventory adapter). */
   inventory: InventoryPort;
-  /** Where previews, captured pre-states and plan records go. */
+  /** Where dry-run previews and apply/rollback evidence go (content-addressed blobs). */
   evidence: BlobStore;
+  /**
+   * Where plans, their captured pre-states and their apply/rollback log are kept. Default: in memory, so a
+   * plan can be applied and rolled back only by this adapter instance; pass a {@link BlobPlanRecordStore}
+   * to apply or roll back from another process.
+   */
+  plans?: PlanRecordStore;
   defaults?: RemediationDefaults;
   /** Timeout of one step (capture + change), in ms; default 60,000. */
   stepTimeoutMs?: number;
@@ -58,17 +73,6 @@ export interface RemediationPreview {
   /** Steps whose rollback is not an exact inverse, with what rollback does instead. */
   inexact_rollback: { step_index: number; note: string }[];
 }
-
-interface PlanRecord {
-  plan: RemediationPlan;
-  control_id: string;
-  urn: string;
-  preview: EvidencePointer;
-  /** Per step: the state captured just before the step first changed anything (absent until then). */
-  pre: ({ state: unknown } | null)[];
-}
-
-const PLAN_PREFIX = 'remediation/plans';
 
 /** A UUID (version 5 layout) derived from a name: the same finding gives the same plan id. */
 function nameUuid(name: string): string {
@@ -134,25 +138,28 @@ function reason(err: unknown): string {
  * before changing anything, and returns the mutating request id as `provider_change_id`. A failing step
  * triggers compensation of the steps before it (result `partial`). `rollback` restores every captured
  * pre-state; steps without an exact AWS inverse say so.
+ *
+ * Plans, pre-states and the apply/rollback log live in the {@link PlanRecordStore} of the options (in
+ * memory by default; a {@link BlobPlanRecordStore} makes them durable across processes). The adapter keeps
+ * no plan state of its own.
  */
 export class AwsRemediationAdapter implements RemediationPort {
   readonly #session: AwsSession;
   readonly #inventory: InventoryPort;
-  readonly #store: BlobStore;
   readonly #evidence: EvidenceRecorder;
   readonly #defaults: RemediationDefaults;
   readonly #stepTimeout: number;
   readonly #clock: Clock;
-  readonly #plans = new Map<string, PlanRecord>();
+  readonly #plans: PlanRecordStore;
 
   constructor(options: AwsRemediationAdapterOptions) {
     this.#session = options.session;
     this.#inventory = options.inventory;
-    this.#store = options.evidence;
     this.#evidence = new EvidenceRecorder({ store: options.evidence });
     this.#defaults = options.defaults ?? {};
     this.#stepTimeout = options.stepTimeoutMs ?? 60_000;
     this.#clock = options.clock ?? systemClock;
+    this.#plans = options.plans ?? new InMemoryPlanRecordStore();
   }
 
   async plan(finding: Finding, mode: Mode): Promise<RemediationPlan> {
@@ -184,7 +191,12 @@ export class AwsRemediationAdapter implements RemediationPort {
     if (planned.some((s) => s.needs_approval)) risk = Math.max(risk, 1);
     if (blast.dependents.length > 5) risk = Math.min(2, risk + 1);
     const estimated_risk = RISK[risk] ?? 'high';
-    const id = nameUuid(`seg.aws.plan|${f.id}|${f.control_id}|${f.asset.urn}|${mode}`);
+    // The id names what the plan saw and what it does: planning the same finding against the same state
+    // gives the same plan (and its record, pre-states and log); a changed state gives a new plan.
+    const observed = sha256Hex(
+      canonicalBytes({ before, steps: planned.map((s) => [s.op.action, s.params]) }),
+    );
+    const id = nameUuid(`seg.aws.plan|${f.id}|${f.control_id}|${f.asset.urn}|${mode}|${observed}`);
     const plan: RemediationPlan = parseRemediationPlan({
       id,
       finding_id: f.id,
@@ -216,28 +228,43 @@ export class AwsRemediationAdapter implements RemediationPort {
       ),
     };
     const previewPtr = await this.#evidence.put(preview);
-    const existing = await this.#load(id);
-    // Re-planning an applied plan keeps its captured pre-states (rollback must still restore them).
-    const rec: PlanRecord = {
+    // Create-only: a plan recorded before under this id (maybe applied since) is kept and returned.
+    const stored = await this.#plans.create({
       plan,
       control_id: f.control_id,
-      urn: f.asset.urn,
+      asset: f.asset.urn,
       preview: previewPtr,
-      pre: existing?.pre ?? planned.map(() => null),
-    };
-    await this.#save(rec);
-    return plan;
+    });
+    return stored.plan;
   }
 
-  /** The dry-run preview of a plan (verified against its evidence hash). */
+  /** The dry-run preview of a plan (verified against its evidence hash); `SEG_NOT_FOUND` when it has none. */
   async preview(plan_id: string): Promise<RemediationPreview> {
-    const rec = await this.#mustLoad(plan_id);
-    return (await this.#evidence.read(rec.preview)) as RemediationPreview;
+    return (await this.#evidence.read(await this.preview_evidence(plan_id))) as RemediationPreview;
   }
 
   /** The evidence pointer of a plan's preview (a change-set preview blob, spec §8.1). */
   async preview_evidence(plan_id: string): Promise<EvidencePointer> {
-    return (await this.#mustLoad(plan_id)).preview;
+    const rec = await this.#mustLoad(plan_id);
+    if (!rec.preview) {
+      throw new SegError({
+        error_code: 'SEG_NOT_FOUND',
+        message: `plan ${plan_id} was not made by this adapter: it has no preview`,
+        details: { plan_id },
+      });
+    }
+    return rec.preview;
+  }
+
+  /** The recorded plan with this id (from this process or another sharing the plan store); `SEG_NOT_FOUND`. */
+  async recorded_plan(plan_id: string): Promise<RemediationPlan> {
+    return (await this.#mustLoad(plan_id)).plan;
+  }
+
+  /** The apply and rollback outcomes of a plan, oldest first (empty when it never ran). */
+  async history(plan_id: string): Promise<PlanEvent[]> {
+    await this.#mustLoad(plan_id);
+    return this.#plans.events(plan_id);
   }
 
   async apply(plan: RemediationPlan, change_window?: Window | null): Promise<ApplyResult> {
@@ -260,13 +287,9 @@ export class AwsRemediationAdapter implements RemediationPort {
         details: { plan_id: p.id, start: win.start, end: win.end },
       });
     }
-    const rec = (await this.#load(p.id)) ?? {
-      plan: p,
-      control_id: '',
-      urn: '',
-      preview: { hash: '0'.repeat(64), media_type: 'application/json' },
-      pre: p.steps.map(() => null),
-    };
+    const rec = await this.#recordFor(p);
+    const pre: (PreStateRecord | undefined)[] = p.steps.map(() => undefined);
+    for (const captured of await this.#plans.preStates(p.id)) pre[captured.step_index] = captured;
     const steps = p.steps.map((s, i) => ({ index: i, op: this.#op(s.action), ctx: this.#ctx(s.params) }));
     const results: ApplyChangeResult[] = [];
     const done: number[] = [];
@@ -276,9 +299,13 @@ export class AwsRemediationAdapter implements RemediationPort {
         const outcome = await withTimeout(this.#stepTimeout, `step ${s.index} (${s.op.action})`, async () => {
           const state = await s.op.capture(s.ctx);
           if (s.op.satisfied(state, s.ctx)) return { skipped: true as const };
-          if (!rec.pre[s.index]) {
-            rec.pre[s.index] = { state };
-            await this.#save(rec); // the exact pre-state is durable before anything changes
+          if (!pre[s.index]) {
+            // The exact pre-state is durable before anything changes; the first capture of a step wins.
+            pre[s.index] = await this.#plans.capturePreState(rec.plan.id, {
+              step_index: s.index,
+              state,
+              captured_at: this.#clock.now().toISOString(),
+            });
           }
           changing = true;
           return { skipped: false as const, id: await s.op.apply(s.ctx, state) };
@@ -319,11 +346,11 @@ export class AwsRemediationAdapter implements RemediationPort {
         const toUndo = changing ? [...done, s.index] : [...done];
         for (const i of toUndo.reverse()) {
           const st = steps[i] as (typeof steps)[number];
-          const pre = rec.pre[i];
-          if (!pre) continue;
+          const captured = pre[i];
+          if (!captured) continue;
           try {
             await withTimeout(this.#stepTimeout, `compensation of step ${i}`, () =>
-              st.op.restore(st.ctx, pre.state),
+              st.op.restore(st.ctx, captured.state),
             );
             const r = results.find((x) => x.step_index === i);
             if (r && r.status === 'success') {
@@ -349,7 +376,6 @@ export class AwsRemediationAdapter implements RemediationPort {
         break;
       }
     }
-    await this.#save(rec);
     const failed = results.some((r) => r.status === 'failed');
     const anyChange = results.some((r) => r.status === 'compensated' || r.status === 'success');
     const result: ApplyResult = {
@@ -359,13 +385,19 @@ export class AwsRemediationAdapter implements RemediationPort {
       started_at: started.toISOString(),
       ended_at: this.#clock.now().toISOString(),
     };
-    await this.#evidence.put({ kind: 'seg.aws.apply', result, pre_states: rec.pre });
+    await this.#evidence.put({
+      kind: 'seg.aws.apply',
+      result,
+      pre_states: pre.map((x) => (x ? { state: x.state } : null)),
+    });
+    await this.#plans.append(p.id, { kind: 'apply', result });
     return result;
   }
 
   async rollback(plan_id: string): Promise<RollbackResult> {
     const rec = await this.#mustLoad(plan_id);
     const started = this.#clock.now();
+    const captured = new Map((await this.#plans.preStates(plan_id)).map((x) => [x.step_index, x]));
     const results: ApplyChangeResult[] = [];
     const steps = rec.plan.steps.map((s, i) => ({
       index: i,
@@ -373,7 +405,7 @@ export class AwsRemediationAdapter implements RemediationPort {
       ctx: this.#ctx(s.params),
     }));
     for (const s of [...steps].reverse()) {
-      const pre = rec.pre[s.index];
+      const pre = captured.get(s.index);
       const note = s.op.exactInverse ? null : `not an exact inverse: ${s.op.inverseNote ?? ''}`;
       if (!pre) {
         results.push({
@@ -422,6 +454,7 @@ export class AwsRemediationAdapter implements RemediationPort {
       ended_at: this.#clock.now().toISOString(),
     };
     await this.#evidence.put({ kind: 'seg.aws.rollback', result });
+    await this.#plans.append(plan_id, { kind: 'rollback', result });
     return result;
   }
 
@@ -449,31 +482,33 @@ export class AwsRemediationAdapter implements RemediationPort {
     return { session: this.#session, at, params };
   }
 
-  async #save(rec: PlanRecord): Promise<void> {
-    this.#plans.set(rec.plan.id, rec);
-    await this.#store.put(`${PLAN_PREFIX}/${rec.plan.id}.json`, canonicalBytes(rec), {
-      content_type: 'application/json',
+  // The record of a plan being applied: the stored one (which must have the same steps), or a new one
+  // for a plan made elsewhere (so its pre-states can be captured and rolled back).
+  async #recordFor(p: RemediationPlan): Promise<PlanRecord> {
+    const stored = await this.#plans.get(p.id);
+    if (stored) {
+      if (!same(stored.plan.steps, p.steps)) {
+        throw new SegError({
+          error_code: 'SEG_CONFLICT',
+          message: `plan ${p.id} differs from the recorded plan of that id; plan again`,
+          details: { plan_id: p.id },
+        });
+      }
+      return stored;
+    }
+    const first = p.steps[0]?.params ?? {};
+    return this.#plans.create({
+      plan: p,
+      control_id: typeof first['control_id'] === 'string' ? first['control_id'] : '',
+      asset: typeof first['asset'] === 'string' ? first['asset'] : '',
+      preview: null,
     });
   }
 
-  async #load(id: string): Promise<PlanRecord | undefined> {
-    const mem = this.#plans.get(id);
-    if (mem) return mem;
-    const key = `${PLAN_PREFIX}/${id}.json`;
-    if (!(await this.#store.exists(key))) return undefined;
-    const rec = JSON.parse(new TextDecoder().decode(await this.#store.get(key))) as PlanRecord;
-    this.#plans.set(id, rec);
-    return rec;
-  }
-
   async #mustLoad(id: string): Promise<PlanRecord> {
-    const rec = await this.#load(id);
-    if (!rec)
-      throw new SegError({
-        error_code: 'SEG_NOT_FOUND',
-        message: `unknown plan ${id}`,
-        details: { plan_id: id },
-      });
+    assertPlanId(id);
+    const rec = await this.#plans.get(id);
+    if (!rec) throw unknownPlan(id);
     return rec;
   }
 }
