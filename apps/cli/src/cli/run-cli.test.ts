@@ -96,15 +96,19 @@ describe('seg', () => {
       const aws = await seg('scan', '--provider', 'aws');
       expect(aws.code).toBe(2);
       expect(aws.err).toMatch(/^seg: SEG_INVALID_ARGUMENT: --provider aws needs the accounts to scan/);
+      for (const words of [['bundle', 'build', 'b']]) {
+        const r = await seg(...words);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain('not available yet');
+      }
       for (const words of [
         ['plan', 'x'],
         ['apply', 'x', '--yes'],
         ['rollback', 'x'],
-        ['bundle', 'build', 'b'],
       ]) {
         const r = await seg(...words);
         expect(r.code).toBe(2);
-        expect(r.err).toContain('not available yet');
+        expect(r.err).toMatch(/^seg: SEG_INVALID_ARGUMENT: (finding|plan) id "x" is not a UUID.*\n$/);
       }
     });
 

@@ -63,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.addCommand(reportCommand(io, global, setExit));
   program.addCommand(attestCommand(io, global, setExit));
   program.addCommand(bundleCommand(io, global, setExit));
-  for (const command of remediationCommands(io, global)) program.addCommand(command);
+  for (const command of remediationCommands(io, global, setExit)) program.addCommand(command);
   // Commands built apart and added inherit nothing: give each the same output and exit handling.
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput(output).showHelpAfterError('(add --help for usage)');

@@ -6,6 +6,7 @@ import { CliConfigId } from './ids.ts';
 import { inventoryModule } from './inventory.module.ts';
 import type { ProviderChoice } from './inventory.module.ts';
 import { lakehouseModule } from './lakehouse.module.ts';
+import { remediationModule } from './remediation.module.ts';
 
 /** What a command needs bound; modules not asked for are not loaded. */
 export interface ContainerParts {
@@ -13,6 +14,7 @@ export interface ContainerParts {
   evaluation?: boolean;
   lakehouse?: boolean;
   attestation?: boolean;
+  remediation?: boolean;
 }
 
 /** Builds the container of one command from the validated config: a short list of modules, no logic. */
@@ -23,5 +25,6 @@ export function buildContainer(config: CliConfig, parts: ContainerParts): Contai
   if (parts.evaluation) container.load(evaluationModule());
   if (parts.lakehouse) container.load(lakehouseModule());
   if (parts.attestation) container.load(attestationModule());
+  if (parts.remediation) container.load(remediationModule());
   return container;
 }

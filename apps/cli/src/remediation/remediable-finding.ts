@@ -1,0 +1,57 @@
+import { SegError } from '@neurocipher/seg-contracts';
+import type { StoredFinding } from '@neurocipher/seg-lakehouse';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Results a remediation can drive toward pass. */
+export const FAILING_RESULTS: readonly string[] = ['fail', 'warn'];
+
+/** The read side of the lakehouse that {@link remediableFinding} needs. */
+export interface FindingSource {
+  findings(query: { org_id: string }): Promise<StoredFinding[]>;
+}
+
+/**
+ * The committed finding `finding_id` of tenant `org_id`, checked to be remediable by `seg plan`: on an AWS
+ * asset, and failing (`fail` or `warn`). Throws a one-line `SegError` otherwise: `SEG_INVALID_ARGUMENT` for
+ * an id that is not a UUID, a non-AWS asset or a finding that is not failing; `SEG_NOT_FOUND` when the
+ * tenant's lakehouse holds no finding with that id.
+ */
+export async function remediableFinding(
+  source: FindingSource,
+  org_id: string,
+  finding_id: string,
+): Promise<StoredFinding> {
+  if (!UUID.test(finding_id)) {
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: `finding id ${JSON.stringify(finding_id.slice(0, 80))} is not a UUID (ids are listed by seg findings --format json)`,
+      details: { finding_id: finding_id.slice(0, 80) },
+    });
+  }
+  const wanted = finding_id.toLowerCase();
+  const found = (await source.findings({ org_id })).find((f) => f.finding.id.toLowerCase() === wanted);
+  if (!found) {
+    throw new SegError({
+      error_code: 'SEG_NOT_FOUND',
+      message: `finding ${finding_id} is not in the lakehouse of tenant ${org_id}`,
+      details: { finding_id, org_id },
+    });
+  }
+  const { finding } = found;
+  if (!finding.asset.urn.startsWith('urn:asset:aws:')) {
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: `finding ${finding_id} is on ${finding.asset.urn}: seg plan remediates AWS findings only`,
+      details: { finding_id, urn: finding.asset.urn },
+    });
+  }
+  if (!FAILING_RESULTS.includes(finding.result)) {
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: `finding ${finding_id} (${finding.control_id}) is ${finding.result}, not failing: nothing to remediate`,
+      details: { finding_id, result: finding.result },
+    });
+  }
+  return found;
+}
