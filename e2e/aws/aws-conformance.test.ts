@@ -1,7 +1,8 @@
-// The AWS adapter against the adapter conformance kit, on moto. It lives here rather than in
-// packages/adapter-aws because adapters may not depend on the kit (DESIGN.md §4 boundaries).
+// The AWS adapter against the adapter conformance kit, on moto, with every capability declared. It lives
+// here rather than in packages/adapter-aws because adapters may not depend on the kit (DESIGN.md §4).
 import { afterAll, beforeAll } from '@jest/globals';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   AwsRemediationAdapter,
   AwsSession,
@@ -20,6 +21,7 @@ import {
   LocalDirBlobStore,
   type MotoServer,
 } from '@neurocipher/seg-adapter-aws/testing';
+import type { Asset } from '@neurocipher/seg-contracts';
 import { describeAdapterConformance } from '@neurocipher/seg-conformance';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,14 +36,30 @@ afterAll(async () => {
 });
 
 const scope = { org_id: 'conformance', tags: {} };
-const BUCKETS = ['conf-a', 'conf-b', 'conf-c', 'conf-d', 'conf-e', 'conf-f'];
+// Five buckets in us-east-1 and one in eu-west-1, so a region scope selects some but not all; two IAM
+// users make a second kind (global, so every region scope includes them).
+const BUCKETS = ['conf-a', 'conf-b', 'conf-c', 'conf-d', 'conf-e'];
+const EU_BUCKET = 'conf-eu';
+const USERS = ['conf-user-a', 'conf-user-b'];
+const inRegion = (region: string) => (a: Asset) =>
+  a.properties['region'] === region || a.properties['region'] === 'global';
 
 describeAdapterConformance({
   name: 'aws (moto)',
+  capabilities: ['history', 'mutation', 'remediation', 'evidence', 'faults'],
+  reportFile: join(import.meta.dirname, 'test-output', 'aws-conformance.json'),
   async setup() {
     await moto.reset();
     const s3 = new S3Client(motoClientConfig(moto));
+    const iam = new IAMClient(motoClientConfig(moto));
     for (const Bucket of BUCKETS) await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: EU_BUCKET,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
+    );
+    for (const UserName of USERS) await iam.send(new CreateUserCommand({ UserName }));
     const fx = await motoAdapterFixture(moto);
     const remediation = new AwsRemediationAdapter({
       session: fx.session,
@@ -50,15 +68,20 @@ describeAdapterConformance({
     });
     return {
       inventory: fx.inventory,
-      remediation,
       scope,
-      kinds: ['bucket'],
-      async mutate(ref) {
-        const bucket = parseAwsAssetUrn(ref.urn).native_id;
+      kinds: ['bucket', 'iam-user'],
+      narrowedScopes: [
+        { scope: { ...scope, region: 'us-east-1' }, includes: inRegion('us-east-1') },
+        { scope: { ...scope, region: 'eu-west-1' }, includes: inRegion('eu-west-1') },
+        { scope: { ...scope, project: moto.accountId }, includes: () => true },
+      ],
+      async mutate(asset) {
+        const bucket = parseAwsAssetUrn(asset.ref.urn).native_id;
         await s3.send(
           new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
         );
       },
+      remediation,
       async remediableFinding() {
         const urn = `urn:asset:aws:bucket:${moto.accountId}:us-east-1:conf-a`;
         return failingFinding('cis-storage-public-access-block', urn);
@@ -69,6 +92,7 @@ describeAdapterConformance({
       },
       async close() {
         s3.destroy();
+        iam.destroy();
         await fx.close();
       },
     };
