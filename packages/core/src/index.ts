@@ -9,6 +9,35 @@ export {
   UNSIGNED_FILES,
   WASM_FILE,
 } from './bundle/bundle-layout.ts';
+export { BundleBuilder, loadBundleSource, signingKeyId } from './bundle/build/bundle-builder.ts';
+export type {
+  BundleBuilderOptions,
+  BundleBuildReport,
+  BundleBuildStep,
+  BundleProblem,
+  BundleProgress,
+  BundleSourceFiles,
+  CheckReport,
+  FormatReport,
+  OpaBundleOptions,
+  SignOptions,
+  SignReport,
+  VectorTestReport,
+  WrittenWasm,
+} from './bundle/build/bundle-builder.ts';
+export { bundleStructureProblems } from './bundle/build/bundle-structure.ts';
+export { FORBIDDEN_BUILTINS, isForbiddenBuiltin, restrictCapabilities } from './bundle/build/capabilities.ts';
+export type { OpaCapabilities } from './bundle/build/capabilities.ts';
+export { OpaCli } from './bundle/build/opa-cli.ts';
+export type { OpaCliOptions, OpaRun } from './bundle/build/opa-cli.ts';
+export { readTarGz } from './bundle/build/tar.ts';
+export {
+  parseOpaTestResults,
+  renderVectorTests,
+  vectorTestFile,
+  vectorTestPackage,
+} from './bundle/build/vector-tests.ts';
+export type { OpaTestOutcome } from './bundle/build/vector-tests.ts';
 export { parseChecksums, renderChecksums, sha256Hex } from './bundle/checksums.ts';
 export { DirectoryBundleSource, readBundleDirectory } from './bundle/directory-bundle-source.ts';
 export type { DirectoryBundleSourceOptions } from './bundle/directory-bundle-source.ts';

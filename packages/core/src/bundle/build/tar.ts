@@ -1,9 +1,10 @@
 import { gunzipSync } from 'node:zlib';
+import { SegError } from '@neurocipher/seg-contracts';
 
 /**
  * Reads the regular files of a .tar.gz (as `opa build` writes it: ustar, absolute member names) into
  * path → bytes, with the leading `/` removed. A duplicate member is an error, so a second copy can never
- * shadow the first.
+ * shadow the first (`SEG_POLICY_LOAD_FAILED`).
  */
 export function readTarGz(buf: Uint8Array): Map<string, Uint8Array> {
   const tar = gunzipSync(buf);
@@ -27,7 +28,13 @@ export function readTarGz(buf: Uint8Array): Map<string, Uint8Array> {
     } else if (type === '0' || type === '\0') {
       const path = (longName ?? name).replace(/^\.?\/+/, '');
       longName = null;
-      if (out.has(path)) throw new Error(`duplicate tar member ${path}`);
+      if (out.has(path)) {
+        throw new SegError({
+          error_code: 'SEG_POLICY_LOAD_FAILED',
+          message: `duplicate tar member ${path}`,
+          details: { path },
+        });
+      }
       out.set(path, new Uint8Array(body));
     }
     off += 512 + Math.ceil(size / 512) * 512;

@@ -1,4 +1,16 @@
-import { snakeId, type VectorFile, type VectorOutcome } from '@neurocipher/seg-core';
+import { SegError } from '@neurocipher/seg-contracts';
+import { snakeId } from '../bundle-layout.ts';
+import type { VectorFile, VectorOutcome } from '../../validation/vectors.ts';
+
+/** The Rego package of one control's generated vector tests. */
+export function vectorTestPackage(controlId: string): string {
+  return `seg.vectors.${snakeId(controlId)}_test`;
+}
+
+/** The file name, in the staged OPA tree, of one control's generated vector tests. */
+export function vectorTestFile(controlId: string): string {
+  return `seg_vectors_${snakeId(controlId)}_test.rego`;
+}
 
 /**
  * Renders one control's vectors as an `opa test` file. Per vector, two tests:
@@ -8,7 +20,7 @@ import { snakeId, type VectorFile, type VectorOutcome } from '@neurocipher/seg-c
  */
 export function renderVectorTests(file: VectorFile, wasmOutcomes: readonly VectorOutcome[]): string {
   const ref = `data.seg.controls.${snakeId(file.control_id)}.result`;
-  const lines = [`package seg.vectors.${snakeId(file.control_id)}_test`, ''];
+  const lines = [`package ${vectorTestPackage(file.control_id)}`, ''];
   file.vectors.forEach((vector, n) => {
     const input = JSON.stringify(vector.input);
     lines.push(`# ${vector.name.replace(/\n/g, ' ')}`);
@@ -33,4 +45,59 @@ export function renderVectorTests(file: VectorFile, wasmOutcomes: readonly Vecto
     }
   });
   return lines.join('\n');
+}
+
+/** One `opa test` result, traced back to the vector it was generated from. */
+export interface OpaTestOutcome {
+  /** `data.<package>.<rule>`, as opa reports it. */
+  test: string;
+  ok: boolean;
+  /** `expect` (the vector's expectation under topdown) or `parity` (topdown equals wasm). */
+  kind?: 'expect' | 'parity';
+  control_id?: string;
+  /** The vector's name. */
+  vector?: string;
+  /** opa's error, when the test errored rather than failed. */
+  error?: string;
+}
+
+interface OpaTestJson {
+  package: string;
+  name: string;
+  fail?: boolean;
+  error?: unknown;
+}
+
+/**
+ * Parses `opa test --format=json` output and maps each generated test back to its control and vector.
+ * Throws `SEG_POLICY_LOAD_FAILED` with opa's output when it is not a JSON result list (a compile error).
+ */
+export function parseOpaTestResults(
+  output: { stdout: string; stderr: string },
+  vectors: ReadonlyMap<string, VectorFile>,
+): OpaTestOutcome[] {
+  let results: OpaTestJson[];
+  try {
+    results = JSON.parse(output.stdout) as OpaTestJson[];
+    if (!Array.isArray(results)) throw new Error('not a list');
+  } catch {
+    throw new SegError({
+      error_code: 'SEG_POLICY_LOAD_FAILED',
+      message: `opa test failed:\n${(output.stdout + output.stderr).trim()}`,
+    });
+  }
+  const byPackage = new Map([...vectors.values()].map((f) => [vectorTestPackage(f.control_id), f]));
+  return results.map((r) => {
+    const file = byPackage.get(r.package.replace(/^data\./, ''));
+    const match = /^test_(expect|parity)_(\d+)$/.exec(r.name);
+    const vector = match && file ? file.vectors[Number(match[2])] : undefined;
+    return {
+      test: `${r.package}.${r.name}`,
+      ok: !r.fail && !r.error,
+      ...(match ? { kind: match[1] as 'expect' | 'parity' } : {}),
+      ...(file ? { control_id: file.control_id } : {}),
+      ...(vector ? { vector: vector.name } : {}),
+      ...(r.error ? { error: JSON.stringify(r.error) } : {}),
+    };
+  });
 }
