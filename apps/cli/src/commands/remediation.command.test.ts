@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { Server } from 'node:http';
@@ -47,6 +48,19 @@ async function segAt(endpoint: string, argv: string[]): Promise<{ code: number; 
 }
 
 const seg = (...argv: string[]) => segAt(moto.endpoint, argv);
+
+/** Runs `seg` in its own Node process (apps/cli/bin/seg.js), sharing only the files under `dir`. */
+function segProcess(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const bin = join(repo, 'apps', 'cli', 'bin', 'seg.js');
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [bin, ...argv],
+      { cwd: dir, env: { ...process.env, AWS_ENDPOINT_URL: moto.endpoint }, timeout: 60_000 },
+      (error, out, err) => done({ code: error ? Number(error.code ?? 2) : 0, out, err }),
+    );
+  });
+}
 
 /** A proxy in front of moto that answers 500 to every S3 DeleteBucketPolicy (`DELETE /<bucket>?policy`). */
 async function failingDeletePolicyProxy(): Promise<{ endpoint: string; server: Server }> {
@@ -173,7 +187,8 @@ describe('seg plan / apply / rollback on AWS findings', () => {
     expect(dry.out).toContain('dry run: nothing was changed');
     expect(await bucketPolicy(FAILING)).toBeNull();
 
-    const applied = await seg('apply', planId, '--yes');
+    // Applied by another process: the plan and its preview come from the files `seg plan` left in .seg/.
+    const applied = await segProcess('apply', planId, '--yes');
     expect([applied.code, applied.err]).toEqual([0, '']);
     expect(applied.out).toMatch(
       /apply success: plan [0-9a-f-]{36}\n {2}1\. s3:PutBucketPolicy: success \(change id /,
