@@ -1,4 +1,5 @@
-import { SegError } from '@neurocipher/seg-contracts';
+import { SegError, isSegError } from '@neurocipher/seg-contracts';
+import { parseAwsAssetUrn } from '@neurocipher/seg-adapter-aws';
 import type { StoredFinding } from '@neurocipher/seg-lakehouse';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,10 +12,22 @@ export interface FindingSource {
   findings(query: { org_id: string }): Promise<StoredFinding[]>;
 }
 
+// Whether a URN names an asset the AWS adapter inventoried (and so can change): account, region and id.
+function isAwsAdapterUrn(urn: string): boolean {
+  try {
+    parseAwsAssetUrn(urn);
+    return true;
+  } catch (err) {
+    if (isSegError(err)) return false;
+    throw err;
+  }
+}
+
 /**
- * The committed finding `finding_id` of tenant `org_id`, checked to be remediable by `seg plan`: on an AWS
- * asset, and failing (`fail` or `warn`). Throws a one-line `SegError` otherwise: `SEG_INVALID_ARGUMENT` for
- * an id that is not a UUID, a non-AWS asset or a finding that is not failing; `SEG_NOT_FOUND` when the
+ * The committed finding `finding_id` of tenant `org_id`, checked to be remediable by `seg plan`: on an
+ * asset of an AWS account scan (`urn:asset:aws:{kind}:{account}:{region}:{id}`, not a snapshot's ARN-style
+ * URN), and failing (`fail` or `warn`). Throws a one-line `SegError` otherwise: `SEG_INVALID_ARGUMENT` for
+ * an id that is not a UUID, another asset or a finding that is not failing; `SEG_NOT_FOUND` when the
  * tenant's lakehouse holds no finding with that id.
  */
 export async function remediableFinding(
@@ -39,10 +52,10 @@ export async function remediableFinding(
     });
   }
   const { finding } = found;
-  if (!finding.asset.urn.startsWith('urn:asset:aws:')) {
+  if (!isAwsAdapterUrn(finding.asset.urn)) {
     throw new SegError({
       error_code: 'SEG_INVALID_ARGUMENT',
-      message: `finding ${finding_id} is on ${finding.asset.urn}: seg plan remediates AWS findings only`,
+      message: `finding ${finding_id} is on ${finding.asset.urn}, not an asset of an AWS account scan: seg plan remediates findings of seg scan --provider aws`,
       details: { finding_id, urn: finding.asset.urn },
     });
   }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals';
+import { isSegError } from '@neurocipher/seg-contracts';
+import type { Finding } from '@neurocipher/seg-contracts';
+import type { StoredFinding } from '@neurocipher/seg-lakehouse';
+import { remediableFinding } from './remediable-finding.ts';
+import type { FindingSource } from './remediable-finding.ts';
+
+function stored(id: string, urn: string, result: Finding['result']): StoredFinding {
+  return {
+    finding: {
+      id,
+      control_id: 'cis-storage-versioning',
+      control_version: '1.0.0',
+      asset: { urn },
+      result,
+      severity: 'medium',
+      message: '',
+      evidence: [],
+      created_at: '2026-11-01T00:00:00Z',
+      updated_at: '2026-11-01T00:00:00Z',
+      fingerprint: 'f'.repeat(64),
+    },
+    org_id: 'acme',
+    run_id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    committed_at: '2026-11-01T00:00:01Z',
+  };
+}
+
+const AWS = 'urn:asset:aws:bucket:123456789012:us-east-1:logs';
+const source: FindingSource = {
+  findings: async ({ org_id }) =>
+    org_id !== 'acme'
+      ? []
+      : [
+          stored('11111111-1111-5111-8111-111111111111', AWS, 'fail'),
+          stored('22222222-2222-5222-8222-222222222222', AWS, 'pass'),
+          stored('33333333-3333-5333-8333-333333333333', 'urn:asset:aws:bucket:arn:aws:s3:::demo', 'fail'),
+        ],
+};
+
+async function errorOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (isSegError(err)) return `${err.error_code}: ${err.message}`;
+    throw err;
+  }
+  throw new Error('expected a SegError');
+}
+
+describe('remediableFinding', () => {
+  it('returns a failing finding on an asset of an AWS account scan', async () => {
+    const found = await remediableFinding(source, 'acme', '11111111-1111-5111-8111-111111111111');
+    expect(found.finding.asset.urn).toBe(AWS);
+  });
+
+  it('refuses, in one line, an unknown id, another tenant, a snapshot asset, a passing finding, a non-UUID', async () => {
+    expect(await errorOf(remediableFinding(source, 'other', '11111111-1111-5111-8111-111111111111'))).toBe(
+      'SEG_NOT_FOUND: finding 11111111-1111-5111-8111-111111111111 is not in the lakehouse of tenant other',
+    );
+    expect(await errorOf(remediableFinding(source, 'acme', '33333333-3333-5333-8333-333333333333'))).toMatch(
+      /^SEG_INVALID_ARGUMENT: finding \S+ is on urn:asset:aws:bucket:arn:aws:s3:::demo, not an asset of an AWS account scan/,
+    );
+    expect(await errorOf(remediableFinding(source, 'acme', '22222222-2222-5222-8222-222222222222'))).toMatch(
+      /^SEG_INVALID_ARGUMENT: finding \S+ \(cis-storage-versioning\) is pass, not failing/,
+    );
+    expect(await errorOf(remediableFinding(source, 'acme', 'x'))).toMatch(
+      /^SEG_INVALID_ARGUMENT: finding id "x" is not a UUID/,
+    );
+  });
+});
