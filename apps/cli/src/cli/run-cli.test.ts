@@ -92,15 +92,10 @@ describe('seg', () => {
       expect(verbose.err).toContain('cause:');
     });
 
-    it('says clearly what is not available yet or missing, exit 2', async () => {
+    it('says clearly what is missing or malformed, exit 2', async () => {
       const aws = await seg('scan', '--provider', 'aws');
       expect(aws.code).toBe(2);
       expect(aws.err).toMatch(/^seg: SEG_INVALID_ARGUMENT: --provider aws needs the accounts to scan/);
-      for (const words of [['bundle', 'build', 'b']]) {
-        const r = await seg(...words);
-        expect(r.code).toBe(2);
-        expect(r.err).toContain('not available yet');
-      }
       for (const words of [
         ['plan', 'x'],
         ['apply', 'x', '--yes'],
