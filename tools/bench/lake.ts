@@ -1,13 +1,15 @@
 // bench:lake — commits 1,000,000 findings in batches to the Iceberg findings table through the SQLite
 // SQL catalog (one snapshot per batch), and in the same run pyiceberg appends the same rows, batch for
-// batch, to an identical table in another SQLite SQL catalog. Only the append calls are timed on both
-// sides (row generation and Arrow loading are not). Last line: one JSON object.
+// batch (interleaved, so both see the same load), to an identical table in another SQLite SQL catalog.
+// Both sides load each batch from the same
+// JSONL file untimed; only the append calls are timed. Last line: one JSON object.
 //   node --conditions=@neurocipher/source tools/bench/lake.ts [--rows N] [--batch N] [--no-fsync]
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import {
   IcebergTable,
@@ -20,8 +22,6 @@ import {
   toRow,
   type Row,
 } from '@neurocipher/seg-lakehouse';
-
-const run = promisify(execFile);
 
 // pyiceberg (pyarrow's local filesystem) never fsyncs; our writer fsyncs every file and directory before
 // the catalog swap (RPO 0). `--no-fsync` measures the writer without that cost, for a like-for-like view.
@@ -86,6 +86,20 @@ function jsonl(rows: Row[]): string {
   );
 }
 
+// Both sides load the same JSONL batch untimed: pyiceberg into an Arrow table, we into rows (strings as
+// JSON.parse makes them, timestamps as bigint microseconds), as rows arrive from a serialised source.
+const TIMESTAMPS = layout.schema.fields.filter((f) => f.type === 'timestamptz').map((f) => f.name);
+function loadBatch(file: string): Row[] {
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const row = JSON.parse(line) as Row;
+      for (const name of TIMESTAMPS) if (row[name] !== null) row[name] = BigInt(row[name] as number);
+      return row;
+    });
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'seg-bench-lake-'));
   try {
@@ -114,46 +128,62 @@ async function main() {
       ident: { namespace: 'seg', name: 'findings' },
       create,
     }).load();
-    await theirs.close();
+
+    // pyiceberg runs as one long-lived process and appends each batch right after ours, so that both
+    // writers see the same machine load, batch by batch.
+    const py = spawn(
+      PYTHON,
+      [new URL('./lake_pyiceberg.py', import.meta.url).pathname, join(dir, 'pyiceberg.db'), 'seg.findings'],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const answers = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
+    const pyAppend = async (file: string): Promise<{ rows: number; seconds: number }> => {
+      py.stdin.write(`${file}\n`);
+      const next = await answers.next();
+      if (next.done) throw new Error('the pyiceberg process ended early (see its error above)');
+      return JSON.parse(next.value) as { rows: number; seconds: number };
+    };
 
     const batchDir = join(dir, 'batches');
     mkdirSync(batchDir);
     let seconds = 0;
     let rows = 0;
+    let pySeconds = 0;
+    let pyRows = 0;
     const batches = Math.ceil(TOTAL / BATCH);
     for (let b = 0; b < batches; b++) {
       const size = Math.min(BATCH, TOTAL - b * BATCH);
-      const batch = batchRows(b, size);
-      writeFileSync(join(batchDir, `${String(b).padStart(4, '0')}.jsonl`), jsonl(batch));
+      const file = join(batchDir, `${String(b).padStart(4, '0')}.jsonl`);
+      writeFileSync(file, jsonl(batchRows(b, size)));
+      const batch = loadBatch(file);
       const t0 = performance.now();
       await table.append(batch);
       seconds += (performance.now() - t0) / 1000;
       rows += size;
-      console.log(`ours: batch ${b + 1}/${batches} (${rows} rows, ${(rows / seconds).toFixed(0)} rows/s)`);
+      const theirs = await pyAppend(file);
+      pySeconds += theirs.seconds;
+      pyRows += theirs.rows;
+      rmSync(file);
+      console.log(
+        `batch ${b + 1}/${batches}: ${rows} rows, ours ${(rows / seconds).toFixed(0)} rows/s, ` +
+          `pyiceberg ${(pyRows / pySeconds).toFixed(0)} rows/s`,
+      );
     }
+    py.stdin.end();
+    const [code] = (await once(py, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`the pyiceberg process exited with ${code}`);
     const check = (await table.load()).metadata;
     const total = check.snapshots.at(-1)?.summary['total-records'];
     if (total !== String(TOTAL)) throw new Error(`expected ${TOTAL} rows committed, metadata says ${total}`);
     await ours.close();
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
-
-    console.log('pyiceberg: appending the same batches…');
-    const { stdout } = await run(
-      PYTHON,
-      [
-        new URL('./lake_pyiceberg.py', import.meta.url).pathname,
-        join(dir, 'pyiceberg.db'),
-        'seg.findings',
-        batchDir,
-      ],
-      {
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    const py = JSON.parse(stdout.trim().split('\n').at(-1) as string) as { rows: number; seconds: number };
-    if (py.rows !== TOTAL) throw new Error(`pyiceberg appended ${py.rows} rows, expected ${TOTAL}`);
+    const pyTable = await theirs.loadTable({ namespace: 'seg', name: 'findings' });
+    const pyTotal = pyTable.metadata.snapshots.at(-1)?.summary['total-records'];
+    await theirs.close();
+    if (pyRows !== TOTAL || pyTotal !== String(TOTAL))
+      throw new Error(`pyiceberg appended ${pyRows} rows (metadata: ${pyTotal}), expected ${TOTAL}`);
+    const pyRowsPerS = pyRows / pySeconds;
     const rowsPerS = rows / seconds;
-    const pyRowsPerS = py.rows / py.seconds;
     console.log(
       JSON.stringify({
         rows: TOTAL,

@@ -58,7 +58,11 @@ export function newTableMetadata(opts: {
     'last-partition-id': Math.max(999, ...opts.spec.fields.map((f) => f['field-id'])),
     'default-sort-order-id': 0,
     'sort-orders': [{ 'order-id': 0, fields: [] }],
-    properties: { 'write.format.default': 'parquet', ...opts.properties },
+    properties: {
+      'write.format.default': 'parquet',
+      'write.parquet.compression-codec': 'zstd',
+      ...opts.properties,
+    },
     'current-snapshot-id': null,
     refs: {},
     snapshots: [],

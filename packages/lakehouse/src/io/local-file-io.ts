@@ -30,11 +30,19 @@ export class LocalFileIO implements FileIO {
     return readFile(localPath(uri));
   }
 
-  /** Writes a new file with O_EXCL, then fsyncs it and its directory. */
+  /**
+   * Writes a new file with O_EXCL, then fsyncs it and its directory, and first the entries of any
+   * directories created for it, so the whole path survives a crash.
+   */
   async writeNew(uri: string, bytes: Uint8Array): Promise<void> {
     const path = localPath(uri);
     const dir = dirname(path);
-    await mkdir(dir, { recursive: true });
+    const created = await mkdir(dir, { recursive: true });
+    if (created !== undefined) {
+      const chain: string[] = [];
+      for (let d = dir; d !== dirname(created); d = dirname(d)) chain.push(d);
+      for (const d of [dirname(created), ...chain.reverse()]) await fsyncDir(d);
+    }
     const h = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
     try {
       await h.writeFile(bytes);

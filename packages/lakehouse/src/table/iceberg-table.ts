@@ -5,6 +5,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { Catalog, LoadedTable, TableCreateSpec, TableIdent } from '../catalog/catalog.ts';
 import { CommitConflictError } from '../catalog/catalog.ts';
 import { writeDataFiles } from '../iceberg/data-file-writer.ts';
+import { PARQUET_DECOMPRESSORS, codecOf } from '../iceberg/parquet-encoder.ts';
 import type { DataFile, FieldSummary, ManifestEntry, ManifestFile } from '../iceberg/manifest.ts';
 import {
   decodeManifest,
@@ -186,7 +187,7 @@ export class IcebergTable {
       const md = base.metadata;
       const schema = currentSchema(md);
       const spec = defaultSpec(md);
-      const files = await writeDataFiles(io, md.location, schema, spec, todo);
+      const files = await writeDataFiles(io, md.location, schema, spec, todo, codecOf(md.properties));
       await this.#step('data-written');
       const written = files.map((f) => f.file_path);
       try {
@@ -349,7 +350,7 @@ export class IcebergTable {
       const spec = defaultSpec(md);
       const victimRows: Row[] = [];
       for (const v of victims) victimRows.push(...(await this.#rowsOfFile(v.dataFile, schema)));
-      const files = await writeDataFiles(io, md.location, schema, spec, victimRows);
+      const files = await writeDataFiles(io, md.location, schema, spec, victimRows, codecOf(md.properties));
       const written = files.map((f) => f.file_path);
       try {
         const snapshotId = randomSnapshotId();
@@ -400,6 +401,7 @@ export class IcebergTable {
     const raw = await parquetReadObjects({
       file,
       metadata: pm,
+      compressors: PARQUET_DECOMPRESSORS,
       parsers: { timestampFromMicroseconds: (m: bigint) => m, dateFromDays: (d: number) => d } as never,
     });
     return raw.map((r) => {
