@@ -36,4 +36,44 @@ describe('LocalBlobStore', () => {
       expect(readdirSync(join(dir.path, 'a')).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
     });
   });
+
+  describe('#list', () => {
+    beforeEach(async () => {
+      for (const key of [
+        'plans/p1.json',
+        'plans/p1/events/000001.json',
+        'plans/p2.json',
+        'sha256/ab/cd',
+        'plansx',
+      ])
+        await blobs.put(key, new Uint8Array([1]));
+    });
+
+    it('lists keys under a folder prefix, sorted, and nothing beside it', async () => {
+      expect((await blobs.list('plans/')).keys).toEqual([
+        'plans/p1.json',
+        'plans/p1/events/000001.json',
+        'plans/p2.json',
+      ]);
+      expect((await blobs.list('plans/p1/')).keys).toEqual(['plans/p1/events/000001.json']);
+    });
+
+    it('matches a prefix that ends inside a name', async () => {
+      expect((await blobs.list('plans/p1')).keys).toEqual(['plans/p1.json', 'plans/p1/events/000001.json']);
+      expect((await blobs.list('plans')).keys).toEqual([
+        'plans/p1.json',
+        'plans/p1/events/000001.json',
+        'plans/p2.json',
+        'plansx',
+      ]);
+      expect((await blobs.list('nothing/here/')).keys).toEqual([]);
+    });
+
+    it('pages with a cursor', async () => {
+      const first = await blobs.list('plans/', { limit: 2 });
+      expect(first.keys).toEqual(['plans/p1.json', 'plans/p1/events/000001.json']);
+      const second = await blobs.list('plans/', { limit: 2, cursor: first.next_cursor ?? null });
+      expect(second).toEqual({ keys: ['plans/p2.json'] });
+    });
+  });
 });

@@ -103,9 +103,11 @@ export class LocalBlobStore implements BlobStore {
     page: { cursor?: string | null; limit?: number | null } = {},
   ): Promise<BlobKeyPage> {
     const limit = Math.min(page.limit ?? 1000, 1000);
+    // Only the folder the prefix names is walked (`plans/7d1c/` walks `<root>/plans/7d1c`), not the store.
+    const base = join(this.#root, ...prefix.split('/').slice(0, -1));
     let all: string[];
     try {
-      all = (await readdir(this.#root, { recursive: true, withFileTypes: true }))
+      all = (await readdir(base, { recursive: true, withFileTypes: true }))
         .filter((e) => e.isFile() && !e.name.startsWith('.tmp-'))
         .map((e) => relative(this.#root, join(e.parentPath, e.name)).split(sep).join('/'));
     } catch {

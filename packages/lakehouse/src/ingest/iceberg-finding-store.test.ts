@@ -138,6 +138,8 @@ describe('IcebergFindingStore', () => {
     it('filters findings by run, tenant, control, severity and result', async () => {
       expect(await lake.store.findings({ run_id: r1 })).toHaveLength(6);
       expect(await lake.store.findings({ org_id: 'org-b' })).toHaveLength(4);
+      const one = (await lake.store.findings({ run_id: r1 }))[3]!.finding;
+      expect((await lake.store.findings({ id: one.id })).map((f) => f.finding)).toEqual([one]);
       expect(await lake.store.findings({ org_id: 'org-a', control_id: 'cis-s3-1' })).toHaveLength(6);
       expect(await lake.store.findings({ org_id: 'org-a', severity: 'medium' })).toHaveLength(6);
       const fails = await lake.store.findings({ run_id: r2, result: 'fail' });

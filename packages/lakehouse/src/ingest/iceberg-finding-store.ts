@@ -62,6 +62,8 @@ export interface StoredFinding {
 
 /** Filters of {@link IcebergFindingStore.findings}; every given field must match. */
 export interface FindingQuery {
+  /** One finding by id. */
+  id?: string;
   org_id?: string;
   run_id?: string;
   control_id?: string;
@@ -325,6 +327,7 @@ export class IcebergFindingStore implements FindingIngestPort {
   /** Findings matching every given filter (tenant filters prune partitions), in commit order. */
   async findings(query: FindingQuery = {}): Promise<StoredFinding[]> {
     const cols: [keyof FindingQuery, string][] = [
+      ['id', 'id'],
       ['org_id', 'org_id'],
       ['run_id', 'run_id'],
       ['control_id', 'control_id'],
