@@ -192,20 +192,29 @@ export function partitionColumns(
   return out;
 }
 
+/** Data files being written: their manifest entries now, their durability later. */
+export interface PendingDataFiles {
+  /** The files' manifest entries (path, partition, counts, size, bounds). */
+  files: DataFile[];
+  /** Resolves once every file and its directory entry are durable; rejects if one write fails. */
+  durable: Promise<void>;
+}
+
 /**
- * Writes rows as Parquet data files under `<location>/data/<partition path>/`, one per partition. Each
- * file's write and fsync run in the background while the next partition encodes; the promise resolves
- * once every file is durable.
+ * Encodes rows as Parquet data files under `<location>/data/<partition path>/`, one per partition, and
+ * starts writing them. Each file's write and fsync run while the next partition encodes and while the
+ * caller builds the manifests, which need only the entries.
  */
-export async function writeDataFiles(
+export function writeDataFiles(
   io: FileIO,
   location: string,
   schema: IcebergSchema,
   spec: PartitionSpec,
   rows: readonly Row[],
   codec: ParquetCodec,
-): Promise<DataFile[]> {
-  const writes: Promise<DataFile>[] = [];
+): PendingDataFiles {
+  const files: DataFile[] = [];
+  const writes: Promise<void>[] = [];
   for (const group of partitionColumns(schema, spec, rows)) {
     const segs = spec.fields.map(
       (pf) => `${pf.name}=${partitionPathValue(partitionResultType(pf, schema), group.partition[pf.name])}`,
@@ -214,7 +223,7 @@ export async function writeDataFiles(
     const { columns } = group;
     const m = metrics(schema, columns);
     const bytes = encodeColumns(schema, columns, codec);
-    const write = io.writeNew(path, bytes).then((): DataFile => ({
+    files.push({
       content: 0,
       file_path: path,
       file_format: 'PARQUET',
@@ -225,10 +234,11 @@ export async function writeDataFiles(
       null_value_counts: m.nullCounts,
       lower_bounds: m.lower,
       upper_bounds: m.upper,
-    }));
-    // Observed at once, so a failed write is not an unhandled rejection while later partitions encode.
-    write.catch(() => undefined);
-    writes.push(write);
+    });
+    writes.push(io.writeNew(path, bytes));
   }
-  return Promise.all(writes);
+  const durable = Promise.all(writes).then(() => undefined);
+  // Observed at once: the caller awaits it only after building the manifests.
+  durable.catch(() => undefined);
+  return { files, durable };
 }

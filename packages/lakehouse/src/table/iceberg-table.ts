@@ -120,6 +120,13 @@ function totals(parent: Snapshot | undefined) {
   return { records: n('total-records'), files: n('total-data-files'), size: n('total-files-size') };
 }
 
+// Marks a promise as handled now (its rejection is awaited later), so a write that fails while other
+// work is awaited is not an unhandled rejection.
+function observed<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 /** One Iceberg table: fast appends, scans and compaction with optimistic, retried commits. */
 export class IcebergTable {
   readonly #o: Required<Omit<IcebergTableOptions, 'onCommitStep'>> &
@@ -187,8 +194,7 @@ export class IcebergTable {
       const md = base.metadata;
       const schema = currentSchema(md);
       const spec = defaultSpec(md);
-      const files = await writeDataFiles(io, md.location, schema, spec, todo, codecOf(md.properties));
-      await this.#step('data-written');
+      const { files, durable } = writeDataFiles(io, md.location, schema, spec, todo, codecOf(md.properties));
       const written = files.map((f) => f.file_path);
       try {
         const snapshotId = randomSnapshotId();
@@ -207,6 +213,7 @@ export class IcebergTable {
           'append',
           options.summary ?? {},
           written,
+          durable,
         );
         return { ...outcome, attempts: attempt };
       } catch (err) {
@@ -217,7 +224,9 @@ export class IcebergTable {
     }
   }
 
-  // Writes the manifest for `entries`, a manifest list of [new manifest, ...kept], the metadata, and swaps.
+  // Writes the manifest for `entries` and a manifest list of [new manifest, ...kept] while the data files
+  // (`dataDurable`) are still being written, waits until all of them are durable, then writes the
+  // metadata and swaps the catalog pointer. Every path started is in `written` before it is awaited.
   async #commitManifest(
     base: LoadedTable,
     entries: ManifestEntry[],
@@ -226,6 +235,7 @@ export class IcebergTable {
     operation: 'append' | 'replace',
     extra: Record<string, string>,
     written: string[],
+    dataDurable: Promise<void>,
   ): Promise<Omit<CommitOutcome, 'attempts'>> {
     const io = this.#o.io;
     const md = base.metadata;
@@ -235,9 +245,8 @@ export class IcebergTable {
     const seq = BigInt(md['last-sequence-number']) + 1n;
     const manifestPath = `${md.location}/metadata/${randomUUID()}-m0.avro`;
     const manifestBytes = encodeManifest(entries, schema, spec);
-    await io.writeNew(manifestPath, manifestBytes);
     written.push(manifestPath);
-    await this.#step('manifest-written');
+    const manifestDurable = observed(io.writeNew(manifestPath, manifestBytes));
     const added = entries.filter((e) => e.status === ENTRY_ADDED);
     const deleted = entries.filter((e) => e.status === ENTRY_DELETED);
     const rowsOf = (es: ManifestEntry[]) => es.reduce((n, e) => n + e.data_file.record_count, 0n);
@@ -263,17 +272,32 @@ export class IcebergTable {
       ),
       key_metadata: null,
     };
-    const kept = keep ?? (await this.#manifestsOf(md));
     const listPath = `${md.location}/metadata/snap-${snapshotId}-1-${randomUUID()}.avro`;
-    await io.writeNew(
-      listPath,
-      encodeManifestList([newManifest, ...kept], {
-        snapshotId,
-        parentSnapshotId: parent ? BigInt(parent['snapshot-id']) : null,
-        sequenceNumber: seq,
-      }),
-    );
-    written.push(listPath);
+    let listDurable: Promise<void> = Promise.resolve();
+    let listError: unknown;
+    try {
+      const kept = keep ?? (await this.#manifestsOf(md));
+      written.push(listPath);
+      listDurable = observed(
+        io.writeNew(
+          listPath,
+          encodeManifestList([newManifest, ...kept], {
+            snapshotId,
+            parentSnapshotId: parent ? BigInt(parent['snapshot-id']) : null,
+            sequenceNumber: seq,
+          }),
+        ),
+      );
+    } catch (err) {
+      listError = err;
+    }
+    // Nothing is cleaned up or retried while a write is still in flight.
+    const settled = await Promise.allSettled([dataDurable, manifestDurable, listDurable]);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (listError !== undefined) throw listError;
+    if (failed) throw failed.reason;
+    await this.#step('data-written');
+    await this.#step('manifest-written');
     await this.#step('manifest-list-written');
     const t = totals(parent);
     const partitions = new Set(added.map((e) => JSON.stringify(e.data_file.partition)));
@@ -350,7 +374,14 @@ export class IcebergTable {
       const spec = defaultSpec(md);
       const victimRows: Row[] = [];
       for (const v of victims) victimRows.push(...(await this.#rowsOfFile(v.dataFile, schema)));
-      const files = await writeDataFiles(io, md.location, schema, spec, victimRows, codecOf(md.properties));
+      const { files, durable } = writeDataFiles(
+        io,
+        md.location,
+        schema,
+        spec,
+        victimRows,
+        codecOf(md.properties),
+      );
       const written = files.map((f) => f.file_path);
       try {
         const snapshotId = randomSnapshotId();
@@ -378,7 +409,16 @@ export class IcebergTable {
             data_file: v.dataFile,
           })),
         ];
-        const outcome = await this.#commitManifest(base, entries, [], snapshotId, 'replace', {}, written);
+        const outcome = await this.#commitManifest(
+          base,
+          entries,
+          [],
+          snapshotId,
+          'replace',
+          {},
+          written,
+          durable,
+        );
         return { ...outcome, attempts: attempt };
       } catch (err) {
         await Promise.all(written.map((p) => io.delete(p)));
