@@ -1,0 +1,411 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Asset, ConfigDoc, Finding, RunSummary, Scope } from '@neurocipher/seg-contracts';
+import type { AttestationPort } from '@neurocipher/seg-ports';
+import {
+  InMemoryAttestation,
+  InMemoryBlobStore,
+  InMemoryFindingIngest,
+  InMemoryInventory,
+  InMemorySigner,
+  InMemoryTableStore,
+} from '@neurocipher/seg-ports/testing';
+import { newKey, signedCopy, tempRoot, type TestKey } from '../../test/helpers.ts';
+import { DirectoryBundleSource } from '../bundle/directory-bundle-source.ts';
+import { readVerifiedBundle, type LoadedBundle } from '../evaluation/bundle-loader.ts';
+import { Evaluator } from '../evaluation/evaluator.ts';
+import { canonicalJson, evidenceStub } from '../evaluation/findings.ts';
+import { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE } from './evidence-sink.ts';
+import type { EvidenceSink } from './evidence-sink.ts';
+import { PortRunAttester } from './run-attester.ts';
+import { runControlsOf } from './run-controls.ts';
+import type { RunControls } from './run-controls.ts';
+import { RunMaterialRegistry } from './run-material.ts';
+import type { CommittedFilesSource, RunMaterial } from './run-material.ts';
+import type { RunProgressEvent } from './run-progress.ts';
+import { RunService } from './run-service.ts';
+
+const NOW = '2026-06-01T00:00:00Z';
+const CAPTURED = '2026-05-31T00:00:00Z';
+const SCOPE: Scope = { org_id: 'acme', tags: {} };
+// A URN that carries an AWS access key id: the sink's redaction rewrites it inside the evidence body.
+const SECRET_KEY_ID = 'AKIAABCDEFGHIJKLMNOP';
+
+const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+const blobKey = (hash: string): string => `sha256/${hash.slice(0, 2)}/${hash}`;
+
+function asset(kind: string, id: string, body: Record<string, unknown>): { asset: Asset; config: ConfigDoc } {
+  const urn = `urn:asset:aws:${kind}:${id}`;
+  return {
+    asset: { ref: { urn }, kind, provider: 'aws', name: id, properties: {}, discovered_at: CAPTURED },
+    config: { asset: { urn }, captured_at: CAPTURED, schema_version: '1.0.0', body },
+  };
+}
+
+const key = (id: string, status: string, created: string) =>
+  asset('iam-access-key', id, {
+    access_key_id: id,
+    user_name: 'alice',
+    status,
+    create_date: created,
+    last_used_date: null,
+  });
+const instance = (id: string, endpoint: string, hops: number) =>
+  asset('ec2-instance', id, {
+    instance_id: id,
+    state: 'running',
+    metadata_options: { http_tokens: 'required', http_endpoint: endpoint, http_put_response_hop_limit: hops },
+  });
+
+/** 11 assets the seg-custom controls target (one control each) and one vpc no control targets. */
+const TENANT = [
+  asset('bucket', 'b0', { name: 'b0', region: 'eu-west-1' }), // pass
+  asset('bucket', 'b1', { name: 'b1', region: 'us-west-1' }), // warn (region being sunset)
+  asset('bucket', 'b2', { name: 'b2', region: 'ap-south-1' }), // fail
+  asset('bucket', 'b3', { name: 'b3', region: 'us-east-1' }), // pass
+  key('k0', 'Active', '2026-03-01T00:00:00Z'), // pass (92 days)
+  key('k1', 'Active', '2025-01-01T00:00:00Z'), // fail
+  key('k2', 'Inactive', '2020-01-01T00:00:00Z'), // not_applicable, evidence /status
+  key(SECRET_KEY_ID, 'Active', '2024-01-01T00:00:00Z'), // fail, evidence re-addressed by redaction
+  instance('i0', 'enabled', 1), // pass
+  instance('i1', 'enabled', 3), // fail
+  instance('i2', 'disabled', 2), // not_applicable, evidence /metadata_options/http_endpoint
+  asset('vpc', 'v0', { vpc_id: 'v0' }),
+];
+
+/** The evidence sink of a test: redacts access key ids, canonicalises, hashes, stores at `sha256/<2>/<hash>`. */
+class RedactingSink implements EvidenceSink {
+  readonly blobs = new InMemoryBlobStore();
+  puts = 0;
+  failAt: number | null = null;
+
+  async put(body: unknown, media_type: string): Promise<{ hash: string; size_bytes: number }> {
+    this.puts += 1;
+    if (this.failAt !== null && this.puts >= this.failAt) throw new Error('disk full');
+    const redacted = JSON.parse(JSON.stringify(body).replace(/AKIA[A-Z0-9]{16}/g, '[REDACTED]')) as unknown;
+    const bytes = new TextEncoder().encode(canonicalJson(redacted));
+    const hash = sha256(bytes);
+    await this.blobs.put(blobKey(hash), bytes, { content_type: media_type });
+    return { hash, size_bytes: bytes.length };
+  }
+}
+
+/** Committed files of the in-memory tables: each snapshot's rows as canonical JSON, hashed. */
+function tableFiles(tables: InMemoryTableStore): CommittedFilesSource {
+  return {
+    committedFiles: async (result) =>
+      Promise.all(
+        result.tables.map(async (t) => {
+          const rows = await tables.scan(t.table, { snapshot_id: t.snapshot_id });
+          const text = canonicalJson(
+            JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v))),
+          );
+          return {
+            table: t.table,
+            snapshot_id: t.snapshot_id,
+            data_files: [
+              { path: `snapshots/${t.snapshot_id}.json`, sha256: sha256(text), record_count: rows.length },
+            ],
+          };
+        }),
+      ),
+  };
+}
+
+describe('RunService', () => {
+  let root: ReturnType<typeof tempRoot>;
+  let bundleKey: TestKey;
+  let evaluator: Evaluator;
+  let bundle: LoadedBundle;
+  let controls: RunControls;
+  const inventory = new InMemoryInventory({
+    assets: TENANT.map((t) => t.asset),
+    configs: TENANT.map((t) => t.config),
+  });
+
+  beforeAll(async () => {
+    root = tempRoot();
+    bundleKey = newKey();
+    await signedCopy('seg-custom', root.path, bundleKey);
+    const bundleSource = new DirectoryBundleSource({ root: root.path });
+    const ref = { id: 'seg-custom', version: '1.0.0' };
+    bundle = await readVerifiedBundle(bundleSource, ref, [bundleKey.trusted]);
+    controls = runControlsOf([bundle]);
+    evaluator = new Evaluator({
+      bundleSource,
+      trustedKeys: [bundleKey.trusted],
+      bundles: [ref],
+      engine: { kind: 'wasm', workers: 0 },
+    });
+  });
+
+  afterAll(async () => {
+    await evaluator.close();
+    root.dispose();
+  });
+
+  const request = (extra: { run_id?: string } = {}) => ({
+    scope: SCOPE,
+    controls: controls.controls,
+    policy_bundles: controls.policy_bundles,
+    now: NOW,
+    at: CAPTURED,
+    ...extra,
+  });
+
+  describe('runControlsOf', () => {
+    it('gives the sorted control specs, their frameworks and the bundle digest', () => {
+      expect(controls.controls.map((c) => c.id)).toEqual([
+        'seg-access-key-max-age',
+        'seg-bucket-approved-region',
+        'seg-instance-imds-hop-limit',
+      ]);
+      expect(controls.controls[1]).toMatchObject({ policy_bundle: 'seg-custom', severity: 'medium' });
+      expect(controls.frameworks['seg-bucket-approved-region']).toEqual({ seg_custom: 'DR-1' });
+      expect(controls.policy_bundles).toEqual([
+        { id: 'seg-custom', version: '1.0.0', digest: { sha256: bundle.verified.digest } },
+      ]);
+      expect(bundle.verified.digest).toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
+
+  describe('#run', () => {
+    it('evaluates in chunks, stores every cited evidence body and commits one snapshot per table', async () => {
+      const tables = new InMemoryTableStore();
+      const ingest = new InMemoryFindingIngest({ tables });
+      const sink = new RedactingSink();
+      const events: RunProgressEvent[] = [];
+      const service = new RunService({
+        inventory,
+        evaluator,
+        ingest,
+        evidence: sink,
+        chunkSize: 3,
+        pageSize: 4,
+      });
+      const outcome = await service.run(request(), (e) => events.push(e));
+
+      // Progress: the listing grows page by page, then chunks of 3 assets, then the commit.
+      expect(events.filter((e) => e.phase === 'inventory').map((e) => [e.done, e.total])).toEqual([
+        [0, null],
+        [4, null],
+        [8, null],
+        [11, null],
+        [11, 11],
+      ]);
+      expect(events.filter((e) => e.phase === 'evaluate').map((e) => e.done)).toEqual([0, 3, 6, 9, 11]);
+      expect(events.filter((e) => e.phase === 'commit')).toEqual([
+        { phase: 'commit', done: 0, total: 11 },
+        { phase: 'commit', done: 11, total: 11 },
+      ]);
+
+      expect(outcome.assets.map((a) => a.kind)).not.toContain('vpc');
+      expect(outcome.run.counts).toEqual({ pass: 4, warn: 1, fail: 4, error: 0, not_applicable: 2 });
+      expect(outcome.run.controls).toEqual(controls.controls.map((c) => c.id));
+      expect(outcome.findings).toHaveLength(11);
+      expect(outcome.commit).toMatchObject({ findings_written: 11, replayed: false });
+      expect(outcome.commit?.tables.map((t) => [t.table, t.rows_added])).toEqual([
+        ['runs', 1],
+        ['findings', 11],
+        // 11 bodies cited by the findings, plus the evidence index.
+        ['evidence', 12],
+        ['assets', 11],
+      ]);
+
+      // Every committed pointer resolves to a stored blob whose bytes hash to it.
+      const committed = (await tables.scan('findings')) as unknown as Finding[];
+      const pointers = committed.flatMap((f) => f.evidence);
+      expect(pointers).toHaveLength(11);
+      for (const pointer of pointers) {
+        const bytes = await sink.blobs.get(blobKey(pointer.hash));
+        expect(sha256(bytes)).toBe(pointer.hash);
+      }
+      // Evidence rows carry the blob size, the citing finding and the config's capture time.
+      const rows = await tables.scan('evidence');
+      for (const row of rows.filter((r) => r.media_type !== EVIDENCE_INDEX_MEDIA_TYPE)) {
+        expect(row.size_bytes).toBe((await sink.blobs.get(blobKey(String(row.hash)))).length);
+        expect(row.finding_ids).toEqual([committed.find((f) => f.evidence[0]?.hash === row.hash)?.id]);
+        expect(row.captured_at).toBe(CAPTURED);
+      }
+
+      // Redaction re-addressed the secret-bearing body: the pointer names the redacted bytes.
+      const secret = TENANT.find((t) => t.asset.name === SECRET_KEY_ID)!;
+      const seen = evidenceStub(secret.asset.ref, secret.config.body, {
+        path: '/create_date',
+        media_type: 'application/json',
+      });
+      const finding = committed.find((f) => f.asset.urn === secret.asset.ref.urn)!;
+      expect(finding.result).toBe('fail');
+      expect(finding.evidence[0]?.hash).not.toBe(seen.pointer.hash);
+      const stored = new TextDecoder().decode(await sink.blobs.get(blobKey(finding.evidence[0]!.hash)));
+      expect(stored).toBe(seen.body.replace(SECRET_KEY_ID, '[REDACTED]'));
+      expect(outcome.evidence.readdressed).toBe(1);
+      expect(outcome.evidence.blobs).toBe(11);
+
+      // The evidence index lists exactly the committed hashes and is itself a stored blob.
+      const index = outcome.evidence.index!;
+      const indexBytes = await sink.blobs.get(blobKey(index.sha256));
+      expect(sha256(indexBytes)).toBe(index.sha256);
+      expect(JSON.parse(new TextDecoder().decode(indexBytes))).toEqual({
+        type: EVIDENCE_INDEX_TYPE,
+        run_id: outcome.run.run_id,
+        evidence: [...new Set(pointers.map((p) => p.hash))].sort(),
+      });
+      expect(outcome.material).toEqual({
+        policy_bundles: controls.policy_bundles,
+        tables: outcome.commit!.tables.map((t) => ({
+          table: t.table,
+          snapshot_id: t.snapshot_id,
+          data_files: [],
+        })),
+        evidence: [{ sha256: index.sha256, media_type: EVIDENCE_INDEX_MEDIA_TYPE }],
+      });
+      expect((await ingest.ack(outcome.run.run_id)).durable).toBe(true);
+    });
+
+    it('gives the same finding ids and results whatever the chunk size', async () => {
+      const run_id = '0b3c1a52-8a2e-4a57-9d49-7d3c0b1d1c02';
+      const findingsWith = async (chunkSize: number) =>
+        (await new RunService({ inventory, evaluator, chunkSize }).run(request({ run_id }))).findings
+          .map((f) => `${f.id} ${f.result} ${f.evidence.map((p) => p.hash).join(',')}`)
+          .sort();
+      const one = await findingsWith(1);
+      expect(one).toHaveLength(11);
+      expect(await findingsWith(100)).toEqual(one);
+    });
+
+    it('without ingest evaluates only: no blob stored, the evaluator pointers kept', async () => {
+      const outcome = await new RunService({ inventory, evaluator }).run(request());
+      expect(outcome.commit).toBeNull();
+      expect(outcome.material).toBeNull();
+      expect(outcome.evidence).toEqual({ blobs: 0, readdressed: 0, index: null });
+      const secret = TENANT.find((t) => t.asset.name === SECRET_KEY_ID)!;
+      const finding = outcome.findings.find((f) => f.asset.urn === secret.asset.ref.urn)!;
+      expect(finding.evidence[0]?.hash).toBe(
+        evidenceStub(secret.asset.ref, secret.config.body, { path: '/create_date', media_type: 'x' }).pointer
+          .hash,
+      );
+    });
+
+    it('commits nothing when an evidence write fails', async () => {
+      const ingest = new InMemoryFindingIngest();
+      const sink = new RedactingSink();
+      sink.failAt = 5;
+      const run_id = '0b3c1a52-8a2e-4a57-9d49-7d3c0b1d1c03';
+      const service = new RunService({ inventory, evaluator, ingest, evidence: sink, chunkSize: 3 });
+      await expect(service.run(request({ run_id }))).rejects.toThrow('disk full');
+      await expect(ingest.ack(run_id)).rejects.toMatchObject({ error_code: 'SEG_NOT_FOUND' });
+    });
+
+    it('attests the summary, the bundle digest, the committed files and the evidence index', async () => {
+      const tables = new InMemoryTableStore();
+      const ingest = new InMemoryFindingIngest({ tables });
+      const sink = new RedactingSink();
+      const signer = await InMemorySigner.generate();
+      const inner = new InMemoryAttestation({ signer });
+      const registry = new RunMaterialRegistry();
+      let signedWith: RunMaterial | null = null;
+      // The port reads the run's material from the registry while it signs (as AttestationService does).
+      const port: AttestationPort = {
+        sign: async (run: RunSummary, scope: Scope) => {
+          signedWith = await registry.material(run, scope);
+          return inner.sign(run, scope);
+        },
+        verify: (a) => inner.verify(a),
+        publish: (a, t) => inner.publish(a, t),
+      };
+      const recorded: string[] = [];
+      const attester = new PortRunAttester({
+        port,
+        registry,
+        targets: [
+          { kind: 'filesystem', path: '/attestations' },
+          { kind: 'transparency_log', log: 'local' },
+        ],
+        record: async (a) => {
+          recorded.push(`${a.run_id} ${a.transparency_uri}`);
+        },
+      });
+      const service = new RunService({
+        inventory,
+        evaluator,
+        ingest,
+        evidence: sink,
+        committedFiles: tableFiles(tables),
+        attester,
+      });
+      const outcome = await service.run(request());
+
+      const attested = outcome.attestation!;
+      expect(attested.verify.valid).toBe(true);
+      expect(attested.attestation.run_id).toBe(outcome.run.run_id);
+      expect(attested.attestation.transparency_uri).toBe('local#0');
+      expect(attested.publish.status).toBe('success');
+      expect(recorded).toEqual([`${outcome.run.run_id} local#0`]);
+      expect(inner.published({ kind: 'transparency_log', log: 'local' })).toEqual([attested.attestation.id]);
+
+      expect(signedWith).toEqual({ statement_type: 'evaluation', ...outcome.material });
+      const material = outcome.material!;
+      expect(material.policy_bundles).toEqual(controls.policy_bundles);
+      expect(material.evidence).toEqual([
+        { sha256: outcome.evidence.index!.sha256, media_type: EVIDENCE_INDEX_MEDIA_TYPE },
+      ]);
+      expect(material.tables.map((t) => t.table)).toEqual(['runs', 'findings', 'evidence', 'assets']);
+      const findingsFile = material.tables.find((t) => t.table === 'findings')!.data_files[0]!;
+      expect(findingsFile.record_count).toBe(11);
+      expect(findingsFile.sha256).toMatch(/^[0-9a-f]{64}$/);
+      // The registry forgets the material once the run is attested.
+      await expect(registry.material(outcome.run, SCOPE)).rejects.toMatchObject({
+        error_code: 'SEG_NOT_FOUND',
+      });
+    });
+
+    it('refuses a composition that would commit unresolvable pointers or attest an uncommitted run', () => {
+      const ingest = new InMemoryFindingIngest();
+      expect(() => new RunService({ inventory, evaluator, ingest })).toThrow(
+        expect.objectContaining({ error_code: 'SEG_INVALID_ARGUMENT' }),
+      );
+      const attester = { attest: async () => 'signed' };
+      expect(() => new RunService({ inventory, evaluator, attester })).toThrow(/only a committed run/);
+    });
+  });
+
+  describe('PortRunAttester', () => {
+    const run: RunSummary = {
+      run_id: '0b3c1a52-8a2e-4a57-9d49-7d3c0b1d1c04',
+      scope: SCOPE,
+      started_at: NOW,
+      ended_at: NOW,
+      controls: [],
+      counts: { pass: 0, warn: 0, fail: 0, error: 0 },
+    };
+    const material: RunMaterial = { policy_bundles: [], tables: [], evidence: [] };
+
+    it('fails with SEG_EVIDENCE_WRITE_FAILED when a target does not take the attestation', async () => {
+      const port = new InMemoryAttestation({ signer: await InMemorySigner.generate() });
+      port.set_target_failing({ kind: 'transparency_log', log: 'local' });
+      const attester = new PortRunAttester({
+        port,
+        registry: new RunMaterialRegistry(),
+        targets: [{ kind: 'transparency_log', log: 'local' }],
+      });
+      await expect(attester.attest(run, material)).rejects.toMatchObject({
+        error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+        details: { results: [{ kind: 'transparency_log', status: 'failed' }] },
+      });
+    });
+
+    it('fails with SEG_ATTEST_VERIFY_FAILED when the attestation does not verify', async () => {
+      const other = await InMemorySigner.generate();
+      const port = new InMemoryAttestation({
+        signer: await InMemorySigner.generate(),
+        trusted_keys: [{ keyid: other.keyid, algorithm: 'ed25519', public_key: await other.public_key() }],
+      });
+      const attester = new PortRunAttester({ port, registry: new RunMaterialRegistry(), targets: [] });
+      await expect(attester.attest(run, material)).rejects.toMatchObject({
+        error_code: 'SEG_ATTEST_VERIFY_FAILED',
+        details: { check: 'signature' },
+      });
+    });
+  });
+});
