@@ -1,10 +1,9 @@
 import type { ControlSpec, Finding, RunSummary } from '@neurocipher/seg-contracts';
-import { DirectoryBundleSource, parseManifest } from '@neurocipher/seg-core';
+import { DirectoryBundleSource, controlSpecOf, frameworksOf, parseManifest } from '@neurocipher/seg-core';
 import type { IcebergFindingStore, StoredFinding } from '@neurocipher/seg-lakehouse';
 import type { CliConfig } from '../config/cli-config.ts';
 import { resolveBundleRef } from '../container/evaluation.module.ts';
 import type { FrameworkRefs } from '../output/report-context.ts';
-import { controlSpecOf, frameworksOf } from '../scan/scan-job.ts';
 import { usageError } from './shared.ts';
 
 /**

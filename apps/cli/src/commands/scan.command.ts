@@ -1,22 +1,21 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { SegError } from '@neurocipher/seg-contracts';
 import type { Finding, Severity } from '@neurocipher/seg-contracts';
-import { assertVerified, envelopeFileName } from '@neurocipher/seg-attest';
+import { envelopeFileName } from '@neurocipher/seg-attest';
+import { RunService, runControlsOf } from '@neurocipher/seg-core';
+import type { AttestedRun } from '@neurocipher/seg-core';
 import { InventoryPortId } from '@neurocipher/seg-ports';
 import type { InventoryPort } from '@neurocipher/seg-ports';
 import { buildContainer } from '../container/container.ts';
 import { AttesterId, EvaluatorId, LakehouseId } from '../container/ids.ts';
 import type { Attester } from '../container/attestation.module.ts';
 import type { ScanEngine } from '../container/evaluation.module.ts';
-import { LOCAL_LOG } from '../container/attestation.module.ts';
 import type { Lakehouse } from '../container/lakehouse.module.ts';
 import type { ProviderChoice } from '../container/inventory.module.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import { renderFindings } from '../output/render-findings.ts';
-import { runScan } from '../scan/scan-job.ts';
-import { silentProgress, stderrProgress } from '../scan/scan-progress.ts';
+import { progressListener, silentProgress, stderrProgress } from '../scan/scan-progress.ts';
 import { SEVERITY_ORDER, configFor, usageError } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
@@ -40,40 +39,6 @@ export function reachesFailOn(findings: readonly Finding[], threshold: Severity 
   if (threshold === 'none') return false;
   const limit = SEVERITY_ORDER.indexOf(threshold);
   return findings.some((f) => f.result === 'fail' && SEVERITY_ORDER.indexOf(f.severity) <= limit);
-}
-
-/**
- * Signs the run, publishes the envelope to `<home>/attestations/` and the local transparency log, records
- * it in the lakehouse and verifies it back. Any failure is a `SegError` (the scan then exits 2).
- */
-async function attestRun(
-  attester: Attester,
-  lake: Lakehouse,
-  outcome: Awaited<ReturnType<typeof runScan>>,
-): Promise<{ envelope: string; publicKey: string; logUri: string }> {
-  attester.remember(outcome.run);
-  attester.setMaterial({ policy_bundles: outcome.bundles });
-  const attestation = await attester.service.sign(outcome.run, outcome.run.scope);
-  const report = await attester.service.publish(attestation, [
-    { kind: 'filesystem', path: attester.envelopeDir },
-    { kind: 'transparency_log', log: LOCAL_LOG },
-  ]);
-  if (report.status !== 'success') {
-    throw new SegError({
-      error_code: 'SEG_EVIDENCE_WRITE_FAILED',
-      message: 'the attestation could not be published to every target',
-      details: { results: report.results.map((r) => ({ kind: r.target.kind, status: r.status })) },
-    });
-  }
-  const logUri = report.results.find((r) => r.target.kind === 'transparency_log')?.uri ?? '';
-  const recorded = { ...attestation, transparency_uri: logUri || null };
-  await lake.store.recordAttestations([recorded], outcome.run.scope.org_id);
-  assertVerified(await attester.service.verify(attestation));
-  return {
-    envelope: `${attester.envelopeDir}/${envelopeFileName(attestation)}`,
-    publicKey: attester.publicKeyPath,
-    logUri,
-  };
 }
 
 /** `seg scan`: inventory → evaluation with the signed bundle → commit to the lakehouse → summary. */
@@ -141,36 +106,46 @@ export function scanCommand(
       const lake = options.commit ? await container.getAsync<Lakehouse>(LakehouseId) : null;
       const attester = attest ? await container.getAsync<Attester>(AttesterId) : null;
       const progress = options.progress && options.format === 'summary' ? stderrProgress(io) : silentProgress;
+      const { controls, frameworks, policy_bundles } = runControlsOf([bundle]);
+      const service = new RunService<AttestedRun>({
+        inventory,
+        evaluator,
+        ...(lake ? { ingest: lake.store, evidence: lake.evidence, committedFiles: lake } : {}),
+        ...(attester ? { attester: attester.step } : {}),
+        releaseEngine: true,
+      });
       try {
-        const outcome = await runScan({
-          inventory,
-          evaluator,
-          bundle,
-          ...(lake ? { store: lake.store } : {}),
-          scope: { org_id: config.tenant, tags: {} },
-          now,
-          // An explicit --now also pins the configs read (golden runs); otherwise the latest capture.
-          at: options.now ?? null,
-          progress,
-        });
-        const signed = attester && lake ? await attestRun(attester, lake, outcome) : null;
-        const assets = new Map(outcome.assets.map((a) => [a.ref.urn, a]));
+        const outcome = await service.run(
+          {
+            scope: { org_id: config.tenant, tags: {} },
+            controls,
+            policy_bundles,
+            now,
+            // An explicit --now also pins the configs read (golden runs); otherwise the latest capture.
+            at: options.now ?? null,
+          },
+          progressListener(progress),
+        );
+        progress.stop();
         const report = {
           findings: outcome.findings,
-          controls: outcome.controls,
+          controls,
           run: outcome.run,
-          frameworks: outcome.frameworks,
-          assets,
+          frameworks,
+          assets: new Map(outcome.assets.map((a) => [a.ref.urn, a])),
           tool_version: '0.1.0',
         };
         if (options.format === 'summary') {
           io.stdout.write(renderFindings('summary', report));
           if (lake) {
             io.stdout.write(`catalog: ${lake.catalogUri}\n`);
-            if (signed) {
-              io.stdout.write(`attestation: ${signed.envelope}\n`);
-              io.stdout.write(`public key: ${signed.publicKey}\n`);
-              io.stdout.write(`transparency log: ${signed.logUri}\n`);
+            const signed = outcome.attestation;
+            if (attester && signed) {
+              io.stdout.write(
+                `attestation: ${attester.envelopeDir}/${envelopeFileName(signed.attestation)}\n`,
+              );
+              io.stdout.write(`public key: ${attester.publicKeyPath}\n`);
+              io.stdout.write(`transparency log: ${signed.attestation.transparency_uri ?? ''}\n`);
             }
             io.stdout.write(`report: seg report --html --run ${outcome.run.run_id}\n`);
           }

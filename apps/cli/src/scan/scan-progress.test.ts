@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { stderrProgress } from './scan-progress.ts';
+import { progressListener, stderrProgress } from './scan-progress.ts';
 
 function fakeStderr(isTTY: boolean): { text: () => string; stream: Record<string, unknown> } {
   let text = '';
@@ -53,6 +53,34 @@ describe('stderrProgress', () => {
     expect(err.text().split('\n').filter(Boolean)).toEqual([
       expect.stringMatching(/^inventoried: 7 assets in \d+\.\d s$/),
       expect.stringMatching(/^committed: 7 assets in \d+\.\d s$/),
+    ]);
+  });
+});
+
+describe('progressListener', () => {
+  it('starts each phase once with its total and forwards every count', () => {
+    const calls: string[] = [];
+    const listener = progressListener({
+      start: (phase, total) => calls.push(`start ${phase} ${total}`),
+      update: (done) => calls.push(`update ${done}`),
+      stop: () => calls.push('stop'),
+    });
+    listener({ phase: 'inventory', done: 0, total: null });
+    listener({ phase: 'inventory', done: 1000, total: null });
+    listener({ phase: 'inventory', done: 1200, total: 1200 });
+    listener({ phase: 'evaluate', done: 0, total: 1200 });
+    listener({ phase: 'evaluate', done: 1200, total: 1200 });
+    listener({ phase: 'commit', done: 0, total: 1200 });
+    expect(calls).toEqual([
+      'start inventory 0',
+      'update 0',
+      'update 1000',
+      'update 1200',
+      'start evaluate 1200',
+      'update 0',
+      'update 1200',
+      'start commit 1200',
+      'update 0',
     ]);
   });
 });

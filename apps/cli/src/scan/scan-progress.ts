@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import type { RunProgressListener } from '@neurocipher/seg-core';
 import type { CliIo } from '../cli/io.ts';
 
 /** Progress of a scan's phases, reported by the scan as it goes. */
@@ -65,5 +66,20 @@ export function stderrProgress(io: CliIo): ScanProgress {
       bar?.update(done);
     },
     stop: finish,
+  };
+}
+
+/**
+ * Feeds a run's progress events (`RunService` of `@neurocipher/seg-core`) to a {@link ScanProgress}: each
+ * new phase starts it with the phase's total (0 while the listing grows), then every event updates it.
+ */
+export function progressListener(progress: ScanProgress): RunProgressListener {
+  let phase: string | null = null;
+  return (event) => {
+    if (event.phase !== phase) {
+      phase = event.phase;
+      progress.start(event.phase, event.total ?? 0);
+    }
+    progress.update(event.done);
   };
 }
