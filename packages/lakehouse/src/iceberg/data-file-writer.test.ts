@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { partitionColumns } from './data-file-writer.ts';
+import type { FileIO } from '../io/file-io.ts';
+import { partitionColumns, writeDataFiles } from './data-file-writer.ts';
 import { PARQUET_DECOMPRESSORS, codecOf, encodeColumns } from './parquet-encoder.ts';
 import type { ParquetCodec } from './parquet-encoder.ts';
 import type { IcebergSchema, PartitionSpec } from './schema.ts';
@@ -28,8 +29,7 @@ describe('partitionColumns', () => {
     const groups = partitionColumns(schema, bySourceAndDay, [
       { org_id: 'a', n: 1n, at: 0n },
       { org_id: 'b', n: null, at: DAY + 5n },
-      // numbers in long and timestamp columns become bigints
-      { org_id: 'a', n: 3, at: 7 },
+      { org_id: 'a', n: 3n, at: 7n },
       { org_id: 'a', n: 4n, at: DAY },
     ]);
     expect(groups).toEqual([
@@ -81,11 +81,74 @@ describe('partitionColumns', () => {
       },
     ]);
   });
+});
 
-  it('rejects a null in a required column, naming it', () => {
-    expect(() => partitionColumns(schema, bySourceAndDay, [{ org_id: 'a', n: 1n, at: null }])).toThrow(
-      'required column at is null',
+describe('writeDataFiles', () => {
+  const written = new Map<string, Uint8Array>();
+  const io: FileIO = {
+    read: async (uri) => Buffer.from(written.get(uri)!),
+    writeNew: async (uri, bytes) => void written.set(uri, bytes),
+    exists: async (uri) => written.has(uri),
+    delete: async (uri) => void written.delete(uri),
+    list: async () => [...written.keys()],
+  };
+
+  it('writes one file per partition with counts and bounds, numbers in long columns read as bigints', async () => {
+    const { files, durable } = await writeDataFiles(
+      io,
+      'file:///w',
+      schema,
+      bySourceAndDay,
+      [
+        { org_id: 'a', n: 3, at: 7 },
+        { org_id: 'a', n: null, at: 1n },
+        { org_id: 'b', n: 5n, at: DAY },
+      ],
+      'zstd',
     );
+    await durable;
+    expect(files.map((f) => [f.partition, f.record_count])).toEqual([
+      [{ org_id: 'a', at_day: 0 }, 2n],
+      [{ org_id: 'b', at_day: 1 }, 1n],
+    ]);
+    const a = files[0]!;
+    expect(a.null_value_counts).toEqual([
+      { key: 1, value: 0n },
+      { key: 2, value: 1n },
+      { key: 3, value: 0n },
+    ]);
+    expect(a.lower_bounds!.find((b) => b.key === 3)!.value.readBigInt64LE(0)).toBe(1n);
+    expect(a.upper_bounds!.find((b) => b.key === 3)!.value.readBigInt64LE(0)).toBe(7n);
+    const bytes = written.get(a.file_path)!;
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const rows = await parquetReadObjects({
+      file,
+      compressors: PARQUET_DECOMPRESSORS,
+      parsers: { timestampFromMicroseconds: (m: bigint) => m } as never,
+    });
+    expect(rows.map((r) => [r.org_id, r.n ?? null, r.at])).toEqual([
+      ['a', 3n, 7n],
+      ['a', null, 1n],
+    ]);
+  });
+
+  it('rejects a null in a required column, naming it, and leaves no file behind', async () => {
+    written.clear();
+    await expect(
+      writeDataFiles(
+        io,
+        'file:///w',
+        schema,
+        bySourceAndDay,
+        [
+          { org_id: 'a', n: 1n, at: 0n },
+          { org_id: 'b', n: 1n, at: DAY },
+          { org_id: null, n: 1n, at: DAY },
+        ],
+        'zstd',
+      ),
+    ).rejects.toThrow('required column org_id is null');
+    expect([...written.keys()]).toEqual([]);
   });
 });
 

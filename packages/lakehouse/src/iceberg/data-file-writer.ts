@@ -1,9 +1,10 @@
 // Parquet data files with Iceberg field ids (hyparquet-writer, explicit schema), one per partition.
 import { randomUUID } from 'node:crypto';
 import type { FileIO } from '../io/file-io.ts';
+import type { ParquetEncoder } from './encoder-pool.ts';
+import { InlineParquetEncoder } from './encoder-pool.ts';
 import type { DataFile } from './manifest.ts';
 import type { ParquetCodec } from './parquet-encoder.ts';
-import { encodeColumns } from './parquet-encoder.ts';
 import type {
   IcebergSchema,
   IcebergType,
@@ -38,6 +39,66 @@ function slowBounds(type: IcebergType, data: readonly RowValue[]): [RowValue, Ro
   return [min, max];
 }
 
+interface ColumnScan {
+  nulls: number;
+  min: RowValue;
+  max: RowValue;
+}
+
+// One loop per value type, so each `<` below sees one type and stays a specialised comparison.
+function scanStrings(data: readonly RowValue[]): ColumnScan {
+  let nulls = 0;
+  let min: string | null = null;
+  let max: string | null = null;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as string | null;
+    if (v === null) nulls++;
+    else if (min === null || max === null) min = max = v;
+    else if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  // Native `<` orders strings as Iceberg does (by UTF-8 bytes) except where the first difference pairs
+  // a surrogate with a unit at or above U+E000. Such a pair always leaves a unit of that range in the
+  // native minimum or maximum, so checking those two tells when the exact comparison is needed.
+  if (min !== null && (HIGH_UNITS.test(min) || HIGH_UNITS.test(max as string))) {
+    [min, max] = slowBounds('string', data) as [string, string];
+  }
+  return { nulls, min, max };
+}
+
+// Longs and timestamps: numbers become bigints here, in the same pass as the bounds.
+function scanWide(data: RowValue[]): ColumnScan {
+  let nulls = 0;
+  let min: bigint | null = null;
+  let max: bigint | null = null;
+  for (let i = 0; i < data.length; i++) {
+    let v = data[i] as bigint | number | null;
+    if (v === null) {
+      nulls++;
+      continue;
+    }
+    if (typeof v !== 'bigint') data[i] = v = BigInt(v);
+    if (min === null || max === null) min = max = v;
+    else if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  return { nulls, min, max };
+}
+
+function scanOther(type: IcebergType, data: readonly RowValue[]): ColumnScan {
+  let nulls = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] === null) nulls++;
+  const [min, max] = slowBounds(type, data);
+  return { nulls, min, max };
+}
+
+/**
+ * Iceberg column metrics of one data file (value and null counts, lower and upper bounds). Also
+ * normalises the columns in place (longs and timestamps to bigint) and rejects a null in a required
+ * column, naming it.
+ */
+type Metrics = ReturnType<typeof metrics>;
+
 function metrics(schema: IcebergSchema, columns: RowValue[][]) {
   const valueCounts: { key: number; value: bigint }[] = [];
   const nullCounts: { key: number; value: bigint }[] = [];
@@ -45,40 +106,13 @@ function metrics(schema: IcebergSchema, columns: RowValue[][]) {
   const upper: { key: number; value: Buffer }[] = [];
   schema.fields.forEach((f, i) => {
     const data = columns[i] as RowValue[];
-    let nulls = 0;
-    let min: RowValue = null;
-    let max: RowValue = null;
-    if (
-      f.type === 'string' ||
-      f.type === 'long' ||
-      f.type === 'timestamptz' ||
-      f.type === 'int' ||
-      f.type === 'date'
-    ) {
-      // Native `<` orders numbers, bigints and strings as Iceberg does, except strings whose first
-      // difference pairs a surrogate with a unit at or above U+E000 (UTF-16 and UTF-8 orders disagree
-      // there). Such a pair always leaves a unit of that range in the native minimum or maximum, so
-      // checking those two is enough to know when to fall back to the exact comparison.
-      for (const v of data) {
-        if (v === null) {
-          nulls++;
-          continue;
-        }
-        if (min === null || v < min) min = v;
-        if (max === null || v > max) max = v;
-      }
-      if (
-        f.type === 'string' &&
-        min !== null &&
-        (HIGH_UNITS.test(min as string) || HIGH_UNITS.test(max as string))
-      )
-        [min, max] = slowBounds(f.type, data);
-    } else {
-      for (const v of data) {
-        if (v === null) nulls++;
-      }
-      [min, max] = slowBounds(f.type, data);
-    }
+    const { nulls, min, max } =
+      f.type === 'string'
+        ? scanStrings(data)
+        : f.type === 'long' || f.type === 'timestamptz'
+          ? scanWide(data)
+          : scanOther(f.type, data);
+    if (nulls > 0 && f.required) throw new Error(`required column ${f.name} is null`);
     valueCounts.push({ key: f.id, value: BigInt(data.length) });
     nullCounts.push({ key: f.id, value: BigInt(nulls) });
     // String bounds are only exact when short; longer strings are left unbounded (spec allows omission).
@@ -117,8 +151,8 @@ function rowCopier(schema: IcebergSchema): RowCopier {
 }
 
 /**
- * Groups rows by partition tuple (spec field order) and transposes each group into columns: longs and
- * timestamps become bigints, and a null in a required column is an error.
+ * Groups rows by partition tuple (spec field order) and transposes each group into columns, values as
+ * they are (the data file writer normalises and checks them).
  */
 export function partitionColumns(
   schema: IcebergSchema,
@@ -142,6 +176,14 @@ export function partitionColumns(
     return groups.push({ partition, count: 0 }) - 1;
   };
   const last = sources.length - 1;
+  // Rows of one batch mostly repeat their source values (one run, one day): remember the last one.
+  const lastRaw: RowValue[] = sources.map(() => null);
+  const lastOut: unknown[] = sources.map(() => null);
+  const transform = (k: number, raw: RowValue): unknown => {
+    if (raw === lastRaw[k] && raw !== null) return lastOut[k];
+    lastRaw[k] = raw;
+    return (lastOut[k] = applyTransform(transforms[k] as PartitionTransform, raw));
+  };
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
     let g: number;
@@ -149,12 +191,12 @@ export function partitionColumns(
     else {
       let level = root;
       for (let k = 0; k < last; k++) {
-        tuple[k] = applyTransform(transforms[k] as PartitionTransform, row[sources[k] as string] ?? null);
+        tuple[k] = transform(k, row[sources[k] as string] ?? null);
         let next = level.get(tuple[k]) as Map<unknown, unknown> | undefined;
         if (next === undefined) level.set(tuple[k], (next = new Map()));
         level = next;
       }
-      const v = applyTransform(transforms[last] as PartitionTransform, row[sources[last] as string] ?? null);
+      const v = transform(last, row[sources[last] as string] ?? null);
       tuple[last] = v;
       const found = level.get(v) as number | undefined;
       if (found === undefined) level.set(v, (g = newGroup()));
@@ -176,19 +218,6 @@ export function partitionColumns(
     filled[g] = at + 1;
     copy(rows[i] as Row, (out[g] as PartitionColumns).columns, at);
   }
-  schema.fields.forEach((f, c) => {
-    const wide = f.type === 'long' || f.type === 'timestamptz';
-    if (!wide && !f.required) return;
-    for (const group of out) {
-      const data = group.columns[c] as RowValue[];
-      for (let i = 0; i < data.length; i++) {
-        const v = data[i] as RowValue;
-        if (v === null) {
-          if (f.required) throw new Error(`required column ${f.name} is null`);
-        } else if (wide && typeof v !== 'bigint') data[i] = BigInt(v);
-      }
-    }
-  });
   return out;
 }
 
@@ -200,42 +229,65 @@ export interface PendingDataFiles {
   durable: Promise<void>;
 }
 
+/** Appends smaller than this encode in the calling thread: handing them to a worker costs more. */
+export const INLINE_ROWS = 4096;
+const inline = new InlineParquetEncoder();
+
 /**
- * Encodes rows as Parquet data files under `<location>/data/<partition path>/`, one per partition, and
- * starts writing them. Each file's write and fsync run while the next partition encodes and while the
- * caller builds the manifests, which need only the entries.
+ * Encodes rows as Parquet data files under `<location>/data/<partition path>/`, one per partition, on
+ * the encoder (its workers encode the partitions in parallel while this thread computes their metrics),
+ * and starts writing each file as soon as it is encoded. Resolves once all are encoded, with the
+ * manifest entries and a promise of their durability; on failure, the files already started are
+ * removed before it rejects.
  */
-export function writeDataFiles(
+export async function writeDataFiles(
   io: FileIO,
   location: string,
   schema: IcebergSchema,
   spec: PartitionSpec,
   rows: readonly Row[],
   codec: ParquetCodec,
-): PendingDataFiles {
+  encoder: ParquetEncoder = inline,
+): Promise<PendingDataFiles> {
+  const enc = rows.length < INLINE_ROWS ? inline : encoder;
+  const planned: { group: PartitionColumns; path: string; bytes: Promise<Uint8Array>; metrics: Metrics }[] =
+    [];
   const files: DataFile[] = [];
   const writes: Promise<void>[] = [];
-  for (const group of partitionColumns(schema, spec, rows)) {
-    const segs = spec.fields.map(
-      (pf) => `${pf.name}=${partitionPathValue(partitionResultType(pf, schema), group.partition[pf.name])}`,
-    );
-    const path = `${location}/data/${[...segs, `${randomUUID()}.parquet`].join('/')}`;
-    const { columns } = group;
-    const m = metrics(schema, columns);
-    const bytes = encodeColumns(schema, columns, codec);
-    files.push({
-      content: 0,
-      file_path: path,
-      file_format: 'PARQUET',
-      partition: group.partition,
-      record_count: BigInt(group.count),
-      file_size_in_bytes: BigInt(bytes.byteLength),
-      value_counts: m.valueCounts,
-      null_value_counts: m.nullCounts,
-      lower_bounds: m.lower,
-      upper_bounds: m.upper,
-    });
-    writes.push(io.writeNew(path, bytes));
+  try {
+    for (const group of partitionColumns(schema, spec, rows)) {
+      const segs = spec.fields.map(
+        (pf) => `${pf.name}=${partitionPathValue(partitionResultType(pf, schema), group.partition[pf.name])}`,
+      );
+      // Metrics first: they normalise the columns the encoder reads.
+      const m = metrics(schema, group.columns);
+      const bytes = enc.encode(schema, group.columns, codec);
+      bytes.catch(() => undefined);
+      const path = `${location}/data/${[...segs, `${randomUUID()}.parquet`].join('/')}`;
+      planned.push({ group, path, bytes, metrics: m });
+    }
+    for (const p of planned) {
+      const bytes = await p.bytes;
+      files.push({
+        content: 0,
+        file_path: p.path,
+        file_format: 'PARQUET',
+        partition: p.group.partition,
+        record_count: BigInt(p.group.count),
+        file_size_in_bytes: BigInt(bytes.byteLength),
+        value_counts: p.metrics.valueCounts,
+        null_value_counts: p.metrics.nullCounts,
+        lower_bounds: p.metrics.lower,
+        upper_bounds: p.metrics.upper,
+      });
+      const write = io.writeNew(p.path, bytes);
+      write.catch(() => undefined);
+      writes.push(write);
+    }
+  } catch (err) {
+    await Promise.allSettled([...writes, ...planned.map((p) => p.bytes)]);
+    await Promise.all(files.map((f) => io.delete(f.file_path)));
+    throw err;
   }
   const durable = Promise.all(writes).then(() => undefined);
   // Observed at once: the caller awaits it only after building the manifests.

@@ -5,6 +5,8 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { Catalog, LoadedTable, TableCreateSpec, TableIdent } from '../catalog/catalog.ts';
 import { CommitConflictError } from '../catalog/catalog.ts';
 import { writeDataFiles } from '../iceberg/data-file-writer.ts';
+import type { ParquetEncoder } from '../iceberg/encoder-pool.ts';
+import { sharedParquetEncoder } from '../iceberg/encoder-pool.ts';
 import { PARQUET_DECOMPRESSORS, codecOf } from '../iceberg/parquet-encoder.ts';
 import type { DataFile, FieldSummary, ManifestEntry, ManifestFile } from '../iceberg/manifest.ts';
 import {
@@ -32,6 +34,11 @@ export interface IcebergTableOptions {
   now?: () => number;
   /** Maximum commit attempts before giving up (default 100). */
   maxAttempts?: number;
+  /**
+   * Where data files are encoded: by default the process-wide {@link sharedParquetEncoder} (worker
+   * threads on a multi-core machine); an `InlineParquetEncoder` keeps the work on the calling thread.
+   */
+  encoder?: ParquetEncoder;
   /** Test hook: called at named points of a commit (used to inject crashes). */
   onCommitStep?: (step: CommitStep) => void | Promise<void>;
 }
@@ -135,7 +142,12 @@ export class IcebergTable {
 
   /** Binds a table; it is created on first use. */
   constructor(options: IcebergTableOptions) {
-    this.#o = { now: Date.now, maxAttempts: 100, ...options };
+    this.#o = {
+      now: Date.now,
+      maxAttempts: 100,
+      ...options,
+      encoder: options.encoder ?? sharedParquetEncoder(),
+    };
   }
 
   /** The table identifier. */
@@ -194,7 +206,15 @@ export class IcebergTable {
       const md = base.metadata;
       const schema = currentSchema(md);
       const spec = defaultSpec(md);
-      const { files, durable } = writeDataFiles(io, md.location, schema, spec, todo, codecOf(md.properties));
+      const { files, durable } = await writeDataFiles(
+        io,
+        md.location,
+        schema,
+        spec,
+        todo,
+        codecOf(md.properties),
+        this.#o.encoder,
+      );
       const written = files.map((f) => f.file_path);
       try {
         const snapshotId = randomSnapshotId();
@@ -374,13 +394,14 @@ export class IcebergTable {
       const spec = defaultSpec(md);
       const victimRows: Row[] = [];
       for (const v of victims) victimRows.push(...(await this.#rowsOfFile(v.dataFile, schema)));
-      const { files, durable } = writeDataFiles(
+      const { files, durable } = await writeDataFiles(
         io,
         md.location,
         schema,
         spec,
         victimRows,
         codecOf(md.properties),
+        this.#o.encoder,
       );
       const written = files.map((f) => f.file_path);
       try {
