@@ -175,7 +175,7 @@ describe('seg bundle', () => {
       expect(missing.code).toBe(2);
       expect(missing.out).toBe('');
       expect(missing.err).toBe(
-        'seg: SEG_INVALID_ARGUMENT: seg bundle sign needs an Ed25519 private key: --key <pkcs8.pem> or SEG_BUNDLE_SIGNING_KEY=<file>\n',
+        'seg: SEG_INVALID_ARGUMENT: seg bundle sign needs an Ed25519 private key: --key <pkcs8.pem>, SEG_BUNDLE_SIGNING_KEY=<file> or bundle_signing_key in the config file\n',
       );
       const unreadable = await seg({}, 'bundle', 'sign', 'env-key', '--key', 'nope.pem');
       expect(unreadable.code).toBe(2);

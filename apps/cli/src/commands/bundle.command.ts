@@ -73,14 +73,20 @@ async function runBuild(io: CliIo, root: string): Promise<BundleBuildReport> {
 }
 
 /**
- * Reads the bundle signing key named by `--key`, else `$SEG_BUNDLE_SIGNING_KEY`; `SEG_INVALID_ARGUMENT`
- * (exit 2) when neither is given or the file is unusable. The key text is never printed.
+ * Reads the bundle signing key named by `--key`, else the config's `bundle_signing_key` (also set by
+ * `$SEG_BUNDLE_SIGNING_KEY`); `SEG_INVALID_ARGUMENT` (exit 2) when neither is given or the file is
+ * unusable. The key text is never printed.
  */
-async function signingKey(io: CliIo, options: SignOptions): Promise<{ pem: string; keyId: string }> {
-  const path = options.key ?? io.env[BUNDLE_SIGNING_KEY_ENV];
+async function signingKey(
+  io: CliIo,
+  options: SignOptions,
+  configured: string | null | undefined,
+): Promise<{ pem: string; keyId: string }> {
+  const path = options.key ?? configured ?? undefined;
   if (path === undefined || path === '') {
     throw usageError(
-      `seg bundle sign needs an Ed25519 private key: --key <pkcs8.pem> or ${BUNDLE_SIGNING_KEY_ENV}=<file>`,
+      `seg bundle sign needs an Ed25519 private key: --key <pkcs8.pem>, ${BUNDLE_SIGNING_KEY_ENV}=<file> ` +
+        'or bundle_signing_key in the config file',
     );
   }
   const file = resolve(io.cwd, path);
@@ -155,9 +161,9 @@ export function bundleCommand(
         '\nExample:\n  seg bundle sign bundles/seg-custom --key ~/.seg/bundle-release-ed25519.pem\n',
     )
     .action(async (dir: string, options: SignOptions) => {
-      configFor(io, global());
+      const { config } = configFor(io, global());
       const root = await bundleDir(io, dir);
-      const key = await signingKey(io, options);
+      const key = await signingKey(io, options, config.bundle_signing_key);
       const report = await runBuild(io, root);
       if (!report.ok) {
         io.stdout.write(

@@ -26,6 +26,14 @@ describe('loadCliConfig', () => {
     expect(config.catalog).toBe(`sqlite:${join(dir, '.seg/catalog.db')}`);
     expect(config.warehouse).toBe(`file:${join(dir, '.seg/warehouse')}`);
     expect(config.bundles_dir).toBe(join(dir, 'bundles'));
+    expect(config.bundle_signing_key).toBeNull();
+  });
+
+  it('resolves a bundle signing key from the config file against the working folder', () => {
+    const cfg = join(dir, 'bundle-key.config.json');
+    writeFileSync(cfg, JSON.stringify({ bundle_signing_key: 'keys/release.pem' }));
+    const { config } = loadCliConfig({ cwd: dir, env: { SEG_CONFIG: cfg } });
+    expect(config.bundle_signing_key).toBe(join(dir, 'keys/release.pem'));
   });
 
   it('layers seg.config.json, then SEG_* and AWS_* variables, then command-line overrides', () => {

@@ -33,6 +33,8 @@ export const CliConfigSchema = z
     trusted_keys: z.string().min(1).default('tools/bundle/trusted-keys.json'),
     /** Ed25519 private key (PEM) that signs attestations; created on first use when absent. */
     signing_key: z.string().min(1).default('.seg/keys/attest-ed25519.pem'),
+    /** Ed25519 private key (PKCS#8 PEM) that `seg bundle sign` signs with; never created for you. */
+    bundle_signing_key: z.string().min(1).nullish(),
     /** Master key file (32 random bytes) sealing evidence URIs; created on first use when absent. */
     master_key: z.string().min(1).default('.seg/keys/master.key'),
     /** Inventory providers. */
@@ -71,6 +73,7 @@ const ENV_KEYS: ReadonlyArray<readonly [string, keyof CliConfig]> = [
   ['SEG_BUNDLE', 'bundle'],
   ['SEG_TRUSTED_KEYS', 'trusted_keys'],
   ['SEG_SIGNING_KEY', 'signing_key'],
+  ['SEG_BUNDLE_SIGNING_KEY', 'bundle_signing_key'],
   ['SEG_MASTER_KEY', 'master_key'],
 ];
 
@@ -153,6 +156,7 @@ export function loadCliConfig(options: {
       bundles_dir: abs(config.bundles_dir),
       trusted_keys: abs(config.trusted_keys),
       signing_key: abs(config.signing_key),
+      bundle_signing_key: config.bundle_signing_key ? abs(config.bundle_signing_key) : null,
       master_key: abs(config.master_key),
     },
   };
