@@ -17,6 +17,12 @@ export interface StoredEvidenceRef {
 export interface EvidenceSink {
   /** Stores one evidence body (a JSON value) and says what was stored. */
   put(body: unknown, media_type: string): Promise<StoredEvidenceRef>;
+  /**
+   * Optional: stores many bodies in one call and says what was stored for each, in order. A sink that
+   * can make a batch durable at once (one packed object rather than one object per body) offers it; the
+   * run then hands over each chunk's bodies in one call instead of one `put` per body.
+   */
+  putMany?(items: ReadonlyArray<{ body: unknown; media_type: string }>): Promise<StoredEvidenceRef[]>;
 }
 
 /** Type of the evidence index document a run stores beside its evidence. */

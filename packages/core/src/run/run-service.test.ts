@@ -90,6 +90,18 @@ class RedactingSink implements EvidenceSink {
   }
 }
 
+/** A sink that takes a whole chunk's bodies in one call (as a packing store would). */
+class BatchingSink extends RedactingSink {
+  readonly batches: number[] = [];
+
+  async putMany(items: ReadonlyArray<{ body: unknown; media_type: string }>) {
+    this.batches.push(items.length);
+    const out: Array<{ hash: string; size_bytes: number }> = [];
+    for (const item of items) out.push(await this.put(item.body, item.media_type));
+    return out;
+  }
+}
+
 /** Committed files of the in-memory tables: each snapshot's rows as canonical JSON, hashed. */
 function tableFiles(tables: InMemoryTableStore): CommittedFilesSource {
   return {
@@ -261,6 +273,28 @@ describe('RunService', () => {
         evidence: [{ sha256: index.sha256, media_type: EVIDENCE_INDEX_MEDIA_TYPE }],
       });
       expect((await ingest.ack(outcome.run.run_id)).durable).toBe(true);
+    });
+
+    it('hands the bodies of each chunk to a batching sink in one call', async () => {
+      const tables = new InMemoryTableStore();
+      const sink = new BatchingSink();
+      const service = new RunService({
+        inventory,
+        evaluator,
+        ingest: new InMemoryFindingIngest({ tables }),
+        evidence: sink,
+        chunkSize: 3,
+      });
+      const outcome = await service.run(request());
+      // Every asset has one evidence body: chunks of 3, 3, 3 and 2; then the index through put.
+      expect(sink.batches).toEqual([3, 3, 3, 2]);
+      expect(sink.puts).toBe(12);
+      expect(outcome.evidence.readdressed).toBe(1);
+      for (const finding of (await tables.scan('findings')) as unknown as Finding[]) {
+        for (const pointer of finding.evidence) {
+          expect(sha256(await sink.blobs.get(blobKey(pointer.hash)))).toBe(pointer.hash);
+        }
+      }
     });
 
     it('gives the same finding ids and results whatever the chunk size', async () => {

@@ -16,7 +16,7 @@ import type { Clock, FindingIngestPort, InventoryPort } from '@neurocipher/seg-p
 import type { AssetDocument, DetailedEvalResult, EvaluateOptions } from '../evaluation/evaluator.ts';
 import { RESULTS } from '../evaluation/findings.ts';
 import { EVIDENCE_INDEX_MEDIA_TYPE, evidenceIndex } from './evidence-sink.ts';
-import type { EvidenceSink } from './evidence-sink.ts';
+import type { EvidenceSink, StoredEvidenceRef } from './evidence-sink.ts';
 import type { RunAttester } from './run-attester.ts';
 import type { PolicyBundleDigest } from './run-controls.ts';
 import type { CommittedFilesSource, RunMaterial } from './run-material.ts';
@@ -189,14 +189,34 @@ export class RunService<A = unknown> {
         const media = new Map<string, string>();
         for (const f of chunk.findings)
           for (const p of f.evidence) if (!media.has(p.hash)) media.set(p.hash, p.media_type);
-        await pool([...chunk.bodies], this.#o.evidenceConcurrency ?? 16, async ([hash, body]) => {
-          const stored = await store.put(JSON.parse(body) as unknown, media.get(hash) ?? 'application/json');
-          sizes.set(stored.hash, stored.size_bytes);
-          if (stored.hash !== hash) {
-            remap.set(hash, stored.hash);
+        const stored = (hash: string, ref: StoredEvidenceRef): void => {
+          sizes.set(ref.hash, ref.size_bytes);
+          if (ref.hash !== hash) {
+            remap.set(hash, ref.hash);
             readdressed += 1;
           }
+        };
+        const entries = [...chunk.bodies];
+        const itemOf = ([hash, body]: readonly [string, string]) => ({
+          body: JSON.parse(body) as unknown,
+          media_type: media.get(hash) ?? 'application/json',
         });
+        if (store.putMany && entries.length > 0) {
+          const refs = await store.putMany(entries.map(itemOf));
+          if (refs.length !== entries.length) {
+            throw new SegError({
+              error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+              message: `the evidence sink stored ${refs.length} of ${entries.length} bodies`,
+              retryable: true,
+            });
+          }
+          entries.forEach(([hash], i) => stored(hash, refs[i]!));
+        } else {
+          await pool(entries, this.#o.evidenceConcurrency ?? 16, async (entry) => {
+            const item = itemOf(entry);
+            stored(entry[0], await store.put(item.body, item.media_type));
+          });
+        }
       }
       settle(chunk, remap, sizes);
     };
