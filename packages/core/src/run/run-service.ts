@@ -154,7 +154,26 @@ export class RunService<A = unknown> {
     let readdressed = 0;
     const store = this.#o.ingest ? this.#o.evidence : undefined;
     // Runs once a chunk's bodies are stored: pointers re-addressed, evidence rows gathered, findings kept.
+    // Findings come back from the engine's threads with their own copy of every string: the few values
+    // repeated across a run (control, version, result, severity, instant, media type) are kept once.
+    const shared = new Map<string, string>();
+    const share = (text: string): string => {
+      const seen = shared.get(text);
+      if (seen !== undefined) return seen;
+      shared.set(text, text);
+      return text;
+    };
+    const compact = (finding: Finding): void => {
+      finding.control_id = share(finding.control_id);
+      finding.control_version = share(finding.control_version);
+      finding.result = share(finding.result) as Finding['result'];
+      finding.severity = share(finding.severity) as Finding['severity'];
+      finding.created_at = share(finding.created_at);
+      finding.updated_at = share(finding.updated_at);
+      for (const pointer of finding.evidence) pointer.media_type = share(pointer.media_type);
+    };
     const settle = (chunk: ChunkEvidence, remap: ReadonlyMap<string, string>, sizes: Map<string, number>) => {
+      for (const finding of chunk.findings) compact(finding);
       if (!store) {
         for (const finding of chunk.findings) findings.push(finding);
         return;
