@@ -43,10 +43,18 @@ const PYTHON =
 const ORGS = 8;
 
 const layout = tableLayout('findings');
-const hex = (n: number) => n.toString(16).padStart(64, '0');
+// Fingerprints, evidence hashes and ids look like the real ones (sha256 hex, random UUIDs), not like
+// zero-padded counters, which would compress and compare unlike real data. Deterministic in `n`.
+const mix32 = (x: number) => {
+  let h = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+};
+const hex8 = (x: number) => mix32(x).toString(16).padStart(8, '0');
+const hex = (n: number) => Array.from({ length: 8 }, (_, k) => hex8(n * 8 + k)).join('');
 const uuid = (n: number) => {
-  const h = n.toString(16).padStart(12, '0');
-  return `00000000-0000-4000-8000-${h}`;
+  const h = hex(n ^ 0x5bd1e995);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
 // One batch of findings rows, deterministic in the batch index.
