@@ -233,6 +233,22 @@ export interface PendingDataFiles {
 export const INLINE_ROWS = 4096;
 const inline = new InlineParquetEncoder();
 
+// A partition large enough to keep several workers busy is written as that many files (one per worker),
+// so that a one-tenant, one-day run still encodes in parallel. Each file keeps at least INLINE_ROWS rows.
+function splitForEncoder(groups: PartitionColumns[], parallelism: number): PartitionColumns[] {
+  if (parallelism < 2) return groups;
+  return groups.flatMap((g) => {
+    const parts = Math.min(parallelism, Math.floor(g.count / INLINE_ROWS));
+    if (parts < 2) return [g];
+    const size = Math.ceil(g.count / parts);
+    return Array.from({ length: parts }, (_, k) => {
+      const from = k * size;
+      const to = Math.min(g.count, from + size);
+      return { partition: g.partition, count: to - from, columns: g.columns.map((c) => c.slice(from, to)) };
+    });
+  });
+}
+
 /**
  * Encodes rows as Parquet data files under `<location>/data/<partition path>/`, one per partition, on
  * the encoder (its workers encode the partitions in parallel while this thread computes their metrics),
@@ -255,7 +271,7 @@ export async function writeDataFiles(
   const files: DataFile[] = [];
   const writes: Promise<void>[] = [];
   try {
-    for (const group of partitionColumns(schema, spec, rows)) {
+    for (const group of splitForEncoder(partitionColumns(schema, spec, rows), enc.parallelism)) {
       const segs = spec.fields.map(
         (pf) => `${pf.name}=${partitionPathValue(partitionResultType(pf, schema), group.partition[pf.name])}`,
       );

@@ -9,6 +9,8 @@ import type { IcebergSchema, RowValue } from './schema.ts';
 
 /** Encodes one data file's columns (aligned with the schema's fields) as Parquet bytes. */
 export interface ParquetEncoder {
+  /** How many files it encodes at once (1 in the calling thread, the worker count for a pool). */
+  readonly parallelism: number;
   /** Encodes the columns; rejects when the values do not fit the schema. */
   encode(schema: IcebergSchema, columns: RowValue[][], codec: ParquetCodec): Promise<Uint8Array>;
   /** Stops any threads; a later `encode` starts them again. */
@@ -37,6 +39,9 @@ interface Slot {
 
 /** Encodes in the calling thread. */
 export class InlineParquetEncoder implements ParquetEncoder {
+  /** One file at a time. */
+  readonly parallelism = 1;
+
   /** Encodes at once and resolves with the bytes. */
   async encode(schema: IcebergSchema, columns: RowValue[][], codec: ParquetCodec): Promise<Uint8Array> {
     return encodeColumns(schema, columns, codec);
@@ -76,6 +81,11 @@ export class ParquetEncoderPool implements ParquetEncoder {
 
   /** The most worker threads the pool runs. */
   get size(): number {
+    return this.#size;
+  }
+
+  /** As many files at once as it has workers. */
+  get parallelism(): number {
     return this.#size;
   }
 
