@@ -154,61 +154,61 @@ export class IcebergFindingStore implements FindingIngestPort {
     context: IngestContext,
   ): Promise<AppendResult> {
     const ctx = parseIngestContext(context);
-    const parsedFindings = findings.map((f) => parseFinding(f));
-    const parsedEvidence = evidence.map((e) => parseEvidenceObj(e));
     const run = ctx.run;
     const seg = {
       org_id: run.scope.org_id,
       run_id: run.run_id,
       committed_at: this.#clock.now().toISOString(),
     };
-    if (this.#evidence) {
-      const hashes = new Set([
-        ...parsedEvidence.map((e) => e.hash),
-        ...parsedFindings.flatMap((f) => f.evidence.map((p) => p.hash)),
-      ]);
-      for (const hash of hashes) {
-        if (!(await this.#evidence.has(hash))) {
-          throw new SegError({
-            error_code: 'SEG_EVIDENCE_WRITE_FAILED',
-            message: `evidence blob ${hash} is not stored; store it before committing`,
-            retryable: true,
-            details: { hash },
-          });
-        }
-      }
-    }
     try {
       const sealer = new UriSealer({ keys: this.#keys });
       const sealPointers = async <T extends { uri?: string | null | undefined }>(p: T): Promise<T> =>
         p.uri ? { ...p, uri: await sealer.seal(p.uri) } : p;
-      const findingRows = await Promise.all(
-        parsedFindings.map(async (f) =>
-          toRow(
-            this.#tables.layout('findings'),
-            { ...f, evidence: await Promise.all(f.evidence.map(sealPointers)) },
-            seg,
-          ),
-        ),
-      );
-      const evidenceRows = await Promise.all(
-        parsedEvidence.map(async (e) => toRow(this.#tables.layout('evidence'), await sealPointers(e), seg)),
-      );
-      const assetRows = ctx.assets.map((a) => toRow(this.#tables.layout('assets'), a, seg));
-      const controlRows = ctx.controls.map((c) => toRow(this.#tables.layout('controls'), c, seg));
-      const runRows = [toRow(this.#tables.layout('runs'), run, seg)];
-      const work: [TableName, Row[]][] = [
-        ['evidence', evidenceRows],
-        ['findings', findingRows],
-        ['assets', assetRows],
-        ['controls', controlRows],
+      // One finding at a time: parsed, sealed and made a row, so the parsed copies never pile up.
+      const findingRows: Row[] = new Array(findings.length);
+      const hashes = new Set<string>();
+      for (let i = 0; i < findings.length; i++) {
+        const f = parseFinding(findings[i]);
+        for (const p of f.evidence) hashes.add(p.hash);
+        const evidence = f.evidence.some((p) => p.uri)
+          ? await Promise.all(f.evidence.map(sealPointers))
+          : f.evidence;
+        findingRows[i] = toRow(this.#tables.layout('findings'), { ...f, evidence }, seg);
+      }
+      const evidenceRows: Row[] = new Array(evidence.length);
+      for (let i = 0; i < evidence.length; i++) {
+        const e = parseEvidenceObj(evidence[i]);
+        hashes.add(e.hash);
+        evidenceRows[i] = toRow(this.#tables.layout('evidence'), await sealPointers(e), seg);
+      }
+      // Every referenced body must be stored before the pointers are committed.
+      if (this.#evidence) {
+        for (const hash of hashes) {
+          if (!(await this.#evidence.has(hash))) {
+            throw new SegError({
+              error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+              message: `evidence blob ${hash} is not stored; store it before committing`,
+              retryable: true,
+              details: { hash },
+            });
+          }
+        }
+      }
+      const work: [TableName, () => Row[]][] = [
+        ['evidence', () => evidenceRows],
+        ['findings', () => findingRows],
+        ['assets', () => ctx.assets.map((a) => toRow(this.#tables.layout('assets'), a, seg))],
+        ['controls', () => ctx.controls.map((c) => toRow(this.#tables.layout('controls'), c, seg))],
+        ['runs', () => [toRow(this.#tables.layout('runs'), run, seg)]],
       ];
-      const commits = await Promise.all(
-        work
-          .filter(([, rows]) => rows.length > 0)
-          .map(([name, rows]) => this.#appendOnce(name, rows, RUN_ID_SUMMARY_KEY, run.run_id)),
-      );
-      commits.push(await this.#appendOnce('runs', runRows, RUN_ID_SUMMARY_KEY, run.run_id));
+      // Table by table, so that only one table's data files are being encoded at a time (the run row
+      // last: its commit is what `ack` looks for).
+      const commits: TableCommit[] = [];
+      for (const [name, rowsOf] of work) {
+        const rows = rowsOf();
+        if (rows.length > 0 || name === 'runs')
+          commits.push(await this.#appendOnce(name, rows, RUN_ID_SUMMARY_KEY, run.run_id));
+      }
       const written = (name: TableName) => commits.find((c) => c.table === name)?.rows_added ?? 0;
       return {
         run_id: run.run_id,
