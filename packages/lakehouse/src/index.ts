@@ -22,8 +22,6 @@ export { fileUri, LocalFileIO, localPath } from './io/local-file-io.ts';
 export { BlobStoreFileIO } from './io/blob-store-file-io.ts';
 export type { BlobStoreFileIOOptions } from './io/blob-store-file-io.ts';
 export { IcebergTable } from './table/iceberg-table.ts';
-export { InlineParquetEncoder, ParquetEncoderPool, sharedParquetEncoder } from './iceberg/encoder-pool.ts';
-export type { ParquetEncoder, ParquetEncoderPoolOptions } from './iceberg/encoder-pool.ts';
 export { CODEC_PROPERTY, codecOf } from './iceberg/parquet-encoder.ts';
 export type { ParquetCodec } from './iceberg/parquet-encoder.ts';
 export type {

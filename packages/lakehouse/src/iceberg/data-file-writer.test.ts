@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { FileIO } from '../io/file-io.ts';
 import { partitionColumns, writeDataFiles } from './data-file-writer.ts';
-import { ParquetEncoderPool } from './encoder-pool.ts';
 import { PARQUET_DECOMPRESSORS, codecOf, encodeColumns } from './parquet-encoder.ts';
 import type { ParquetCodec } from './parquet-encoder.ts';
 import type { IcebergSchema, PartitionSpec } from './schema.ts';
@@ -131,33 +130,6 @@ describe('writeDataFiles', () => {
       ['a', 3n, 7n],
       ['a', null, 1n],
     ]);
-  });
-
-  it('splits a partition big enough for several workers into one file per worker', async () => {
-    const pool = new ParquetEncoderPool({ size: 2 });
-    try {
-      const rows = Array.from({ length: 10_000 }, (_, i) => ({ org_id: 'a', n: BigInt(i), at: 5n }));
-      const { files, durable } = await writeDataFiles(
-        io,
-        'file:///w',
-        schema,
-        bySourceAndDay,
-        rows,
-        'zstd',
-        pool,
-      );
-      await durable;
-      expect(files.map((f) => [f.partition, f.record_count])).toEqual([
-        [{ org_id: 'a', at_day: 0 }, 5000n],
-        [{ org_id: 'a', at_day: 0 }, 5000n],
-      ]);
-      const bound = (f: (typeof files)[number], which: 'lower_bounds' | 'upper_bounds') =>
-        f[which]!.find((b) => b.key === 2)!.value.readBigInt64LE(0);
-      expect([bound(files[0]!, 'lower_bounds'), bound(files[0]!, 'upper_bounds')]).toEqual([0n, 4999n]);
-      expect([bound(files[1]!, 'lower_bounds'), bound(files[1]!, 'upper_bounds')]).toEqual([5000n, 9999n]);
-    } finally {
-      await pool.close();
-    }
   });
 
   it('rejects a null in a required column, naming it, and leaves no file behind', async () => {

@@ -1,10 +1,9 @@
 // Parquet data files with Iceberg field ids (hyparquet-writer, explicit schema), one per partition.
 import { randomUUID } from 'node:crypto';
 import type { FileIO } from '../io/file-io.ts';
-import type { ParquetEncoder } from './encoder-pool.ts';
-import { InlineParquetEncoder } from './encoder-pool.ts';
 import type { DataFile } from './manifest.ts';
 import type { ParquetCodec } from './parquet-encoder.ts';
+import { encodeColumns } from './parquet-encoder.ts';
 import type {
   IcebergSchema,
   IcebergType,
@@ -97,8 +96,6 @@ function scanOther(type: IcebergType, data: readonly RowValue[]): ColumnScan {
  * normalises the columns in place (longs and timestamps to bigint) and rejects a null in a required
  * column, naming it.
  */
-type Metrics = ReturnType<typeof metrics>;
-
 function metrics(schema: IcebergSchema, columns: RowValue[][]) {
   const valueCounts: { key: number; value: bigint }[] = [];
   const nullCounts: { key: number; value: bigint }[] = [];
@@ -229,32 +226,11 @@ export interface PendingDataFiles {
   durable: Promise<void>;
 }
 
-/** Appends smaller than this encode in the calling thread: handing them to a worker costs more. */
-export const INLINE_ROWS = 4096;
-const inline = new InlineParquetEncoder();
-
-// A partition large enough to keep several workers busy is written as that many files (one per worker),
-// so that a one-tenant, one-day run still encodes in parallel. Each file keeps at least INLINE_ROWS rows.
-function splitForEncoder(groups: PartitionColumns[], parallelism: number): PartitionColumns[] {
-  if (parallelism < 2) return groups;
-  return groups.flatMap((g) => {
-    const parts = Math.min(parallelism, Math.floor(g.count / INLINE_ROWS));
-    if (parts < 2) return [g];
-    const size = Math.ceil(g.count / parts);
-    return Array.from({ length: parts }, (_, k) => {
-      const from = k * size;
-      const to = Math.min(g.count, from + size);
-      return { partition: g.partition, count: to - from, columns: g.columns.map((c) => c.slice(from, to)) };
-    });
-  });
-}
-
 /**
- * Encodes rows as Parquet data files under `<location>/data/<partition path>/`, one per partition, on
- * the encoder (its workers encode the partitions in parallel while this thread computes their metrics),
- * and starts writing each file as soon as it is encoded. Resolves once all are encoded, with the
- * manifest entries and a promise of their durability; on failure, the files already started are
- * removed before it rejects.
+ * Encodes rows as Parquet data files under `<location>/data/<partition path>/`, one per partition, and
+ * starts writing each as soon as it is encoded, so one file's write and fsync overlap the next one's
+ * encoding and the caller's manifests. Returns the manifest entries and a promise of their durability;
+ * when encoding fails, the files already started are removed before it throws.
  */
 export async function writeDataFiles(
   io: FileIO,
@@ -263,45 +239,36 @@ export async function writeDataFiles(
   spec: PartitionSpec,
   rows: readonly Row[],
   codec: ParquetCodec,
-  encoder: ParquetEncoder = inline,
 ): Promise<PendingDataFiles> {
-  const enc = rows.length < INLINE_ROWS ? inline : encoder;
-  const planned: { group: PartitionColumns; path: string; bytes: Promise<Uint8Array>; metrics: Metrics }[] =
-    [];
   const files: DataFile[] = [];
   const writes: Promise<void>[] = [];
   try {
-    for (const group of splitForEncoder(partitionColumns(schema, spec, rows), enc.parallelism)) {
+    for (const group of partitionColumns(schema, spec, rows)) {
       const segs = spec.fields.map(
         (pf) => `${pf.name}=${partitionPathValue(partitionResultType(pf, schema), group.partition[pf.name])}`,
       );
       // Metrics first: they normalise the columns the encoder reads.
       const m = metrics(schema, group.columns);
-      const bytes = enc.encode(schema, group.columns, codec);
-      bytes.catch(() => undefined);
+      const bytes = encodeColumns(schema, group.columns, codec);
       const path = `${location}/data/${[...segs, `${randomUUID()}.parquet`].join('/')}`;
-      planned.push({ group, path, bytes, metrics: m });
-    }
-    for (const p of planned) {
-      const bytes = await p.bytes;
       files.push({
         content: 0,
-        file_path: p.path,
+        file_path: path,
         file_format: 'PARQUET',
-        partition: p.group.partition,
-        record_count: BigInt(p.group.count),
+        partition: group.partition,
+        record_count: BigInt(group.count),
         file_size_in_bytes: BigInt(bytes.byteLength),
-        value_counts: p.metrics.valueCounts,
-        null_value_counts: p.metrics.nullCounts,
-        lower_bounds: p.metrics.lower,
-        upper_bounds: p.metrics.upper,
+        value_counts: m.valueCounts,
+        null_value_counts: m.nullCounts,
+        lower_bounds: m.lower,
+        upper_bounds: m.upper,
       });
-      const write = io.writeNew(p.path, bytes);
+      const write = io.writeNew(path, bytes);
       write.catch(() => undefined);
       writes.push(write);
     }
   } catch (err) {
-    await Promise.allSettled([...writes, ...planned.map((p) => p.bytes)]);
+    await Promise.allSettled(writes);
     await Promise.all(files.map((f) => io.delete(f.file_path)));
     throw err;
   }

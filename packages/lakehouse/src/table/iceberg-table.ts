@@ -5,8 +5,6 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { Catalog, LoadedTable, TableCreateSpec, TableIdent } from '../catalog/catalog.ts';
 import { CommitConflictError } from '../catalog/catalog.ts';
 import { writeDataFiles } from '../iceberg/data-file-writer.ts';
-import type { ParquetEncoder } from '../iceberg/encoder-pool.ts';
-import { sharedParquetEncoder } from '../iceberg/encoder-pool.ts';
 import { PARQUET_DECOMPRESSORS, codecOf } from '../iceberg/parquet-encoder.ts';
 import type { DataFile, FieldSummary, ManifestEntry, ManifestFile } from '../iceberg/manifest.ts';
 import {
@@ -34,11 +32,6 @@ export interface IcebergTableOptions {
   now?: () => number;
   /** Maximum commit attempts before giving up (default 100). */
   maxAttempts?: number;
-  /**
-   * Where data files are encoded: by default the process-wide {@link sharedParquetEncoder} (worker
-   * threads on a multi-core machine); an `InlineParquetEncoder` keeps the work on the calling thread.
-   */
-  encoder?: ParquetEncoder;
   /** Test hook: called at named points of a commit (used to inject crashes). */
   onCommitStep?: (step: CommitStep) => void | Promise<void>;
 }
@@ -142,12 +135,7 @@ export class IcebergTable {
 
   /** Binds a table; it is created on first use. */
   constructor(options: IcebergTableOptions) {
-    this.#o = {
-      now: Date.now,
-      maxAttempts: 100,
-      ...options,
-      encoder: options.encoder ?? sharedParquetEncoder(),
-    };
+    this.#o = { now: Date.now, maxAttempts: 100, ...options };
   }
 
   /** The table identifier. */
@@ -213,7 +201,6 @@ export class IcebergTable {
         spec,
         todo,
         codecOf(md.properties),
-        this.#o.encoder,
       );
       const written = files.map((f) => f.file_path);
       try {
@@ -401,7 +388,6 @@ export class IcebergTable {
         spec,
         victimRows,
         codecOf(md.properties),
-        this.#o.encoder,
       );
       const written = files.map((f) => f.file_path);
       try {
