@@ -92,6 +92,68 @@ describe('EvidenceStore', () => {
     });
   });
 
+  describe('#putMany', () => {
+    it('stores a batch in one pack with its index, de-duplicated, readable and verified per body', async () => {
+      const store = new EvidenceStore({ blobs });
+      const out = await store.putMany([
+        { body: { b: 1, a: 'x' }, media_type: 'application/json' },
+        { body: 'contact ops@example.com', media_type: 'text/plain' },
+        { body: { a: 'x', b: 1 }, media_type: 'application/json' },
+      ]);
+      expect(out.map((o) => [o.hash, o.created])).toEqual([
+        [sha(Buffer.from('{"a":"x","b":1}')), true],
+        [out[1]!.hash, true],
+        [out[0]!.hash, false],
+      ]);
+      expect(out[1]!.redactions.map((r) => r.kind)).toEqual(['email']);
+      const keys = (await blobs.list('')).keys;
+      expect(keys.filter((k) => k.startsWith('sha256/'))).toEqual([]);
+      expect(keys.filter((k) => k.startsWith('packs/'))).toHaveLength(2);
+      // A second store (another process) finds the bodies through the index.
+      const other = new EvidenceStore({ blobs });
+      expect(Buffer.from(await other.get(out[0]!.hash)).toString()).toBe('{"a":"x","b":1}');
+      expect(await other.missing([out[0]!.hash, out[1]!.hash, sha(Buffer.from('nope'))])).toEqual([
+        sha(Buffer.from('nope')),
+      ]);
+      expect(
+        (await other.putMany([{ body: { a: 'x', b: 1 }, media_type: 'application/json' }]))[0]!.created,
+      ).toBe(false);
+    });
+
+    it('refuses a body whose bytes in the pack were corrupted', async () => {
+      const store = new EvidenceStore({ blobs });
+      const [a] = await store.putMany([
+        { body: { n: 1 }, media_type: 'application/json' },
+        { body: { n: 2 }, media_type: 'application/json' },
+      ]);
+      const pack = (await blobs.list('packs/')).keys.find((k) => k.endsWith('.pack'))!;
+      const file = join(dir.path, 'blobs', pack);
+      const bytes = readFileSync(file);
+      bytes[1] = bytes[1]! ^ 1;
+      writeFileSync(file, bytes);
+      const err = await new EvidenceStore({ blobs }).get(a!.hash).catch((e: unknown) => e);
+      expect(isSegError(err) && err.details).toMatchObject({ integrity: true, hash: a!.hash });
+    });
+
+    it('purges a pack only when every body in it is referenced by expired rows alone', async () => {
+      const store = new EvidenceStore({ blobs, clock: at('2027-06-01T00:00:00Z') });
+      const [p1, p2] = await store.putMany([
+        { body: { n: 1 }, media_type: 'application/json' },
+        { body: { n: 2 }, media_type: 'application/json' },
+      ]);
+      const [q1] = await store.putMany([{ body: { n: 3 }, media_type: 'application/json' }]);
+      const old = '2026-01-01T00:00:00Z';
+      const deleted = await store.purgeExpired([
+        { org_id: 'o', hash: p1!.hash, committed_at: old },
+        { org_id: 'o', hash: p2!.hash, committed_at: '2027-05-01T00:00:00Z' },
+        { org_id: 'o', hash: q1!.hash, committed_at: old },
+      ]);
+      expect(deleted).toEqual([q1!.hash]);
+      expect(await store.missing([p1!.hash, p2!.hash, q1!.hash])).toEqual([q1!.hash]);
+      expect((await blobs.list('packs/')).keys).toHaveLength(2);
+    });
+  });
+
   describe('#get', () => {
     it('refuses a corrupted chunk instead of returning wrong bytes', async () => {
       const store = new EvidenceStore({ blobs, chunkSize: 16 });

@@ -1,6 +1,8 @@
 // Content-addressed evidence blobs (spec Appendix E): redacted, canonicalised, sha256-addressed under
 // `sha256/<2>/<hash>`, chunked at 8 MiB with a reassembly map, de-duplicated, verified on every read,
-// and purged by per-tenant retention without ever touching a blob an unexpired row references.
+// and purged by per-tenant retention without ever touching a blob an unexpired row references. Bodies
+// stored together (`putMany`) go into one pack, `packs/<sha256 of the pack>.pack`, with an index
+// `packs/<same>.idx.json` written after it: one durable write per batch instead of one per body.
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { SegError } from '@neurocipher/seg-contracts';
@@ -60,6 +62,21 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const blobKey = (hash: string) => `sha256/${hash.slice(0, 2)}/${hash}`;
 const mapKey = (hash: string) => `sha256/${hash.slice(0, 2)}/${hash}.map.json`;
 const HASH = /^[0-9a-f]{64}$/;
+const PACKS = 'packs/';
+const packKey = (id: string) => `${PACKS}${id}.pack`;
+const indexKey = (id: string) => `${PACKS}${id}.idx.json`;
+
+/** The index of a pack: where each body lies in it. */
+interface PackIndex {
+  pack: string;
+  entries: [hash: string, offset: number, length: number, media_type: string][];
+}
+
+interface PackedAt {
+  pack: string;
+  offset: number;
+  length: number;
+}
 
 function integrityError(message: string, details: Record<string, unknown>): SegError {
   return new SegError({
@@ -70,6 +87,17 @@ function integrityError(message: string, details: Record<string, unknown>): SegE
   });
 }
 
+// Redacts and canonicalises a body: objects as RFC 8785 JSON, text as is, raw bytes untouched.
+function prepare(body: unknown): { bytes: Uint8Array; redactions: Redaction[] } {
+  if (body instanceof Uint8Array) return { bytes: body, redactions: [] };
+  if (typeof body === 'string') {
+    const r = redactText(body);
+    return { bytes: Buffer.from(r.text, 'utf8'), redactions: r.redactions };
+  }
+  const r = redactJson(body);
+  return { bytes: Buffer.from(canonicalize(r.value) ?? 'null', 'utf8'), redactions: r.redactions };
+}
+
 /** The evidence blob store. */
 export class EvidenceStore {
   readonly #blobs: BlobStore;
@@ -77,6 +105,10 @@ export class EvidenceStore {
   readonly #retention: Readonly<Record<string, number>>;
   readonly #defaultDays: number;
   readonly #chunkSize: number;
+  // Bodies in packs, by hash, from every pack index read so far; refreshed when a lookup misses.
+  readonly #packed = new Map<string, PackedAt>();
+  readonly #packsRead = new Set<string>();
+  #lastPack: { id: string; bytes: Uint8Array } | undefined;
 
   /** Creates the store over a {@link BlobStore}. */
   constructor(options: EvidenceStoreOptions) {
@@ -97,20 +129,97 @@ export class EvidenceStore {
    * are redacted; raw bytes are stored as given (binary artefacts are not scanned).
    */
   async put(body: unknown, media_type: string): Promise<StoredEvidence> {
-    let bytes: Uint8Array;
-    let redactions: Redaction[] = [];
-    if (body instanceof Uint8Array) bytes = body;
-    else if (typeof body === 'string') {
-      const r = redactText(body);
-      bytes = Buffer.from(r.text, 'utf8');
-      redactions = r.redactions;
-    } else {
-      const r = redactJson(body);
-      bytes = Buffer.from(canonicalize(r.value) ?? 'null', 'utf8');
-      redactions = r.redactions;
-    }
+    const { bytes, redactions } = prepare(body);
     const stored = await this.putBytes(bytes, media_type);
     return { ...stored, redactions };
+  }
+
+  /**
+   * Stores many bodies in one durable write: each is redacted, canonicalised and hashed as by
+   * {@link put}; those not stored yet go into one new pack (bodies over the chunk size are chunked on
+   * their own instead). Results are in input order.
+   */
+  async putMany(items: ReadonlyArray<{ body: unknown; media_type: string }>): Promise<StoredEvidence[]> {
+    await this.#refreshPacks();
+    const out: StoredEvidence[] = [];
+    const parts: Uint8Array[] = [];
+    const entries: PackIndex['entries'] = [];
+    const inPack = new Set<string>();
+    let offset = 0;
+    for (const item of items) {
+      const { bytes, redactions } = prepare(item.body);
+      if (bytes.length > this.#chunkSize) {
+        out.push({ ...(await this.putBytes(bytes, item.media_type)), redactions });
+        continue;
+      }
+      const hash = sha256(bytes);
+      const known = this.#packed.has(hash) || inPack.has(hash);
+      out.push({
+        hash,
+        media_type: item.media_type,
+        size_bytes: bytes.length,
+        chunks: 1,
+        redactions,
+        created: !known,
+      });
+      if (known) continue;
+      inPack.add(hash);
+      parts.push(bytes);
+      entries.push([hash, offset, bytes.length, item.media_type]);
+      offset += bytes.length;
+    }
+    if (entries.length === 0) return out;
+    const pack = Buffer.concat(parts);
+    const id = sha256(pack);
+    // The pack first, its index last: a crash in between leaves a pack nobody can see, never an index
+    // that points at missing bytes.
+    await this.#blobs.put(packKey(id), pack, { content_type: 'application/octet-stream' });
+    const index: PackIndex = { pack: id, entries };
+    await this.#blobs.put(indexKey(id), Buffer.from(JSON.stringify(index)), {
+      content_type: 'application/json',
+    });
+    this.#learn(index);
+    return out;
+  }
+
+  #learn(index: PackIndex): void {
+    this.#packsRead.add(index.pack);
+    for (const [hash, offset, length] of index.entries)
+      this.#packed.set(hash, { pack: index.pack, offset, length });
+  }
+
+  // Reads the indexes of packs this instance has not seen (other processes may have added some).
+  async #refreshPacks(): Promise<void> {
+    let cursor: string | null | undefined = null;
+    do {
+      const page = await this.#blobs.list(PACKS, { cursor, limit: 1000 });
+      for (const key of page.keys) {
+        if (!key.endsWith('.idx.json')) continue;
+        const id = key.slice(PACKS.length, -'.idx.json'.length);
+        if (this.#packsRead.has(id)) continue;
+        const index = JSON.parse(Buffer.from(await this.#blobs.get(key)).toString('utf8')) as PackIndex;
+        if (index.pack !== id) throw integrityError(`pack index ${key} names pack ${index.pack}`, { key });
+        this.#learn(index);
+      }
+      cursor = page.next_cursor;
+    } while (cursor);
+  }
+
+  async #packedAt(hash: string): Promise<PackedAt | undefined> {
+    if (!this.#packed.has(hash)) await this.#refreshPacks();
+    return this.#packed.get(hash);
+  }
+
+  /** The hashes among `hashes` that are not stored (in a pack, whole or as a chunk map). */
+  async missing(hashes: Iterable<string>): Promise<string[]> {
+    await this.#refreshPacks();
+    const out: string[] = [];
+    for (const hash of hashes) {
+      if (this.#packed.has(hash)) continue;
+      if (!(await this.#blobs.exists(blobKey(hash))) && !(await this.#blobs.exists(mapKey(hash))))
+        out.push(hash);
+    }
+    return out;
   }
 
   /** Stores bytes as they are (already redacted) under their sha256; large bodies are chunked. */
@@ -147,9 +256,9 @@ export class EvidenceStore {
     return map;
   }
 
-  /** Whether a blob is stored (whole or as a chunk map). */
+  /** Whether a blob is stored (in a pack, whole or as a chunk map). */
   async has(hash: string): Promise<boolean> {
-    return (await this.#blobs.exists(blobKey(hash))) || (await this.#blobs.exists(mapKey(hash)));
+    return (await this.missing([hash])).length === 0;
   }
 
   /**
@@ -160,6 +269,20 @@ export class EvidenceStore {
   async get(hash: string): Promise<Uint8Array> {
     if (!HASH.test(hash))
       throw new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message: 'not a sha256 hex digest' });
+    const at = await this.#packedAt(hash);
+    if (at) {
+      if (this.#lastPack?.id !== at.pack)
+        this.#lastPack = { id: at.pack, bytes: await this.#blobs.get(packKey(at.pack)) };
+      const bytes = Buffer.from(this.#lastPack.bytes.subarray(at.offset, at.offset + at.length));
+      const actual = sha256(bytes);
+      if (actual !== hash || bytes.length !== at.length)
+        throw integrityError(`evidence blob ${hash} in pack ${at.pack} is corrupted`, {
+          hash,
+          pack: at.pack,
+          actual,
+        });
+      return bytes;
+    }
     if (await this.#blobs.exists(blobKey(hash))) {
       const bytes = await this.#blobs.get(blobKey(hash));
       const actual = sha256(bytes);
@@ -193,8 +316,9 @@ export class EvidenceStore {
 
   /**
    * Deletes blobs whose every reference has expired (committed_at + the tenant's retention < now). A
-   * blob referenced by any unexpired row is kept, as are the chunks of a kept blob and blobs no row
-   * references (they may belong to a commit in flight). Returns the deleted hashes.
+   * blob referenced by any unexpired row is kept, as are the chunks of a kept blob, blobs no row
+   * references (they may belong to a commit in flight) and every body of a pack that holds one kept
+   * body. Returns the deleted hashes.
    */
   async purgeExpired(references: Iterable<BlobReference> | AsyncIterable<BlobReference>): Promise<string[]> {
     const now = this.#clock.now().getTime();
@@ -212,8 +336,24 @@ export class EvidenceStore {
       if (await this.#blobs.exists(mapKey(h)))
         for (const c of (await this.#readMap(h)).chunks) liveChunks.add(c.hash);
     }
+    // A pack goes only when every body in it is referenced, and only by expired rows; its index
+    // first, so a crash in between leaves an invisible pack, never an index without bytes.
+    await this.#refreshPacks();
+    const packs = new Map<string, string[]>();
+    for (const [hash, at] of this.#packed) packs.set(at.pack, [...(packs.get(at.pack) ?? []), hash]);
     const deleted: string[] = [];
+    const keptPacked = new Set<string>();
+    for (const [id, hashes] of packs) {
+      if (hashes.every((h) => expired.has(h) && !live.has(h))) {
+        await this.#blobs.delete(indexKey(id));
+        await this.#blobs.delete(packKey(id));
+        this.#packsRead.delete(id);
+        for (const h of hashes) this.#packed.delete(h);
+        if (this.#lastPack?.id === id) this.#lastPack = undefined;
+      } else for (const h of hashes) keptPacked.add(h);
+    }
     for (const h of deletable) {
+      if (keptPacked.has(h)) continue;
       if (await this.#blobs.exists(mapKey(h))) {
         const map = await this.#readMap(h);
         await this.#blobs.delete(mapKey(h));

@@ -183,15 +183,14 @@ export class IcebergFindingStore implements FindingIngestPort {
       }
       // Every referenced body must be stored before the pointers are committed.
       if (this.#evidence) {
-        for (const hash of hashes) {
-          if (!(await this.#evidence.has(hash))) {
-            throw new SegError({
-              error_code: 'SEG_EVIDENCE_WRITE_FAILED',
-              message: `evidence blob ${hash} is not stored; store it before committing`,
-              retryable: true,
-              details: { hash },
-            });
-          }
+        const [hash, ...more] = await this.#evidence.missing(hashes);
+        if (hash !== undefined) {
+          throw new SegError({
+            error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+            message: `evidence blob ${hash}${more.length > 0 ? ` (and ${more.length} more)` : ''} is not stored; store it before committing`,
+            retryable: true,
+            details: { hash, missing: more.length + 1 },
+          });
         }
       }
       const work: [TableName, () => Row[]][] = [
