@@ -9,30 +9,42 @@ export interface Redaction {
   count: number;
 }
 
-const RULES: { kind: RedactionKind; pattern: RegExp; replace: (m: string, ...g: string[]) => string }[] = [
+// Each rule has a cheap `gate` that every match implies (a literal it contains, a least length), so
+// the full pattern runs only on strings that could match: most evidence strings are short and plain.
+const RULES: {
+  kind: RedactionKind;
+  gate: (text: string) => boolean;
+  pattern: RegExp;
+  replace: (m: string, ...g: string[]) => string;
+}[] = [
   {
     kind: 'private_key',
+    gate: (t) => t.includes('PRIVATE KEY-----'),
     pattern: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g,
     replace: () => '[REDACTED:private_key]',
   },
   {
     kind: 'bearer_token',
+    gate: (t) => t.length > 7 && /bearer/i.test(t),
     pattern: /\b(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi,
     replace: (_m, prefix) => `${prefix}[REDACTED:bearer_token]`,
   },
   {
     kind: 'aws_secret_key',
+    gate: (t) => t.length > 40 && /secret/i.test(t),
     pattern:
       /((?:aws_secret_access_key|secretaccesskey|secret_access_key)["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi,
     replace: (_m, prefix) => `${prefix}[REDACTED:aws_secret_key]`,
   },
   {
     kind: 'aws_access_key',
+    gate: (t) => t.length >= 20,
     pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
     replace: () => '[REDACTED:aws_access_key]',
   },
   {
     kind: 'email',
+    gate: (t) => t.includes('@'),
     pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
     replace: () => '[REDACTED:email]',
   },
@@ -42,6 +54,7 @@ const RULES: { kind: RedactionKind; pattern: RegExp; replace: (m: string, ...g: 
 export function redactString(text: string, counts: Map<RedactionKind, number> = new Map()): string {
   let out = text;
   for (const rule of RULES) {
+    if (!rule.gate(out)) continue;
     out = out.replace(rule.pattern, (...args: unknown[]) => {
       counts.set(rule.kind, (counts.get(rule.kind) ?? 0) + 1);
       const groups = args.slice(1, -2).map((g) => (typeof g === 'string' ? g : ''));
