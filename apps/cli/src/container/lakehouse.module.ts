@@ -31,7 +31,7 @@ export interface Lakehouse extends CommittedFilesSource {
   /** Reads warehouse files (`file:` URIs). */
   io: FileIO;
   store: IcebergFindingStore;
-  /** Evidence blobs under `blobs` (redacted, RFC 8785, `sha256/<2>/<hash>`, verified on read). */
+  /** Evidence blobs under `blobs` (redacted, RFC 8785, packed per chunk by `putMany`, verified on read). */
   evidence: EvidenceStore;
   /** The catalog's URI, printed for other tools (`sqlite:<path>`). */
   catalogUri: string;
