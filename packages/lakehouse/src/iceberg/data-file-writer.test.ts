@@ -64,6 +64,18 @@ describe('partitionColumns', () => {
     ]);
   });
 
+  it('partitions a long given as a number with the same value given as a bigint', () => {
+    const spec: PartitionSpec = {
+      'spec-id': 0,
+      fields: [{ 'source-id': 2, 'field-id': 1000, name: 'n', transform: 'identity' }],
+    };
+    const groups = partitionColumns(schema, spec, [
+      { org_id: 'a', n: 7, at: 0n },
+      { org_id: 'a', n: 7n, at: 0n },
+    ]);
+    expect(groups.map((g) => [g.partition.n, g.count])).toEqual([[7n, 2]]);
+  });
+
   it('puts every row in one group when the table is unpartitioned', () => {
     const groups = partitionColumns(schema, { 'spec-id': 0, fields: [] }, [
       { org_id: 'a', n: 1n, at: 0n },

@@ -156,11 +156,14 @@ export function partitionColumns(
   spec: PartitionSpec,
   rows: readonly Row[],
 ): PartitionColumns[] {
-  const sources = spec.fields.map((pf) => {
+  const fields = spec.fields.map((pf) => {
     const src = schema.fields.find((f) => f.id === pf['source-id']);
     if (!src) throw new Error(`partition source ${pf['source-id']} missing`);
-    return src.name;
+    return src;
   });
+  const sources = fields.map((f) => f.name);
+  // A long or timestamp given as a number partitions with the same value given as a bigint.
+  const wide = fields.map((f) => f.type === 'long' || f.type === 'timestamptz');
   const transforms = spec.fields.map((pf) => pf.transform);
   // The group of each row, found through one Map level per partition field (no key strings to build).
   const groups: { partition: Record<string, unknown>; count: number }[] = [];
@@ -179,7 +182,8 @@ export function partitionColumns(
   const transform = (k: number, raw: RowValue): unknown => {
     if (raw === lastRaw[k] && raw !== null) return lastOut[k];
     lastRaw[k] = raw;
-    return (lastOut[k] = applyTransform(transforms[k] as PartitionTransform, raw));
+    const value = wide[k] && typeof raw === 'number' ? BigInt(raw) : raw;
+    return (lastOut[k] = applyTransform(transforms[k] as PartitionTransform, value));
   };
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Row;
