@@ -212,10 +212,14 @@ export class EvidenceStore {
 
   /** The hashes among `hashes` that are not stored (in a pack, whole or as a chunk map). */
   async missing(hashes: Iterable<string>): Promise<string[]> {
-    await this.#refreshPacks();
+    let unknown = [...hashes].filter((h) => !this.#packed.has(h));
+    // Packs written since this instance last looked (by another process) are read only on a miss.
+    if (unknown.length > 0) {
+      await this.#refreshPacks();
+      unknown = unknown.filter((h) => !this.#packed.has(h));
+    }
     const out: string[] = [];
-    for (const hash of hashes) {
-      if (this.#packed.has(hash)) continue;
+    for (const hash of unknown) {
       if (!(await this.#blobs.exists(blobKey(hash))) && !(await this.#blobs.exists(mapKey(hash))))
         out.push(hash);
     }
