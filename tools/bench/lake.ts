@@ -145,16 +145,21 @@ async function main() {
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const answers = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
-    const pyAppend = async (file: string): Promise<{ rows: number; seconds: number }> => {
+    const pyAppend = async (
+      file: string,
+    ): Promise<{ rows: number; seconds: number; cpu_seconds: number }> => {
       py.stdin.write(`${file}\n`);
       const next = await answers.next();
       if (next.done) throw new Error('the pyiceberg process ended early (see its error above)');
-      return JSON.parse(next.value) as { rows: number; seconds: number };
+      return JSON.parse(next.value) as { rows: number; seconds: number; cpu_seconds: number };
     };
 
     const batchDir = join(dir, 'batches');
     mkdirSync(batchDir);
     let seconds = 0;
+    // CPU time of each side's appends (all its threads): how much of the machine each writer used.
+    let cpuSeconds = 0;
+    let pyCpuSeconds = 0;
     let rows = 0;
     let pySeconds = 0;
     let pyRows = 0;
@@ -164,12 +169,16 @@ async function main() {
       const file = join(batchDir, `${String(b).padStart(4, '0')}.jsonl`);
       writeFileSync(file, jsonl(batchRows(b, size)));
       const batch = loadBatch(file);
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await table.append(batch);
       seconds += (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(c0);
+      cpuSeconds += (cpu.user + cpu.system) / 1e6;
       rows += size;
       const theirs = await pyAppend(file);
       pySeconds += theirs.seconds;
+      pyCpuSeconds += theirs.cpu_seconds;
       pyRows += theirs.rows;
       rmSync(file);
       console.log(
@@ -201,6 +210,8 @@ async function main() {
         rows_per_s: Math.round(rowsPerS),
         pyiceberg_rows_per_s: Math.round(pyRowsPerS),
         ratio_vs_pyiceberg: Number((rowsPerS / pyRowsPerS).toFixed(3)),
+        cpu_s: Number(cpuSeconds.toFixed(2)),
+        pyiceberg_cpu_s: Number(pyCpuSeconds.toFixed(2)),
         peak_rss_mb: Math.round(peakRssMb),
       }),
     );

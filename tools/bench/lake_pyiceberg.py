@@ -2,7 +2,7 @@
 
 usage: lake_pyiceberg.py <catalog.db> <namespace.table>
 Reads one JSONL batch path per line on stdin, appends that batch as one commit, and answers each with
-one JSON line {"rows", "seconds"}. Loading a batch into Arrow is not timed; table.append is. The caller
+one JSON line {"rows", "seconds", "cpu_seconds"} (cpu_seconds: this process's CPU time, all threads). Loading a batch into Arrow is not timed; table.append is. The caller
 interleaves these batches with its own, so both writers see the same machine load.
 """
 import json
@@ -32,9 +32,11 @@ def main():
             cols.append(col.cast(field.type))
         batch = pa.Table.from_arrays(cols, schema=arrow_schema)
         start = time.perf_counter()
+        cpu_start = time.process_time()
         table.append(batch)
         seconds = time.perf_counter() - start
-        print(json.dumps({"rows": batch.num_rows, "seconds": seconds}), flush=True)
+        cpu_seconds = time.process_time() - cpu_start
+        print(json.dumps({"rows": batch.num_rows, "seconds": seconds, "cpu_seconds": cpu_seconds}), flush=True)
 
 
 if __name__ == "__main__":
