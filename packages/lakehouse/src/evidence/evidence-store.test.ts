@@ -150,6 +150,7 @@ describe('EvidenceStore', () => {
       ]);
       expect(deleted).toEqual([q1!.hash]);
       expect(await store.missing([p1!.hash, p2!.hash, q1!.hash])).toEqual([q1!.hash]);
+      expect(await store.purgeExpired([{ org_id: 'o', hash: p1!.hash, committed_at: old }])).toEqual([]);
       expect((await blobs.list('packs/')).keys).toHaveLength(2);
     });
   });
@@ -188,13 +189,17 @@ describe('EvidenceStore', () => {
         retentionDays: { 'org-short': 30 },
       });
       expect(store.retentionDays('org-a')).toBe(400);
-      const deleted = await store.purgeExpired([
+      const refs = [
         { org_id: 'org-a', hash: old!, committed_at: '2026-01-01T00:00:00Z' },
         { org_id: 'org-a', hash: shared!, committed_at: '2026-01-01T00:00:00Z' },
         { org_id: 'org-b', hash: shared!, committed_at: '2027-01-01T00:00:00Z' },
         { org_id: 'org-a', hash: fresh!, committed_at: '2027-02-01T00:00:00Z' },
         { org_id: 'org-short', hash: shortTenant!, committed_at: '2027-01-15T00:00:00Z' },
-      ]);
+      ];
+      // A dry run names what would go and deletes nothing.
+      expect(await store.purgeExpired(refs, { dryRun: true })).toEqual([old!, shortTenant!].sort());
+      for (const h of [old!, shared!, fresh!, shortTenant!, orphan!]) expect(await store.has(h)).toBe(true);
+      const deleted = await store.purgeExpired(refs);
       expect(deleted).toEqual([old!, shortTenant!].sort());
       for (const h of [shared!, fresh!, orphan!]) expect(await store.has(h)).toBe(true);
       for (const h of [old!, shortTenant!]) expect(await store.has(h)).toBe(false);

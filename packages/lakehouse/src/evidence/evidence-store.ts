@@ -322,9 +322,13 @@ export class EvidenceStore {
    * Deletes blobs whose every reference has expired (committed_at + the tenant's retention < now). A
    * blob referenced by any unexpired row is kept, as are the chunks of a kept blob, blobs no row
    * references (they may belong to a commit in flight) and every body of a pack that holds one kept
-   * body. Returns the deleted hashes.
+   * body. Returns the deleted hashes, sorted; with `dryRun`, deletes nothing and returns the hashes it
+   * would delete.
    */
-  async purgeExpired(references: Iterable<BlobReference> | AsyncIterable<BlobReference>): Promise<string[]> {
+  async purgeExpired(
+    references: Iterable<BlobReference> | AsyncIterable<BlobReference>,
+    options: { dryRun?: boolean } = {},
+  ): Promise<string[]> {
     const now = this.#clock.now().getTime();
     const live = new Set<string>();
     const expired = new Set<string>();
@@ -340,24 +344,31 @@ export class EvidenceStore {
       if (await this.#blobs.exists(mapKey(h)))
         for (const c of (await this.#readMap(h)).chunks) liveChunks.add(c.hash);
     }
-    // A pack goes only when every body in it is referenced, and only by expired rows; its index
-    // first, so a crash in between leaves an invisible pack, never an index without bytes.
+    // A pack goes only when every body in it is referenced, and only by expired rows.
     await this.#refreshPacks();
     const packs = new Map<string, string[]>();
-    for (const [hash, at] of this.#packed) packs.set(at.pack, [...(packs.get(at.pack) ?? []), hash]);
-    const deleted: string[] = [];
+    for (const [hash, at] of this.#packed) {
+      const bodies = packs.get(at.pack);
+      if (bodies) bodies.push(hash);
+      else packs.set(at.pack, [hash]);
+    }
+    const goingPacks: [string, string[]][] = [];
     const keptPacked = new Set<string>();
     for (const [id, hashes] of packs) {
-      if (hashes.every((h) => expired.has(h) && !live.has(h))) {
-        await this.#blobs.delete(indexKey(id));
-        await this.#blobs.delete(packKey(id));
-        this.#packsRead.delete(id);
-        for (const h of hashes) this.#packed.delete(h);
-        if (this.#lastPack?.id === id) this.#lastPack = undefined;
-      } else for (const h of hashes) keptPacked.add(h);
+      if (hashes.every((h) => expired.has(h) && !live.has(h))) goingPacks.push([id, hashes]);
+      else for (const h of hashes) keptPacked.add(h);
     }
-    for (const h of deletable) {
-      if (keptPacked.has(h)) continue;
+    const deleted = deletable.filter((h) => !keptPacked.has(h)).sort();
+    if (options.dryRun) return deleted;
+    // A pack's index first, so a crash in between leaves an invisible pack, never an index without bytes.
+    for (const [id, hashes] of goingPacks) {
+      await this.#blobs.delete(indexKey(id));
+      await this.#blobs.delete(packKey(id));
+      this.#packsRead.delete(id);
+      for (const h of hashes) this.#packed.delete(h);
+      if (this.#lastPack?.id === id) this.#lastPack = undefined;
+    }
+    for (const h of deleted) {
       if (await this.#blobs.exists(mapKey(h))) {
         const map = await this.#readMap(h);
         await this.#blobs.delete(mapKey(h));
@@ -365,8 +376,7 @@ export class EvidenceStore {
           if (!liveChunks.has(c.hash) && !live.has(c.hash)) await this.#blobs.delete(blobKey(c.hash));
       }
       if (!liveChunks.has(h)) await this.#blobs.delete(blobKey(h));
-      deleted.push(h);
     }
-    return deleted.sort();
+    return deleted;
   }
 }

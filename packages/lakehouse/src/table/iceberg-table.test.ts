@@ -130,6 +130,19 @@ describe('IcebergTable', () => {
       });
       expect((await t.compact()).snapshotId).toBeNull();
     });
+
+    it('compacts a data file of more rows than one call can take as arguments', async () => {
+      // Spreading a 160,000-row file into one push() overflows V8's stack.
+      const t = table();
+      await t.append(Array.from({ length: 160_000 }, (_, i) => ({ org_id: 'a', n: BigInt(i), at: 0n })));
+      await t.append([{ org_id: 'a', n: -1n, at: 0n }]);
+      const out = await t.compact();
+      expect(out.addedFiles).toBe(1);
+      expect(out.addedRows).toBe(160_001);
+      const after = await t.scan();
+      expect(after).toHaveLength(160_001);
+      expect(new Set(after.map((r) => r.n)).size).toBe(160_001);
+    });
   });
 });
 

@@ -372,23 +372,34 @@ export class IcebergTable {
       const groups = new Map<string, LiveFile[]>();
       for (const f of live) {
         const key = JSON.stringify(f.dataFile.partition);
-        groups.set(key, [...(groups.get(key) ?? []), f]);
+        const group = groups.get(key);
+        if (group) group.push(f);
+        else groups.set(key, [f]);
       }
       const victims = [...groups.values()].filter((g) => g.length > 1).flat();
       if (victims.length === 0) return { snapshotId: null, addedRows: 0, addedFiles: 0, attempts: attempt };
       const victimPaths = new Set(victims.map((v) => v.dataFile.file_path));
       const schema = currentSchema(md);
       const spec = defaultSpec(md);
-      const victimRows: Row[] = [];
-      for (const v of victims) victimRows.push(...(await this.#rowsOfFile(v.dataFile, schema)));
-      const { files, durable } = await writeDataFiles(
-        io,
-        md.location,
-        schema,
-        spec,
-        victimRows,
-        codecOf(md.properties),
-      );
+      // One partition at a time: only its rows are in memory while its file is encoded.
+      const files: DataFile[] = [];
+      const writes: Promise<void>[] = [];
+      try {
+        for (const group of groups.values()) {
+          if (group.length < 2) continue;
+          const rows: Row[] = [];
+          for (const v of group) for (const row of await this.#rowsOfFile(v.dataFile, schema)) rows.push(row);
+          const pending = await writeDataFiles(io, md.location, schema, spec, rows, codecOf(md.properties));
+          for (const f of pending.files) files.push(f);
+          writes.push(pending.durable);
+        }
+      } catch (err) {
+        await Promise.allSettled(writes);
+        await Promise.all(files.map((f) => io.delete(f.file_path)));
+        throw err;
+      }
+      const durable = Promise.all(writes).then(() => undefined);
+      durable.catch(() => undefined);
       const written = files.map((f) => f.file_path);
       try {
         const snapshotId = randomSnapshotId();
