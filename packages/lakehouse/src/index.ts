@@ -55,7 +55,6 @@ export type { SegRowValues } from './tables/row-codec.ts';
 export { TABLE_DEFINITIONS, TABLE_NAMES, tableLayout } from './tables/table-definitions.ts';
 export type { TableDefinition, TableLayout, TableName } from './tables/table-definitions.ts';
 export { isoToMicros, microsToIso } from './tables/timestamps.ts';
-export { runLakehouseCommand } from './cli/lakehouse-cli.ts';
 export { openEmbeddedLakehouse } from './embedded/open-embedded-lakehouse.ts';
 export type { EmbeddedLakehouse, EmbeddedLakehouseOptions } from './embedded/open-embedded-lakehouse.ts';
 export { CHUNK_SIZE, DEFAULT_RETENTION_DAYS, EvidenceStore } from './evidence/evidence-store.ts';
@@ -63,6 +62,7 @@ export type {
   BlobReference,
   ChunkMap,
   EvidenceStoreOptions,
+  PurgeResult,
   StoredEvidence,
 } from './evidence/evidence-store.ts';
 export { LocalBlobStore } from './evidence/local-blob-store.ts';

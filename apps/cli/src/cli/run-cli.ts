@@ -3,6 +3,7 @@ import { isSegError } from '@neurocipher/seg-contracts';
 import { attestCommand } from '../commands/attest.command.ts';
 import { bundleCommand } from '../commands/bundle.command.ts';
 import { findingsCommand } from '../commands/findings.command.ts';
+import { lakeCommand } from '../commands/lake.command.ts';
 import { remediationCommands } from '../commands/remediation.command.ts';
 import { reportCommand } from '../commands/report.command.ts';
 import { scanCommand } from '../commands/scan.command.ts';
@@ -63,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.addCommand(reportCommand(io, global, setExit));
   program.addCommand(attestCommand(io, global, setExit));
   program.addCommand(bundleCommand(io, global, setExit));
+  program.addCommand(lakeCommand(io, global, setExit));
   for (const command of remediationCommands(io, global, setExit)) program.addCommand(command);
   // Commands built apart and added inherit nothing: give each the same output and exit handling.
   const configure = (command: Command): void => {

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLakehouseCommand } from '../cli/lakehouse-cli.ts';
 import { tempDir } from '../testing/temp-dir.ts';
 import { sampleRun, uuidFrom } from '../../test/fixtures.ts';
 import { openEmbeddedLakehouse } from './open-embedded-lakehouse.ts';
@@ -41,8 +40,8 @@ describe('openEmbeddedLakehouse', () => {
     }
   });
 
-  it('runs the compact and purge commands on the embedded root', async () => {
-    const lake = openEmbeddedLakehouse({ root: dir.path });
+  it('compacts and purges on the embedded root', async () => {
+    let lake = openEmbeddedLakehouse({ root: dir.path });
     for (const run of ['c1', 'c2']) {
       const r = sampleRun({ org: 'org-a', run: uuidFrom(run), day: '2026-01-01', assetCount: 1 });
       for (const e of r.evidence) await lake.evidence.putBytes(Buffer.from(e.hash), 'text/plain');
@@ -51,16 +50,20 @@ describe('openEmbeddedLakehouse', () => {
       await lake.store.commit(r.findings, r.evidence, r.context);
     }
     await lake.close();
-    const report = await runLakehouseCommand(['compact', '--root', dir.path]);
-    expect(report.compacted).toEqual(
-      expect.arrayContaining([
-        { table: 'findings', files_added: 1 },
-        { table: 'controls', files_added: 1 },
-      ]),
-    );
-    expect(await runLakehouseCommand(['purge', '--root', dir.path])).toEqual({
-      command: 'purge',
-      deleted: [],
-    });
+    lake = openEmbeddedLakehouse({ root: dir.path });
+    try {
+      expect(await lake.store.compact()).toEqual(
+        expect.arrayContaining([
+          { table: 'findings', files_added: 1 },
+          { table: 'controls', files_added: 1 },
+        ]),
+      );
+      expect(await lake.evidence.purgeExpired(await lake.store.evidenceReferences())).toEqual({
+        deleted: [],
+        pinned: [],
+      });
+    } finally {
+      await lake.close();
+    }
   });
 });

@@ -143,14 +143,18 @@ describe('EvidenceStore', () => {
       ]);
       const [q1] = await store.putMany([{ body: { n: 3 }, media_type: 'application/json' }]);
       const old = '2026-01-01T00:00:00Z';
-      const deleted = await store.purgeExpired([
+      const out = await store.purgeExpired([
         { org_id: 'o', hash: p1!.hash, committed_at: old },
         { org_id: 'o', hash: p2!.hash, committed_at: '2027-05-01T00:00:00Z' },
         { org_id: 'o', hash: q1!.hash, committed_at: old },
       ]);
-      expect(deleted).toEqual([q1!.hash]);
+      // p1 expired, but its pack holds the live p2: it stays, reported as pinned.
+      expect(out).toEqual({ deleted: [q1!.hash], pinned: [p1!.hash] });
       expect(await store.missing([p1!.hash, p2!.hash, q1!.hash])).toEqual([q1!.hash]);
-      expect(await store.purgeExpired([{ org_id: 'o', hash: p1!.hash, committed_at: old }])).toEqual([]);
+      expect(await store.purgeExpired([{ org_id: 'o', hash: p1!.hash, committed_at: old }])).toEqual({
+        deleted: [],
+        pinned: [p1!.hash],
+      });
       expect((await blobs.list('packs/')).keys).toHaveLength(2);
     });
   });
@@ -197,9 +201,12 @@ describe('EvidenceStore', () => {
         { org_id: 'org-short', hash: shortTenant!, committed_at: '2027-01-15T00:00:00Z' },
       ];
       // A dry run names what would go and deletes nothing.
-      expect(await store.purgeExpired(refs, { dryRun: true })).toEqual([old!, shortTenant!].sort());
+      expect(await store.purgeExpired(refs, { dryRun: true })).toEqual({
+        deleted: [old!, shortTenant!].sort(),
+        pinned: [],
+      });
       for (const h of [old!, shared!, fresh!, shortTenant!, orphan!]) expect(await store.has(h)).toBe(true);
-      const deleted = await store.purgeExpired(refs);
+      const { deleted } = await store.purgeExpired(refs);
       expect(deleted).toEqual([old!, shortTenant!].sort());
       for (const h of [shared!, fresh!, orphan!]) expect(await store.has(h)).toBe(true);
       for (const h of [old!, shortTenant!]) expect(await store.has(h)).toBe(false);

@@ -38,6 +38,12 @@ export interface StoredEvidence {
   created: boolean;
 }
 
+/** What {@link EvidenceStore.purgeExpired} deleted, and the expired bodies a live pack still holds. */
+export interface PurgeResult {
+  deleted: string[];
+  pinned: string[];
+}
+
 /** A reference from a table row to a blob, for retention. */
 export interface BlobReference {
   org_id: string;
@@ -322,13 +328,13 @@ export class EvidenceStore {
    * Deletes blobs whose every reference has expired (committed_at + the tenant's retention < now). A
    * blob referenced by any unexpired row is kept, as are the chunks of a kept blob, blobs no row
    * references (they may belong to a commit in flight) and every body of a pack that holds one kept
-   * body. Returns the deleted hashes, sorted; with `dryRun`, deletes nothing and returns the hashes it
-   * would delete.
+   * body: those expired bodies are reported as `pinned`. `deleted` and `pinned` are sorted hashes; with
+   * `dryRun`, nothing is deleted and `deleted` names what would be.
    */
   async purgeExpired(
     references: Iterable<BlobReference> | AsyncIterable<BlobReference>,
     options: { dryRun?: boolean } = {},
-  ): Promise<string[]> {
+  ): Promise<PurgeResult> {
     const now = this.#clock.now().getTime();
     const live = new Set<string>();
     const expired = new Set<string>();
@@ -358,8 +364,21 @@ export class EvidenceStore {
       if (hashes.every((h) => expired.has(h) && !live.has(h))) goingPacks.push([id, hashes]);
       else for (const h of hashes) keptPacked.add(h);
     }
-    const deleted = deletable.filter((h) => !keptPacked.has(h)).sort();
-    if (options.dryRun) return deleted;
+    // Only what is stored: an expired reference to a blob purged before names nothing to delete.
+    const inGoingPacks = new Set(goingPacks.flatMap(([, hashes]) => hashes));
+    const deleted: string[] = [];
+    for (const h of deletable) {
+      if (keptPacked.has(h)) continue;
+      if (
+        inGoingPacks.has(h) ||
+        (await this.#blobs.exists(blobKey(h))) ||
+        (await this.#blobs.exists(mapKey(h)))
+      )
+        deleted.push(h);
+    }
+    deleted.sort();
+    const pinned = deletable.filter((h) => keptPacked.has(h)).sort();
+    if (options.dryRun) return { deleted, pinned };
     // A pack's index first, so a crash in between leaves an invisible pack, never an index without bytes.
     for (const [id, hashes] of goingPacks) {
       await this.#blobs.delete(indexKey(id));
@@ -377,6 +396,6 @@ export class EvidenceStore {
       }
       if (!liveChunks.has(h)) await this.#blobs.delete(blobKey(h));
     }
-    return deleted;
+    return { deleted, pinned };
   }
 }
