@@ -55,26 +55,23 @@ export function lakeCommand(
     .command('purge')
     .description(
       `Delete evidence blobs whose every reference is older than the retention (${DEFAULT_RETENTION_DAYS} ` +
-        'days); a blob any newer row references stays',
+        'days); a blob any newer row references stays. Run it while no scan is committing',
     )
     .option('--dry-run', 'list what would be deleted, delete nothing')
     .addOption(formatOption())
     .action(async (options: { dryRun?: boolean; format: Format }) => {
       const { config } = configFor(io, global());
       const dryRun = options.dryRun === true;
-      const { deleted, pinned } = await withLake(config, async (l) =>
+      const { deleted, repacked } = await withLake(config, async (l) =>
         l.evidence.purgeExpired(await l.store.evidenceReferences(), { dryRun }),
       );
       if (options.format === 'json')
-        io.stdout.write(JSON.stringify({ dry_run: dryRun, deleted, pinned }) + '\n');
+        io.stdout.write(JSON.stringify({ dry_run: dryRun, deleted, repacked }) + '\n');
       else {
-        io.stdout.write(`purge: ${dryRun ? 'would delete' : 'deleted'} ${deleted.length} evidence blob(s)\n`);
+        const verb = dryRun ? 'would delete' : 'deleted';
+        const packs = repacked > 0 ? ` (${repacked} pack(s) rewritten without them)` : '';
+        io.stdout.write(`purge: ${verb} ${deleted.length} evidence blob(s)${packs}\n`);
         for (const h of deleted) io.stdout.write(`  ${h}\n`);
-        // Bodies are stored packed per scan chunk; a pack goes only once every body in it may go.
-        if (pinned.length > 0)
-          io.stdout.write(
-            `purge: kept ${pinned.length} expired blob(s) that share a pack with evidence still referenced\n`,
-          );
       }
       setExit(EXIT_OK);
     });

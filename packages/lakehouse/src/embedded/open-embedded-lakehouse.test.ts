@@ -60,7 +60,7 @@ describe('openEmbeddedLakehouse', () => {
       );
       expect(await lake.evidence.purgeExpired(await lake.store.evidenceReferences())).toEqual({
         deleted: [],
-        pinned: [],
+        repacked: 0,
       });
     } finally {
       await lake.close();

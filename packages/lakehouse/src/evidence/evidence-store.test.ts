@@ -135,26 +135,57 @@ describe('EvidenceStore', () => {
       expect(isSegError(err) && err.details).toMatchObject({ integrity: true, hash: a!.hash });
     });
 
-    it('purges a pack only when every body in it is referenced by expired rows alone', async () => {
+    it('rewrites a pack without its expired bodies; the bodies that stay read back, also from a stale reader', async () => {
+      const store = new EvidenceStore({ blobs, clock: at('2027-06-01T00:00:00Z') });
+      const [p1, p2, p3] = await store.putMany([
+        { body: { n: 1 }, media_type: 'application/json' },
+        { body: { n: 2 }, media_type: 'application/json' },
+        { body: { n: 3 }, media_type: 'application/json' },
+      ]);
+      const [q1] = await store.putMany([{ body: { n: 4 }, media_type: 'application/json' }]);
+      // Another store (another process) has read the pack before the purge.
+      const reader = new EvidenceStore({ blobs });
+      expect(Buffer.from(await reader.get(p2!.hash)).toString()).toBe('{"n":2}');
+      expect(Buffer.from(await reader.get(q1!.hash)).toString()).toBe('{"n":4}');
+      const old = '2026-01-01T00:00:00Z';
+      const refs = [
+        { org_id: 'o', hash: p1!.hash, committed_at: old },
+        { org_id: 'o', hash: p2!.hash, committed_at: '2027-05-01T00:00:00Z' },
+        { org_id: 'o', hash: q1!.hash, committed_at: old },
+      ];
+      const plan = await store.purgeExpired(refs, { dryRun: true });
+      expect(plan).toEqual({ deleted: [p1!.hash, q1!.hash].sort(), repacked: 1 });
+      expect((await blobs.list('packs/')).keys).toHaveLength(4);
+      expect(await store.purgeExpired(refs)).toEqual(plan);
+      // p1 and q1 are gone; p2 (referenced) and p3 (referenced by no row yet) stay, in one new pack.
+      expect((await store.missing([p1!.hash, p2!.hash, p3!.hash, q1!.hash])).sort()).toEqual(
+        [p1!.hash, q1!.hash].sort(),
+      );
+      expect((await blobs.list('packs/')).keys).toHaveLength(2);
+      expect(Buffer.from(await reader.get(p3!.hash)).toString()).toBe('{"n":3}');
+      expect(Buffer.from(await store.get(p2!.hash)).toString()).toBe('{"n":2}');
+      await expect(new EvidenceStore({ blobs }).get(p1!.hash)).rejects.toMatchObject({
+        error_code: 'SEG_NOT_FOUND',
+      });
+      expect(await store.purgeExpired(refs)).toEqual({ deleted: [], repacked: 0 });
+    });
+
+    it('refuses to rewrite a pack whose kept body is corrupted, and deletes nothing', async () => {
       const store = new EvidenceStore({ blobs, clock: at('2027-06-01T00:00:00Z') });
       const [p1, p2] = await store.putMany([
         { body: { n: 1 }, media_type: 'application/json' },
         { body: { n: 2 }, media_type: 'application/json' },
       ]);
-      const [q1] = await store.putMany([{ body: { n: 3 }, media_type: 'application/json' }]);
-      const old = '2026-01-01T00:00:00Z';
-      const out = await store.purgeExpired([
-        { org_id: 'o', hash: p1!.hash, committed_at: old },
+      const [packFile] = (await blobs.list('packs/')).keys.filter((k) => k.endsWith('.pack'));
+      const bytes = Buffer.from(await blobs.get(packFile!));
+      bytes[bytes.length - 2] ^= 1; // inside p2's body
+      writeFileSync(join(dir.path, 'blobs', packFile!), bytes);
+      const refs = [
+        { org_id: 'o', hash: p1!.hash, committed_at: '2026-01-01T00:00:00Z' },
         { org_id: 'o', hash: p2!.hash, committed_at: '2027-05-01T00:00:00Z' },
-        { org_id: 'o', hash: q1!.hash, committed_at: old },
-      ]);
-      // p1 expired, but its pack holds the live p2: it stays, reported as pinned.
-      expect(out).toEqual({ deleted: [q1!.hash], pinned: [p1!.hash] });
-      expect(await store.missing([p1!.hash, p2!.hash, q1!.hash])).toEqual([q1!.hash]);
-      expect(await store.purgeExpired([{ org_id: 'o', hash: p1!.hash, committed_at: old }])).toEqual({
-        deleted: [],
-        pinned: [p1!.hash],
-      });
+      ];
+      const err = await store.purgeExpired(refs).catch((e: unknown) => e);
+      expect(isSegError(err) && err.details).toMatchObject({ integrity: true, hash: p2!.hash });
       expect((await blobs.list('packs/')).keys).toHaveLength(2);
     });
   });
@@ -203,7 +234,7 @@ describe('EvidenceStore', () => {
       // A dry run names what would go and deletes nothing.
       expect(await store.purgeExpired(refs, { dryRun: true })).toEqual({
         deleted: [old!, shortTenant!].sort(),
-        pinned: [],
+        repacked: 0,
       });
       for (const h of [old!, shared!, fresh!, shortTenant!, orphan!]) expect(await store.has(h)).toBe(true);
       const { deleted } = await store.purgeExpired(refs);

@@ -5,7 +5,7 @@
 // `packs/<same>.idx.json` written after it: one durable write per batch instead of one per body.
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { SegError } from '@neurocipher/seg-contracts';
+import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { BlobStore, Clock } from '@neurocipher/seg-ports';
 import { systemClock } from '@neurocipher/seg-ports';
 import type { Redaction } from './redaction.ts';
@@ -38,10 +38,12 @@ export interface StoredEvidence {
   created: boolean;
 }
 
-/** What {@link EvidenceStore.purgeExpired} deleted, and the expired bodies a live pack still holds. */
+/** What {@link EvidenceStore.purgeExpired} deleted (or would, on a dry run). */
 export interface PurgeResult {
+  /** Hashes of the blobs deleted, sorted. */
   deleted: string[];
-  pinned: string[];
+  /** Packs rewritten without their expired bodies because they also hold bodies that stay. */
+  repacked: number;
 }
 
 /** A reference from a table row to a blob, for retention. */
@@ -174,18 +176,28 @@ export class EvidenceStore {
       entries.push([hash, offset, bytes.length, item.media_type]);
       offset += bytes.length;
     }
-    if (entries.length === 0) return out;
+    if (entries.length > 0) await this.#writePack(parts, entries);
+    return out;
+  }
+
+  // Writes one pack of bodies and then its index (entries' offsets into the concatenated parts): a crash
+  // in between leaves a pack nobody can see, never an index that points at missing bytes.
+  async #writePack(parts: Uint8Array[], entries: PackIndex['entries']): Promise<void> {
     const pack = Buffer.concat(parts);
     const id = sha256(pack);
-    // The pack first, its index last: a crash in between leaves a pack nobody can see, never an index
-    // that points at missing bytes.
     await this.#blobs.put(packKey(id), pack, { content_type: 'application/octet-stream' });
     const index: PackIndex = { pack: id, entries };
     await this.#blobs.put(indexKey(id), Buffer.from(JSON.stringify(index)), {
       content_type: 'application/json',
     });
     this.#learn(index);
-    return out;
+  }
+
+  // Forgets a pack this instance had read (deleted or rewritten, here or by another process).
+  #forget(id: string): void {
+    this.#packsRead.delete(id);
+    for (const [hash, at] of this.#packed) if (at.pack === id) this.#packed.delete(hash);
+    if (this.#lastPack?.id === id) this.#lastPack = undefined;
   }
 
   #learn(index: PackIndex): void {
@@ -279,10 +291,19 @@ export class EvidenceStore {
   async get(hash: string): Promise<Uint8Array> {
     if (!HASH.test(hash))
       throw new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message: 'not a sha256 hex digest' });
-    const at = await this.#packedAt(hash);
-    if (at) {
-      if (this.#lastPack?.id !== at.pack)
+    let at = await this.#packedAt(hash);
+    if (at && this.#lastPack?.id !== at.pack) {
+      try {
         this.#lastPack = { id: at.pack, bytes: await this.#blobs.get(packKey(at.pack)) };
+      } catch (err) {
+        // A purge (maybe in another process) rewrote or deleted the pack: look again.
+        if (!isSegError(err) || err.error_code !== 'SEG_NOT_FOUND') throw err;
+        this.#forget(at.pack);
+        at = await this.#packedAt(hash);
+        if (at) this.#lastPack = { id: at.pack, bytes: await this.#blobs.get(packKey(at.pack)) };
+      }
+    }
+    if (at && this.#lastPack) {
       const bytes = Buffer.from(this.#lastPack.bytes.subarray(at.offset, at.offset + at.length));
       const actual = sha256(bytes);
       if (actual !== hash || bytes.length !== at.length)
@@ -326,10 +347,11 @@ export class EvidenceStore {
 
   /**
    * Deletes blobs whose every reference has expired (committed_at + the tenant's retention < now). A
-   * blob referenced by any unexpired row is kept, as are the chunks of a kept blob, blobs no row
-   * references (they may belong to a commit in flight) and every body of a pack that holds one kept
-   * body: those expired bodies are reported as `pinned`. `deleted` and `pinned` are sorted hashes; with
-   * `dryRun`, nothing is deleted and `deleted` names what would be.
+   * blob referenced by any unexpired row is kept, as are the chunks of a kept blob and blobs no row
+   * references (they may belong to a commit in flight). A pack whose bodies all go is deleted; a pack
+   * that also holds kept bodies is rewritten with those alone (each verified against its hash as it is
+   * copied), then the old one deleted. Returns the sorted hashes deleted and the number of packs
+   * rewritten; with `dryRun`, nothing changes and the result says what would.
    */
   async purgeExpired(
     references: Iterable<BlobReference> | AsyncIterable<BlobReference>,
@@ -343,14 +365,13 @@ export class EvidenceStore {
       if (until > now) live.add(r.hash);
       else expired.add(r.hash);
     }
-    const deletable = [...expired].filter((h) => !live.has(h));
+    const goes = (h: string) => expired.has(h) && !live.has(h);
     // Chunks shared with a live chunked blob must survive.
     const liveChunks = new Set<string>();
     for (const h of live) {
       if (await this.#blobs.exists(mapKey(h)))
         for (const c of (await this.#readMap(h)).chunks) liveChunks.add(c.hash);
     }
-    // A pack goes only when every body in it is referenced, and only by expired rows.
     await this.#refreshPacks();
     const packs = new Map<string, string[]>();
     for (const [hash, at] of this.#packed) {
@@ -358,36 +379,34 @@ export class EvidenceStore {
       if (bodies) bodies.push(hash);
       else packs.set(at.pack, [hash]);
     }
-    const goingPacks: [string, string[]][] = [];
-    const keptPacked = new Set<string>();
+    const going: string[] = [];
+    const mixed: string[] = [];
+    const deleted = new Set<string>();
     for (const [id, hashes] of packs) {
-      if (hashes.every((h) => expired.has(h) && !live.has(h))) goingPacks.push([id, hashes]);
-      else for (const h of hashes) keptPacked.add(h);
+      const out = hashes.filter(goes);
+      if (out.length === 0) continue;
+      (out.length === hashes.length ? going : mixed).push(id);
+      for (const h of out) deleted.add(h);
     }
-    // Only what is stored: an expired reference to a blob purged before names nothing to delete.
-    const inGoingPacks = new Set(goingPacks.flatMap(([, hashes]) => hashes));
-    const deleted: string[] = [];
-    for (const h of deletable) {
-      if (keptPacked.has(h)) continue;
-      if (
-        inGoingPacks.has(h) ||
-        (await this.#blobs.exists(blobKey(h))) ||
-        (await this.#blobs.exists(mapKey(h)))
-      )
-        deleted.push(h);
+    // Loose and chunked blobs: only what is stored (a blob purged before names nothing to delete).
+    const loose: string[] = [];
+    for (const h of expired) {
+      if (!goes(h) || deleted.has(h)) continue;
+      if ((await this.#blobs.exists(blobKey(h))) || (await this.#blobs.exists(mapKey(h)))) {
+        loose.push(h);
+        deleted.add(h);
+      }
     }
-    deleted.sort();
-    const pinned = deletable.filter((h) => keptPacked.has(h)).sort();
-    if (options.dryRun) return { deleted, pinned };
+    const result = { deleted: [...deleted].sort(), repacked: mixed.length };
+    if (options.dryRun) return result;
+    for (const id of mixed) await this.#rewritePack(id, (h) => !goes(h));
     // A pack's index first, so a crash in between leaves an invisible pack, never an index without bytes.
-    for (const [id, hashes] of goingPacks) {
+    for (const id of going) {
       await this.#blobs.delete(indexKey(id));
       await this.#blobs.delete(packKey(id));
-      this.#packsRead.delete(id);
-      for (const h of hashes) this.#packed.delete(h);
-      if (this.#lastPack?.id === id) this.#lastPack = undefined;
+      this.#forget(id);
     }
-    for (const h of deleted) {
+    for (const h of loose) {
       if (await this.#blobs.exists(mapKey(h))) {
         const map = await this.#readMap(h);
         await this.#blobs.delete(mapKey(h));
@@ -396,6 +415,31 @@ export class EvidenceStore {
       }
       if (!liveChunks.has(h)) await this.#blobs.delete(blobKey(h));
     }
-    return { deleted, pinned };
+    return result;
+  }
+
+  // Writes a new pack of the bodies of pack `id` that `keep` accepts (each verified as it is copied),
+  // then deletes the old pack's index and bytes. A crash leaves both packs (the kept bodies readable
+  // from either) or only the new one.
+  async #rewritePack(id: string, keep: (hash: string) => boolean): Promise<void> {
+    const index = JSON.parse(Buffer.from(await this.#blobs.get(indexKey(id))).toString('utf8')) as PackIndex;
+    const bytes = await this.#blobs.get(packKey(id));
+    const parts: Uint8Array[] = [];
+    const entries: PackIndex['entries'] = [];
+    let offset = 0;
+    for (const [hash, at, length, media_type] of index.entries) {
+      if (!keep(hash)) continue;
+      const body = bytes.subarray(at, at + length);
+      const actual = sha256(body);
+      if (actual !== hash || body.length !== length)
+        throw integrityError(`evidence blob ${hash} in pack ${id} is corrupted`, { hash, pack: id, actual });
+      parts.push(body);
+      entries.push([hash, offset, length, media_type]);
+      offset += length;
+    }
+    this.#forget(id);
+    await this.#writePack(parts, entries);
+    await this.#blobs.delete(indexKey(id));
+    await this.#blobs.delete(packKey(id));
   }
 }
