@@ -170,6 +170,19 @@ describe('EvidenceStore', () => {
       expect(await store.purgeExpired(refs)).toEqual({ deleted: [], repacked: 0 });
     });
 
+    it('a store that read a pack before another process purged it does not take its bodies as stored', async () => {
+      const writer = new EvidenceStore({ blobs });
+      const [x] = await writer.putMany([{ body: { x: 1 }, media_type: 'application/json' }]);
+      expect(await writer.missing([x!.hash])).toEqual([]);
+      const purger = new EvidenceStore({ blobs, clock: at('2027-06-01T00:00:00Z') });
+      const refs = [{ org_id: 'o', hash: x!.hash, committed_at: '2026-01-01T00:00:00Z' }];
+      expect((await purger.purgeExpired(refs)).deleted).toEqual([x!.hash]);
+      expect(await writer.missing([x!.hash])).toEqual([x!.hash]);
+      const [again] = await writer.putMany([{ body: { x: 1 }, media_type: 'application/json' }]);
+      expect(again).toMatchObject({ hash: x!.hash, created: true });
+      expect(Buffer.from(await new EvidenceStore({ blobs }).get(x!.hash)).toString()).toBe('{"x":1}');
+    });
+
     it('refuses to rewrite a pack whose kept body is corrupted, and deletes nothing', async () => {
       const store = new EvidenceStore({ blobs, clock: at('2027-06-01T00:00:00Z') });
       const [p1, p2] = await store.putMany([

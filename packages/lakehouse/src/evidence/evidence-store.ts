@@ -206,14 +206,18 @@ export class EvidenceStore {
       this.#packed.set(hash, { pack: index.pack, offset, length });
   }
 
-  // Reads the indexes of packs this instance has not seen (other processes may have added some).
+  // Reads the indexes of packs this instance has not seen (other processes may have added some) and
+  // forgets the packs that are gone (a purge, maybe in another process, deleted or rewrote them), so a
+  // body of a deleted pack is never taken as stored.
   async #refreshPacks(): Promise<void> {
+    const listed = new Set<string>();
     let cursor: string | null | undefined = null;
     do {
       const page = await this.#blobs.list(PACKS, { cursor, limit: 1000 });
       for (const key of page.keys) {
         if (!key.endsWith('.idx.json')) continue;
         const id = key.slice(PACKS.length, -'.idx.json'.length);
+        listed.add(id);
         if (this.#packsRead.has(id)) continue;
         const index = JSON.parse(Buffer.from(await this.#blobs.get(key)).toString('utf8')) as PackIndex;
         if (index.pack !== id) throw integrityError(`pack index ${key} names pack ${index.pack}`, { key });
@@ -221,6 +225,7 @@ export class EvidenceStore {
       }
       cursor = page.next_cursor;
     } while (cursor);
+    for (const id of [...this.#packsRead]) if (!listed.has(id)) this.#forget(id);
   }
 
   async #packedAt(hash: string): Promise<PackedAt | undefined> {
@@ -228,14 +233,13 @@ export class EvidenceStore {
     return this.#packed.get(hash);
   }
 
-  /** The hashes among `hashes` that are not stored (in a pack, whole or as a chunk map). */
+  /**
+   * The hashes among `hashes` that are not stored (in a pack, whole or as a chunk map). Lists the packs
+   * once per call: new ones are read, deleted ones forgotten.
+   */
   async missing(hashes: Iterable<string>): Promise<string[]> {
-    let unknown = [...hashes].filter((h) => !this.#packed.has(h));
-    // Packs written since this instance last looked (by another process) are read only on a miss.
-    if (unknown.length > 0) {
-      await this.#refreshPacks();
-      unknown = unknown.filter((h) => !this.#packed.has(h));
-    }
+    await this.#refreshPacks();
+    const unknown = [...hashes].filter((h) => !this.#packed.has(h));
     const out: string[] = [];
     for (const hash of unknown) {
       if (!(await this.#blobs.exists(blobKey(hash))) && !(await this.#blobs.exists(mapKey(hash))))
