@@ -385,14 +385,16 @@ export class IcebergFindingStore implements FindingIngestPort {
    */
   async evidenceReferences(): Promise<BlobReference[]> {
     const refs: BlobReference[] = [];
-    for (const row of await this.#tables.table('evidence').scan()) {
+    const evidenceColumns = ['org_id', 'hash', 'committed_at'];
+    for (const row of await this.#tables.table('evidence').scan({ columns: evidenceColumns })) {
       refs.push({
         org_id: String(row.org_id),
         hash: String(row.hash),
         committed_at: microsToIso(BigInt(row.committed_at as bigint)),
       });
     }
-    for (const row of await this.#tables.table('findings').scan()) {
+    const findingColumns = ['org_id', 'committed_at', 'evidence'];
+    for (const row of await this.#tables.table('findings').scan({ columns: findingColumns })) {
       const committed_at = microsToIso(BigInt(row.committed_at as bigint));
       for (const p of JSON.parse(String(row.evidence ?? '[]')) as { hash: string }[]) {
         refs.push({ org_id: String(row.org_id), hash: p.hash, committed_at });

@@ -112,6 +112,22 @@ describe('IcebergTable', () => {
     });
   });
 
+  describe('#scan', () => {
+    it('reads only the columns asked for, every row, and refuses a column the table lacks', async () => {
+      const t = table();
+      await t.append([
+        { org_id: 'a', n: 1n, at: 0n },
+        { org_id: 'b', n: null, at: 86_400_000_000n },
+      ]);
+      const rows = await t.scan({ columns: ['n', 'org_id'] });
+      expect(rows.sort((x, y) => String(x.org_id).localeCompare(String(y.org_id)))).toEqual([
+        { org_id: 'a', n: 1n },
+        { org_id: 'b', n: null },
+      ]);
+      await expect(t.scan({ columns: ['n', 'nope'] })).rejects.toThrow('no column nope in t');
+    });
+  });
+
   describe('#compact', () => {
     it('rewrites small files into one per partition and keeps every row', async () => {
       const t = table();

@@ -71,6 +71,8 @@ export interface ScanOptions {
   filter?: (row: Row) => boolean;
   /** Read at this snapshot instead of the current one. */
   snapshotId?: bigint;
+  /** Read only these columns (current schema names); rows then hold just them. Default: every column. */
+  columns?: readonly string[];
 }
 
 /** A live data file with the sequence number it was committed at. */
@@ -347,7 +349,14 @@ export class IcebergTable {
   /** Reads rows (column names from the current schema, matched by field id). */
   async scan(options: ScanOptions = {}): Promise<Row[]> {
     const { metadata } = await this.load();
-    const schema = currentSchema(metadata);
+    const full = currentSchema(metadata);
+    let schema = full;
+    if (options.columns) {
+      const wanted = new Set(options.columns);
+      const unknown = [...wanted].filter((c) => !full.fields.some((f) => f.name === c));
+      if (unknown.length > 0) throw new Error(`no column ${unknown.join(', ')} in ${this.#o.ident.name}`);
+      schema = { ...full, fields: full.fields.filter((f) => wanted.has(f.name)) };
+    }
     const out: Row[] = [];
     for (const { dataFile } of await this.#liveFiles(metadata, options.snapshotId)) {
       if (options.partition && !options.partition(dataFile.partition)) continue;
@@ -446,6 +455,8 @@ export class IcebergTable {
     }
   }
 
+  // The rows of one data file with the columns of `schema` (matched by field id; a column the file lacks
+  // is null). Only those columns are decoded.
   async #rowsOfFile(dataFile: DataFile, schema: IcebergSchema): Promise<Row[]> {
     const byId = new Map(schema.fields.map((f) => [f.id, f.name]));
     const buf = await this.#o.io.read(dataFile.file_path);
@@ -456,9 +467,16 @@ export class IcebergTable {
       const name = el.field_id === undefined ? undefined : byId.get(el.field_id);
       if (name !== undefined) rename.set(el.name, name);
     }
+    if (rename.size === 0) {
+      // None of the columns is in this file (written before they were added): every row is all null.
+      return Array.from({ length: Number(pm.num_rows) }, () =>
+        Object.fromEntries(schema.fields.map((f) => [f.name, null])),
+      );
+    }
     const raw = await parquetReadObjects({
       file,
       metadata: pm,
+      columns: [...rename.keys()],
       compressors: PARQUET_DECOMPRESSORS,
       parsers: { timestampFromMicroseconds: (m: bigint) => m, dateFromDays: (d: number) => d } as never,
     });
