@@ -125,7 +125,22 @@ describe('seg lake compact | purge', () => {
     expect(again.deleted).toEqual([]);
   });
 
-  it('rejects an unknown subcommand with a usage error', async () => {
+  it('rejects an unknown subcommand, and a folder without a lakehouse, creating nothing', async () => {
     expect((await seg('lake', 'vacuum')).code).toBe(2);
+    const empty = mkdtempSync(join(tmpdir(), 'seg-lake-empty-'));
+    try {
+      let err = '';
+      const code = await runCli(['lake', 'compact'], {
+        stdout: { write: () => undefined },
+        stderr: { write: (t: string) => (err += t) },
+        env: {},
+        cwd: empty,
+      });
+      expect(code).toBe(2);
+      expect(err).toMatch(/^seg: SEG_NOT_FOUND: no lakehouse catalog at .*catalog\.db: run seg scan first/);
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

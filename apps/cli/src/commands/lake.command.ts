@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { SegError } from '@neurocipher/seg-contracts';
 import { DEFAULT_RETENTION_DAYS } from '@neurocipher/seg-lakehouse';
 import { buildContainer } from '../container/container.ts';
 import { LakehouseId } from '../container/ids.ts';
@@ -14,8 +16,17 @@ type Format = 'text' | 'json';
 const formatOption = () =>
   new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 
-// Opens the configured lakehouse for one maintenance action and closes its catalog after it.
+// Opens the configured lakehouse for one maintenance action and closes its catalog after it. A catalog
+// that does not exist yet is an error: maintenance in the wrong folder must not create an empty one.
 async function withLake<T>(config: CliConfig, action: (lake: Lakehouse) => Promise<T>): Promise<T> {
+  const db = config.catalog.startsWith('sqlite:') ? config.catalog.slice('sqlite:'.length) : null;
+  if (db !== null && !existsSync(db)) {
+    throw new SegError({
+      error_code: 'SEG_NOT_FOUND',
+      message: `no lakehouse catalog at ${db}: run seg scan first, or point --config at the lakehouse`,
+      details: { catalog: config.catalog },
+    });
+  }
   const lake = await buildContainer(config, { lakehouse: true }).getAsync<Lakehouse>(LakehouseId);
   try {
     return await action(lake);
