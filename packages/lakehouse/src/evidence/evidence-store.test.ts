@@ -183,6 +183,16 @@ describe('EvidenceStore', () => {
       expect(Buffer.from(await new EvidenceStore({ blobs }).get(x!.hash)).toString()).toBe('{"x":1}');
     });
 
+    it('deletes an expired body stored both in a pack and loose, both copies', async () => {
+      const store = new EvidenceStore({ blobs, clock: at('2027-06-01T00:00:00Z') });
+      const [x] = await store.putMany([{ body: 'x', media_type: 'text/plain' }]);
+      await store.putBytes(Buffer.from('x'), 'text/plain');
+      const refs = [{ org_id: 'o', hash: x!.hash, committed_at: '2026-01-01T00:00:00Z' }];
+      expect(await store.purgeExpired(refs)).toEqual({ deleted: [x!.hash], repacked: 0 });
+      expect(await blobs.exists(`sha256/${x!.hash.slice(0, 2)}/${x!.hash}`)).toBe(false);
+      expect(await new EvidenceStore({ blobs }).missing([x!.hash])).toEqual([x!.hash]);
+    });
+
     it('refuses to rewrite a pack whose kept body is corrupted, and deletes nothing', async () => {
       const store = new EvidenceStore({ blobs, clock: at('2027-06-01T00:00:00Z') });
       const [p1, p2] = await store.putMany([

@@ -392,10 +392,11 @@ export class EvidenceStore {
       (out.length === hashes.length ? going : mixed).push(id);
       for (const h of out) deleted.add(h);
     }
-    // Loose and chunked blobs: only what is stored (a blob purged before names nothing to delete).
+    // Loose and chunked blobs (a body may also be stored so beside a pack): only what is stored, so a
+    // blob purged before names nothing to delete.
     const loose: string[] = [];
     for (const h of expired) {
-      if (!goes(h) || deleted.has(h)) continue;
+      if (!goes(h)) continue;
       if ((await this.#blobs.exists(blobKey(h))) || (await this.#blobs.exists(mapKey(h)))) {
         loose.push(h);
         deleted.add(h);
