@@ -110,6 +110,8 @@ describe('seg lake compact | purge', () => {
 
     const real = await seg('lake', 'purge');
     expect(real.code).toBe(0);
+    const lines = real.out.trimEnd().split('\n');
+    expect(lines.length).toBe(1 + Math.min(expired.length, 20) + (expired.length > 20 ? 1 : 0));
     expect(real.out.split('\n')[0]).toMatch(
       new RegExp(`^purge: deleted ${expired.length} evidence blob\\(s\\)`),
     );

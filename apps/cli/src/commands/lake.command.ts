@@ -13,6 +13,9 @@ import type { GlobalOptions } from './shared.ts';
 
 type Format = 'text' | 'json';
 
+/** Hashes a text purge report lists before it summarises the rest. */
+const LISTED = 20;
+
 const formatOption = () =>
   new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 
@@ -82,7 +85,9 @@ export function lakeCommand(
         const verb = dryRun ? 'would delete' : 'deleted';
         const packs = repacked > 0 ? ` (${repacked} pack(s) rewritten without them)` : '';
         io.stdout.write(`purge: ${verb} ${deleted.length} evidence blob(s)${packs}\n`);
-        for (const h of deleted) io.stdout.write(`  ${h}\n`);
+        for (const h of deleted.slice(0, LISTED)) io.stdout.write(`  ${h}\n`);
+        if (deleted.length > LISTED)
+          io.stdout.write(`  … and ${deleted.length - LISTED} more (--format json lists them all)\n`);
       }
       setExit(EXIT_OK);
     });
