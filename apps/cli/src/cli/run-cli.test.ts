@@ -10,7 +10,8 @@ import {
 } from '@neurocipher/seg-adapter-snapshot';
 import type { SnapshotRecord } from '@neurocipher/seg-adapter-snapshot';
 import type { Finding } from '@neurocipher/seg-contracts';
-import { runCli } from './run-cli.ts';
+import { runSeg } from '../testing/run-seg.ts';
+import type { SegRun } from '../testing/run-seg.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'seg-cli-'));
@@ -19,23 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // The committed, signed CIS AWS Foundations bundle (25 controls over every demo kind).
 const BUNDLE = 'cis-aws-foundations';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function seg(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: {},
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const seg = (...argv: string[]): Promise<SegRun> => runSeg(dir, argv);
 
 const commands = [
   ['scan'],
@@ -117,7 +102,7 @@ describe('seg', () => {
   describe('golden runs over the demo tenant', () => {
     const tenant = join(dir, 'tenant.ndjson');
     let records: SnapshotRecord[];
-    const scan = (...extra: string[]): Promise<Run> =>
+    const scan = (...extra: string[]): Promise<SegRun> =>
       seg(
         'scan',
         '--provider',

@@ -10,22 +10,12 @@ import {
   signEnvelope,
   statementBytes,
 } from '@neurocipher/seg-attest';
-import { runCli } from '../cli/run-cli.ts';
+import { runSeg } from '../testing/run-seg.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'seg-attest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function seg(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: {},
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const seg = (...argv: string[]) => runSeg(dir, argv);
 
 describe('seg attest verify', () => {
   const run = {

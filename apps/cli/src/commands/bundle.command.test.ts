@@ -3,17 +3,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runCli } from '../cli/run-cli.ts';
+import { runSeg } from '../testing/run-seg.ts';
+import type { SegRun } from '../testing/run-seg.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'seg-bundle-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 
 // The real opa CLI, as tools/jest provides it (tools/env.sh sets SEG_OPA); no fallback, no skip.
 function opaBinary(): string {
@@ -25,17 +20,8 @@ function opaBinary(): string {
   return binary;
 }
 
-async function seg(env: Record<string, string | undefined>, ...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: { SEG_OPA: opaBinary(), ...env },
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const seg = (env: Record<string, string | undefined>, ...argv: string[]): Promise<SegRun> =>
+  runSeg(dir, argv, { SEG_OPA: opaBinary(), ...env });
 
 /** A fresh copy of the committed seg-custom bundle: the committed folder is never written. */
 function copy(name: string): string {

@@ -4,23 +4,13 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DEMO_CAPTURED_AT, generateDemoTenant, writeSnapshotFile } from '@neurocipher/seg-adapter-snapshot';
 import { openEmbeddedLakehouse } from '@neurocipher/seg-lakehouse';
-import { runCli } from '../cli/run-cli.ts';
+import { runSeg } from '../testing/run-seg.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'seg-lake-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function seg(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: {},
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const seg = (...argv: string[]) => runSeg(dir, argv);
 
 async function scan(seed: string): Promise<void> {
   const tenant = join(dir, `${seed}.ndjson`);
@@ -131,13 +121,7 @@ describe('seg lake compact | purge', () => {
     expect((await seg('lake', 'vacuum')).code).toBe(2);
     const empty = mkdtempSync(join(tmpdir(), 'seg-lake-empty-'));
     try {
-      let err = '';
-      const code = await runCli(['lake', 'compact'], {
-        stdout: { write: () => undefined },
-        stderr: { write: (t: string) => (err += t) },
-        env: {},
-        cwd: empty,
-      });
+      const { code, err } = await runSeg(empty, ['lake', 'compact']);
       expect(code).toBe(2);
       expect(err).toMatch(/^seg: SEG_NOT_FOUND: no lakehouse catalog at .*catalog\.db: run seg scan first/);
       expect(readdirSync(empty)).toEqual([]);

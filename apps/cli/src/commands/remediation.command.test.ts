@@ -23,7 +23,7 @@ import {
 } from '@neurocipher/seg-adapter-aws/testing';
 import type { MotoServer } from '@neurocipher/seg-adapter-aws/testing';
 import { fromRow, openEmbeddedLakehouse } from '@neurocipher/seg-lakehouse';
-import { runCli } from '../cli/run-cli.ts';
+import { runSeg } from '../testing/run-seg.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'seg-cli-remediation-'));
@@ -35,17 +35,7 @@ let moto: MotoServer;
 let s3: S3Client;
 let findings: Finding[];
 
-async function segAt(endpoint: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: { AWS_ENDPOINT_URL: endpoint },
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const segAt = (endpoint: string, argv: string[]) => runSeg(dir, argv, { AWS_ENDPOINT_URL: endpoint });
 
 const seg = (...argv: string[]) => segAt(moto.endpoint, argv);
 

@@ -9,7 +9,7 @@ import type { InTotoStatement } from '@neurocipher/seg-attest';
 import { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE } from '@neurocipher/seg-core';
 import { RUN_ID_SUMMARY_KEY, openEmbeddedLakehouse } from '@neurocipher/seg-lakehouse';
 import type { EmbeddedLakehouse } from '@neurocipher/seg-lakehouse';
-import { runCli } from '../cli/run-cli.ts';
+import { runSeg } from '../testing/run-seg.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'seg-scan-run-'));
@@ -34,17 +34,7 @@ function storedBytes(hash: string): Buffer {
   throw new Error(`blob ${hash} is not stored`);
 }
 
-async function seg(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env: {},
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const seg = (...argv: string[]) => runSeg(dir, argv);
 
 // One committed, attested scan of a 300-asset demo tenant, read back from the embedded lakehouse.
 describe('seg scan (RunService composed over the embedded lakehouse)', () => {
