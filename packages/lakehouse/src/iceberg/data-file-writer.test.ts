@@ -5,23 +5,10 @@ import { partitionColumns, writeDataFiles } from './data-file-writer.ts';
 import { PARQUET_DECOMPRESSORS, codecOf, encodeColumns } from './parquet-encoder.ts';
 import type { ParquetCodec } from './parquet-encoder.ts';
 import type { IcebergSchema, PartitionSpec } from './schema.ts';
+import { orgDaySpec, smallSchema } from '../testing/small-table.ts';
 
-const schema: IcebergSchema = {
-  type: 'struct',
-  'schema-id': 0,
-  fields: [
-    { id: 1, name: 'org_id', required: true, type: 'string' },
-    { id: 2, name: 'n', required: false, type: 'long' },
-    { id: 3, name: 'at', required: true, type: 'timestamptz' },
-  ],
-};
-const bySourceAndDay: PartitionSpec = {
-  'spec-id': 0,
-  fields: [
-    { 'source-id': 1, 'field-id': 1000, name: 'org_id', transform: 'identity' },
-    { 'source-id': 3, 'field-id': 1001, name: 'at_day', transform: 'day' },
-  ],
-};
+const schema = smallSchema;
+const bySourceAndDay = orgDaySpec;
 const DAY = 86_400_000_000n;
 
 describe('partitionColumns', () => {

@@ -3,27 +3,13 @@ import { parquetMetadata } from 'hyparquet';
 import { readFileSync } from 'node:fs';
 import { SqlCatalog } from '../catalog/sql-catalog.ts';
 import { SqliteDriver } from '../catalog/sqlite-driver.ts';
-import type { IcebergSchema, PartitionSpec } from '../iceberg/schema.ts';
 import { fileUri, LocalFileIO, localPath } from '../io/local-file-io.ts';
+import { orgDaySpec, smallSchema } from '../testing/small-table.ts';
 import { tempDir } from '../testing/temp-dir.ts';
 import { IcebergTable } from './iceberg-table.ts';
 
-const schema: IcebergSchema = {
-  type: 'struct',
-  'schema-id': 0,
-  fields: [
-    { id: 1, name: 'org_id', required: true, type: 'string' },
-    { id: 2, name: 'n', required: false, type: 'long' },
-    { id: 3, name: 'at', required: true, type: 'timestamptz' },
-  ],
-};
-const spec: PartitionSpec = {
-  'spec-id': 0,
-  fields: [
-    { 'source-id': 1, 'field-id': 1000, name: 'org_id', transform: 'identity' },
-    { 'source-id': 3, 'field-id': 1001, name: 'at_day', transform: 'day' },
-  ],
-};
+const schema = smallSchema;
+const spec = orgDaySpec;
 
 describe('IcebergTable', () => {
   let dir: ReturnType<typeof tempDir>;
