@@ -1,14 +1,11 @@
 import { Command, Option } from 'commander';
 import type { RunDiff } from '@neurocipher/seg-lakehouse';
-import { buildContainer } from '../container/container.ts';
-import { LakehouseId } from '../container/ids.ts';
-import type { Lakehouse } from '../container/lakehouse.module.ts';
 import { EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import { renderFindings } from '../output/render-findings.ts';
 import type { FindingsFormat } from '../output/render-findings.ts';
 import { bundleMetadata, loadRun } from './run-data.ts';
-import { configFor, usageError } from './shared.ts';
+import { configFor, usageError, withLakehouse } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 interface FindingsOptions {
@@ -56,8 +53,7 @@ export function findingsCommand(
       if (options.diff !== undefined && options.diff.length !== 2) {
         throw usageError('--diff takes exactly two run ids: --diff RUN_A RUN_B');
       }
-      const lake = await buildContainer(config, { lakehouse: true }).getAsync<Lakehouse>(LakehouseId);
-      try {
+      await withLakehouse(config, async (lake) => {
         if (options.diff) {
           const [base, head] = options.diff as [string, string];
           const diff = await lake.store.diffRuns(config.tenant, base, head);
@@ -73,9 +69,7 @@ export function findingsCommand(
           const meta = await bundleMetadata(config);
           io.stdout.write(renderFindings(options.format, { findings, run, ...meta, tool_version: '0.1.0' }));
         }
-        setExit(EXIT_OK);
-      } finally {
-        await lake.catalog.close();
-      }
+      });
+      setExit(EXIT_OK);
     });
 }

@@ -2,13 +2,11 @@ import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { SegError } from '@neurocipher/seg-contracts';
 import { DEFAULT_RETENTION_DAYS } from '@neurocipher/seg-lakehouse';
-import { buildContainer } from '../container/container.ts';
-import { LakehouseId } from '../container/ids.ts';
 import type { Lakehouse } from '../container/lakehouse.module.ts';
 import type { CliConfig } from '../config/cli-config.ts';
 import { EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
-import { configFor } from './shared.ts';
+import { configFor, withLakehouse } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 type Format = 'text' | 'json';
@@ -19,8 +17,8 @@ const LISTED = 20;
 const formatOption = () =>
   new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 
-// Opens the configured lakehouse for one maintenance action and closes its catalog after it. A catalog
-// that does not exist yet is an error: maintenance in the wrong folder must not create an empty one.
+// The configured lakehouse for one maintenance action. A catalog that does not exist yet is an error:
+// maintenance in the wrong folder must not create an empty one.
 async function withLake<T>(config: CliConfig, action: (lake: Lakehouse) => Promise<T>): Promise<T> {
   const db = config.catalog.startsWith('sqlite:') ? config.catalog.slice('sqlite:'.length) : null;
   if (db !== null && !existsSync(db)) {
@@ -30,12 +28,7 @@ async function withLake<T>(config: CliConfig, action: (lake: Lakehouse) => Promi
       details: { catalog: config.catalog },
     });
   }
-  const lake = await buildContainer(config, { lakehouse: true }).getAsync<Lakehouse>(LakehouseId);
-  try {
-    return await action(lake);
-  } finally {
-    await lake.catalog.close();
-  }
+  return withLakehouse(config, action);
 }
 
 /** `seg lake compact|purge`: maintenance of the configured lakehouse (every tenant in it). */

@@ -1,14 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { buildContainer } from '../container/container.ts';
-import { LakehouseId } from '../container/ids.ts';
-import type { Lakehouse } from '../container/lakehouse.module.ts';
 import { EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import { renderHtmlReport } from '../output/html-report.ts';
 import { bundleMetadata, loadRun } from './run-data.ts';
-import { configFor, usageError } from './shared.ts';
+import { configFor, usageError, withLakehouse } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 interface ReportOptions {
@@ -32,8 +29,7 @@ export function reportCommand(
     .action(async (options: ReportOptions) => {
       if (!options.html) throw usageError('choose a report format: --html');
       const { config } = configFor(io, global());
-      const lake = await buildContainer(config, { lakehouse: true }).getAsync<Lakehouse>(LakehouseId);
-      try {
+      await withLakehouse(config, async (lake) => {
         const { run, findings, history } = await loadRun(lake.store, config.tenant, options.run);
         const meta = await bundleMetadata(config);
         const out = resolve(io.cwd, options.out ?? `${config.home}/report.html`);
@@ -50,9 +46,7 @@ export function reportCommand(
           }),
         );
         io.stdout.write(`report: ${out}\n`);
-        setExit(EXIT_OK);
-      } finally {
-        await lake.catalog.close();
-      }
+      });
+      setExit(EXIT_OK);
     });
 }

@@ -3,6 +3,10 @@ import type { Severity } from '@neurocipher/seg-contracts';
 import { loadCliConfig } from '../config/cli-config.ts';
 import type { LoadedConfig } from '../config/cli-config.ts';
 import type { CliIo } from '../cli/io.ts';
+import type { CliConfig } from '../config/cli-config.ts';
+import { buildContainer } from '../container/container.ts';
+import { LakehouseId } from '../container/ids.ts';
+import type { Lakehouse } from '../container/lakehouse.module.ts';
 
 /** Options every command accepts (set on the root program). */
 export interface GlobalOptions {
@@ -41,4 +45,17 @@ export function notAvailableYet(command: string, what: string): SegError {
 /** A usage error (exit 2). */
 export function usageError(message: string, details: Record<string, unknown> = {}): SegError {
   return new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message, details });
+}
+
+/** Opens the configured lakehouse for `action` and closes its catalog afterwards, whatever happens. */
+export async function withLakehouse<T>(
+  config: CliConfig,
+  action: (lake: Lakehouse) => Promise<T>,
+): Promise<T> {
+  const lake = await buildContainer(config, { lakehouse: true }).getAsync<Lakehouse>(LakehouseId);
+  try {
+    return await action(lake);
+  } finally {
+    await lake.catalog.close();
+  }
 }
