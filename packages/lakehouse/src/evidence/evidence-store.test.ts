@@ -213,6 +213,81 @@ describe('EvidenceStore', () => {
     });
   });
 
+  describe('reuse of stored bodies', () => {
+    const flip = (file: string, at: (length: number) => number) => {
+      const bytes = readFileSync(file);
+      const i = at(bytes.length);
+      bytes[i] = bytes[i]! ^ 1;
+      writeFileSync(file, bytes);
+    };
+
+    it('writes a body again when its copy in a pack no longer verifies, and keeps the intact ones', async () => {
+      const [a, b] = await new EvidenceStore({ blobs }).putMany([
+        { body: { n: 1 }, media_type: 'application/json' },
+        { body: { n: 2 }, media_type: 'application/json' },
+      ]);
+      const pack = (await blobs.list('packs/')).keys.find((k) => k.endsWith('.pack'))!;
+      flip(join(dir.path, 'blobs', pack), () => 1); // inside {"n":1}
+      // Another process re-stores the same bodies: the corrupt one is stored again, the intact one is reused.
+      const again = await new EvidenceStore({ blobs }).putMany([
+        { body: { n: 1 }, media_type: 'application/json' },
+        { body: { n: 2 }, media_type: 'application/json' },
+      ]);
+      expect(again.map((r) => [r.hash, r.created])).toEqual([
+        [a!.hash, true],
+        [b!.hash, false],
+      ]);
+      const fresh = new EvidenceStore({ blobs });
+      expect(await fresh.missing([a!.hash, b!.hash])).toEqual([]);
+      expect(Buffer.from(await fresh.get(a!.hash)).toString()).toBe('{"n":1}');
+      expect(Buffer.from(await fresh.get(b!.hash)).toString()).toBe('{"n":2}');
+      // The corrupt pack is gone: no pack left holds bytes that fail their hash.
+      expect((await blobs.list('packs/')).keys).not.toContain(pack);
+    });
+
+    it('reports a body whose stored bytes do not verify as missing: packed, loose or chunked', async () => {
+      const writer = new EvidenceStore({ blobs, chunkSize: 16 });
+      const [packed] = await writer.putMany([{ body: { n: 1 }, media_type: 'application/json' }]);
+      const loose = await writer.putBytes(Buffer.from('loose body'), 'text/plain');
+      const chunked = await writer.putBytes(Buffer.from('0123456789abcdefFEDCBA9876543210!'), 'text/plain');
+      const pack = (await blobs.list('packs/')).keys.find((k) => k.endsWith('.pack'))!;
+      flip(join(dir.path, 'blobs', pack), () => 1);
+      flip(join(dir.path, 'blobs', 'sha256', loose.hash.slice(0, 2), loose.hash), () => 0);
+      const map = JSON.parse(
+        Buffer.from(
+          await blobs.get(`sha256/${chunked.hash.slice(0, 2)}/${chunked.hash}.map.json`),
+        ).toString(),
+      );
+      const chunk = map.chunks[1].hash as string;
+      flip(join(dir.path, 'blobs', 'sha256', chunk.slice(0, 2), chunk), () => 3);
+      const all = [packed!.hash, loose.hash, chunked.hash];
+      expect((await new EvidenceStore({ blobs, chunkSize: 16 }).missing(all)).sort()).toEqual(
+        [...all].sort(),
+      );
+    });
+
+    it('writes a corrupt loose blob and a corrupt chunk again instead of reusing them', async () => {
+      const store = new EvidenceStore({ blobs, chunkSize: 16 });
+      const loose = await store.putBytes(Buffer.from('loose body'), 'text/plain');
+      const body = Buffer.from('0123456789abcdefFEDCBA9876543210!');
+      const chunked = await store.putBytes(body, 'text/plain');
+      flip(join(dir.path, 'blobs', 'sha256', loose.hash.slice(0, 2), loose.hash), () => 0);
+      const map = JSON.parse(
+        Buffer.from(
+          await blobs.get(`sha256/${chunked.hash.slice(0, 2)}/${chunked.hash}.map.json`),
+        ).toString(),
+      );
+      const chunk = map.chunks[0].hash as string;
+      flip(join(dir.path, 'blobs', 'sha256', chunk.slice(0, 2), chunk), () => 0);
+      const other = new EvidenceStore({ blobs, chunkSize: 16 });
+      expect(await other.putBytes(Buffer.from('loose body'), 'text/plain')).toMatchObject({ created: true });
+      expect(await other.putBytes(body, 'text/plain')).toMatchObject({ created: true });
+      expect(await other.missing([loose.hash, chunked.hash])).toEqual([]);
+      expect(Buffer.from(await other.get(chunked.hash)).equals(body)).toBe(true);
+      expect(await other.putBytes(body, 'text/plain')).toMatchObject({ created: false });
+    });
+  });
+
   describe('#get', () => {
     it('refuses a corrupted chunk instead of returning wrong bytes', async () => {
       const store = new EvidenceStore({ blobs, chunkSize: 16 });

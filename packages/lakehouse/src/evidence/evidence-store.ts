@@ -3,6 +3,8 @@
 // and purged by per-tenant retention without ever touching a blob an unexpired row references. Bodies
 // stored together (`putMany`) go into one pack, `packs/<sha256 of the pack>.pack`, with an index
 // `packs/<same>.idx.json` written after it: one durable write per batch instead of one per body.
+// A body is taken as already stored only once its stored bytes hash to it: a corrupt or missing copy is
+// written again (a corrupt pack is rewritten without the bodies that no longer verify).
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
@@ -115,7 +117,10 @@ export class EvidenceStore {
   readonly #chunkSize: number;
   // Bodies in packs, by hash, from every pack index read so far; refreshed when a lookup misses.
   readonly #packed = new Map<string, PackedAt>();
-  readonly #packsRead = new Set<string>();
+  // The index of every pack read or written so far, by pack id.
+  readonly #indexes = new Map<string, PackIndex>();
+  // Packs whose every body this instance wrote or has read back and hashed.
+  readonly #verified = new Set<string>();
   #lastPack: { id: string; bytes: Uint8Array } | undefined;
 
   /** Creates the store over a {@link BlobStore}. */
@@ -149,31 +154,32 @@ export class EvidenceStore {
    */
   async putMany(items: ReadonlyArray<{ body: unknown; media_type: string }>): Promise<StoredEvidence[]> {
     await this.#refreshPacks();
+    const prepared = items.map((item) => ({ ...prepare(item.body), media_type: item.media_type }));
+    // A body already in a pack counts as stored only once that pack's bytes verify (read once per pack).
+    const packsOfKnown = new Set<string>();
+    for (const p of prepared) {
+      if (p.bytes.length > this.#chunkSize) continue;
+      const at = this.#packed.get(sha256(p.bytes));
+      if (at) packsOfKnown.add(at.pack);
+    }
+    await this.#verifyPacks(packsOfKnown);
     const out: StoredEvidence[] = [];
     const parts: Uint8Array[] = [];
     const entries: PackIndex['entries'] = [];
     const inPack = new Set<string>();
     let offset = 0;
-    for (const item of items) {
-      const { bytes, redactions } = prepare(item.body);
+    for (const { bytes, redactions, media_type } of prepared) {
       if (bytes.length > this.#chunkSize) {
-        out.push({ ...(await this.putBytes(bytes, item.media_type)), redactions });
+        out.push({ ...(await this.putBytes(bytes, media_type)), redactions });
         continue;
       }
       const hash = sha256(bytes);
       const known = this.#packed.has(hash) || inPack.has(hash);
-      out.push({
-        hash,
-        media_type: item.media_type,
-        size_bytes: bytes.length,
-        chunks: 1,
-        redactions,
-        created: !known,
-      });
+      out.push({ hash, media_type, size_bytes: bytes.length, chunks: 1, redactions, created: !known });
       if (known) continue;
       inPack.add(hash);
       parts.push(bytes);
-      entries.push([hash, offset, bytes.length, item.media_type]);
+      entries.push([hash, offset, bytes.length, media_type]);
       offset += bytes.length;
     }
     if (entries.length > 0) await this.#writePack(parts, entries);
@@ -191,17 +197,61 @@ export class EvidenceStore {
       content_type: 'application/json',
     });
     this.#learn(index);
+    this.#verified.add(id);
+  }
+
+  // Reads back every pack of `ids` not verified yet and hashes each body in it. A pack that is gone is
+  // forgotten; a pack holding a body that does not verify is rewritten without it (the intact bodies
+  // copied into a new pack), so that body counts as not stored and the next write stores it again.
+  async #verifyPacks(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      if (this.#verified.has(id)) continue;
+      const index = this.#indexes.get(id);
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.#blobs.get(packKey(id));
+      } catch (err) {
+        if (!isSegError(err) || err.error_code !== 'SEG_NOT_FOUND') throw err;
+        this.#forget(id);
+        continue;
+      }
+      if (!index) continue;
+      const bad = new Set<string>();
+      for (const [hash, at, length] of index.entries) {
+        const body = bytes.subarray(at, at + length);
+        if (body.length !== length || sha256(body) !== hash) bad.add(hash);
+      }
+      if (bad.size === 0) {
+        this.#verified.add(id);
+        this.#lastPack = { id, bytes };
+      } else {
+        await this.#rewritePack(id, (h) => !bad.has(h), { index, bytes });
+      }
+    }
   }
 
   // Forgets a pack this instance had read (deleted or rewritten, here or by another process).
+  // A body of that pack that another known pack also holds is found there from now on.
   #forget(id: string): void {
-    this.#packsRead.delete(id);
-    for (const [hash, at] of this.#packed) if (at.pack === id) this.#packed.delete(hash);
+    const index = this.#indexes.get(id);
+    this.#indexes.delete(id);
+    this.#verified.delete(id);
     if (this.#lastPack?.id === id) this.#lastPack = undefined;
+    const lost = new Set<string>();
+    for (const [hash] of index?.entries ?? []) {
+      if (this.#packed.get(hash)?.pack !== id) continue;
+      this.#packed.delete(hash);
+      lost.add(hash);
+    }
+    if (lost.size === 0) return;
+    for (const other of this.#indexes.values())
+      for (const [hash, offset, length] of other.entries)
+        if (lost.has(hash) && !this.#packed.has(hash))
+          this.#packed.set(hash, { pack: other.pack, offset, length });
   }
 
   #learn(index: PackIndex): void {
-    this.#packsRead.add(index.pack);
+    this.#indexes.set(index.pack, index);
     for (const [hash, offset, length] of index.entries)
       this.#packed.set(hash, { pack: index.pack, offset, length });
   }
@@ -218,14 +268,14 @@ export class EvidenceStore {
         if (!key.endsWith('.idx.json')) continue;
         const id = key.slice(PACKS.length, -'.idx.json'.length);
         listed.add(id);
-        if (this.#packsRead.has(id)) continue;
+        if (this.#indexes.has(id)) continue;
         const index = JSON.parse(Buffer.from(await this.#blobs.get(key)).toString('utf8')) as PackIndex;
         if (index.pack !== id) throw integrityError(`pack index ${key} names pack ${index.pack}`, { key });
         this.#learn(index);
       }
       cursor = page.next_cursor;
     } while (cursor);
-    for (const id of [...this.#packsRead]) if (!listed.has(id)) this.#forget(id);
+    for (const id of [...this.#indexes.keys()]) if (!listed.has(id)) this.#forget(id);
   }
 
   async #packedAt(hash: string): Promise<PackedAt | undefined> {
@@ -234,55 +284,112 @@ export class EvidenceStore {
   }
 
   /**
-   * The hashes among `hashes` that are not stored (in a pack, whole or as a chunk map). Lists the packs
-   * once per call: new ones are read, deleted ones forgotten.
+   * The hashes among `hashes` that are not stored intact: not in a pack, whole or as a chunk map, or
+   * stored with bytes that no longer hash to them. Lists the packs once per call (new ones are read,
+   * deleted ones forgotten) and reads back each pack, loose blob and chunk that has not been verified by
+   * this instance yet; a pack found corrupt is rewritten without the bodies that fail.
    */
   async missing(hashes: Iterable<string>): Promise<string[]> {
     await this.#refreshPacks();
-    const unknown = [...hashes].filter((h) => !this.#packed.has(h));
+    const wanted = [...new Set(hashes)];
+    const packs = new Set<string>();
+    for (const hash of wanted) {
+      const at = this.#packed.get(hash);
+      if (at) packs.add(at.pack);
+    }
+    await this.#verifyPacks(packs);
     const out: string[] = [];
-    for (const hash of unknown) {
-      if (!(await this.#blobs.exists(blobKey(hash))) && !(await this.#blobs.exists(mapKey(hash))))
-        out.push(hash);
+    for (const hash of wanted) {
+      if (this.#packed.has(hash)) continue;
+      if (!(await this.#looseIntact(hash))) out.push(hash);
     }
     return out;
   }
 
-  /** Stores bytes as they are (already redacted) under their sha256; large bodies are chunked. */
+  // Whether a blob stored outside the packs (whole, or chunks and their map) reads back as `hash`.
+  async #looseIntact(hash: string): Promise<boolean> {
+    if (await this.#intact(blobKey(hash), hash)) return true;
+    if (!(await this.#blobs.exists(mapKey(hash)))) return false;
+    try {
+      const map = await this.#readMap(hash);
+      const whole = createHash('sha256');
+      for (const c of map.chunks) {
+        const bytes = await this.#blobs.get(blobKey(c.hash));
+        if (bytes.length !== c.size || sha256(bytes) !== c.hash) return false;
+        whole.update(bytes);
+      }
+      return whole.digest('hex') === hash;
+    } catch (err) {
+      if (isSegError(err) && (err.error_code === 'SEG_NOT_FOUND' || err.details.integrity === true))
+        return false;
+      throw err;
+    }
+  }
+
+  // Whether the object under `key` exists and its bytes hash to `hash`.
+  async #intact(key: string, hash: string): Promise<boolean> {
+    if (!(await this.#blobs.exists(key))) return false;
+    try {
+      return sha256(await this.#blobs.get(key)) === hash;
+    } catch (err) {
+      if (isSegError(err) && err.error_code === 'SEG_NOT_FOUND') return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Stores bytes as they are (already redacted) under their sha256; large bodies are chunked. A copy
+   * already stored is kept only when it reads back intact; a corrupt blob, chunk or map is written again.
+   */
   async putBytes(bytes: Uint8Array, media_type: string): Promise<StoredEvidence> {
     const hash = sha256(bytes);
     const base = { hash, media_type, size_bytes: bytes.length, redactions: [] as Redaction[] };
     if (bytes.length <= this.#chunkSize) {
-      if (await this.#blobs.exists(blobKey(hash))) return { ...base, chunks: 1, created: false };
+      if (await this.#intact(blobKey(hash), hash)) return { ...base, chunks: 1, created: false };
       await this.#blobs.put(blobKey(hash), bytes, { content_type: media_type });
       return { ...base, chunks: 1, created: true };
     }
-    if (await this.#blobs.exists(mapKey(hash))) {
-      const map = await this.#readMap(hash);
-      return { ...base, chunks: map.chunks.length, created: false };
-    }
     const chunks: ChunkMap['chunks'] = [];
+    let rewritten = false;
     for (let off = 0; off < bytes.length; off += this.#chunkSize) {
       const chunk = bytes.subarray(off, Math.min(off + this.#chunkSize, bytes.length));
       const h = sha256(chunk);
-      if (!(await this.#blobs.exists(blobKey(h)))) await this.#blobs.put(blobKey(h), chunk);
+      if (!(await this.#intact(blobKey(h), h))) {
+        await this.#blobs.put(blobKey(h), chunk);
+        rewritten = true;
+      }
       chunks.push({ hash: h, size: chunk.length });
     }
     const map: ChunkMap = { hash, size: bytes.length, chunk_size: this.#chunkSize, chunks };
+    const mapBytes = Buffer.from(JSON.stringify(map));
+    if (!rewritten && (await this.#intactMap(hash, mapBytes))) {
+      return { ...base, chunks: chunks.length, created: false };
+    }
     // The map is written last: a crash before it leaves only unreferenced chunks, never a broken blob.
-    await this.#blobs.put(mapKey(hash), Buffer.from(JSON.stringify(map)), {
-      content_type: 'application/json',
-    });
+    await this.#blobs.put(mapKey(hash), mapBytes, { content_type: 'application/json' });
     return { ...base, chunks: chunks.length, created: true };
   }
 
+  // Whether the stored reassembly map of `hash` holds exactly these bytes.
+  async #intactMap(hash: string, expected: Uint8Array): Promise<boolean> {
+    if (!(await this.#blobs.exists(mapKey(hash)))) return false;
+    return Buffer.from(await this.#blobs.get(mapKey(hash))).equals(expected);
+  }
+
   async #readMap(hash: string): Promise<ChunkMap> {
-    const map = JSON.parse(Buffer.from(await this.#blobs.get(mapKey(hash))).toString('utf8')) as ChunkMap;
-    if (map.hash !== hash) throw integrityError(`reassembly map of ${hash} names ${map.hash}`, { hash });
+    let map: ChunkMap;
+    try {
+      map = JSON.parse(Buffer.from(await this.#blobs.get(mapKey(hash))).toString('utf8')) as ChunkMap;
+    } catch (err) {
+      if (isSegError(err)) throw err;
+      throw integrityError(`reassembly map of ${hash} is not JSON`, { hash });
+    }
+    if (map?.hash !== hash || !Array.isArray(map.chunks))
+      throw integrityError(`reassembly map of ${hash} names ${String(map?.hash)}`, { hash });
     return map;
   }
 
-  /** Whether a blob is stored (in a pack, whole or as a chunk map). */
+  /** Whether a blob is stored intact (in a pack, whole or as a chunk map); see {@link missing}. */
   async has(hash: string): Promise<boolean> {
     return (await this.missing([hash])).length === 0;
   }
@@ -425,10 +532,16 @@ export class EvidenceStore {
 
   // Writes a new pack of the bodies of pack `id` that `keep` accepts (each verified as it is copied),
   // then deletes the old pack's index and bytes. A crash leaves both packs (the kept bodies readable
-  // from either) or only the new one.
-  async #rewritePack(id: string, keep: (hash: string) => boolean): Promise<void> {
-    const index = JSON.parse(Buffer.from(await this.#blobs.get(indexKey(id))).toString('utf8')) as PackIndex;
-    const bytes = await this.#blobs.get(packKey(id));
+  // from either) or only the new one. `read` passes the index and bytes when the caller has them.
+  async #rewritePack(
+    id: string,
+    keep: (hash: string) => boolean,
+    read?: { index: PackIndex; bytes: Uint8Array },
+  ): Promise<void> {
+    const index =
+      read?.index ??
+      (JSON.parse(Buffer.from(await this.#blobs.get(indexKey(id))).toString('utf8')) as PackIndex);
+    const bytes = read?.bytes ?? (await this.#blobs.get(packKey(id)));
     const parts: Uint8Array[] = [];
     const entries: PackIndex['entries'] = [];
     let offset = 0;
@@ -443,7 +556,7 @@ export class EvidenceStore {
       offset += length;
     }
     this.#forget(id);
-    await this.#writePack(parts, entries);
+    if (entries.length > 0) await this.#writePack(parts, entries);
     await this.#blobs.delete(indexKey(id));
     await this.#blobs.delete(packKey(id));
   }
