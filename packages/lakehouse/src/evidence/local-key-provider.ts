@@ -1,10 +1,34 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SegError } from '@neurocipher/seg-contracts';
 import type { DataKey, KeyProvider } from '@neurocipher/seg-ports';
 import { aesGcmDecrypt, aesGcmEncrypt } from './envelope.ts';
+
+// Creates the key file with fresh random bytes, or reads the one another process created first. The key
+// is written whole to a temporary file and linked into place, so no reader ever sees a partial key.
+async function createKeyFile(file: string): Promise<Uint8Array> {
+  await mkdir(dirname(file), { recursive: true });
+  const fresh = randomBytes(32);
+  const tmp = `${file}.tmp-${randomBytes(8).toString('hex')}`;
+  const h = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    await h.writeFile(fresh);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+  try {
+    await link(tmp, file);
+    return fresh;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
+    return readFile(file);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
 
 /** Options of {@link LocalKeyProvider}: a 32-byte master key, or a file holding it (created if missing). */
 export type LocalKeyProviderOptions = { masterKey: Uint8Array } | { keyFile: string };
@@ -29,25 +53,23 @@ export class LocalKeyProvider implements KeyProvider {
       else {
         const file = this.#options.keyFile;
         try {
-          key = await readFile(file);
-        } catch {
-          await mkdir(dirname(file), { recursive: true });
-          const fresh = randomBytes(32);
-          try {
-            const h = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-            await h.writeFile(fresh);
-            await h.sync();
-            await h.close();
-            key = fresh;
-          } catch {
-            key = await readFile(file);
-          }
+          key = await readFile(file).catch(async (cause: NodeJS.ErrnoException) => {
+            if (cause.code !== 'ENOENT') throw cause;
+            return createKeyFile(file);
+          });
+        } catch (cause) {
+          throw new SegError({
+            error_code: 'SEG_INVALID_ARGUMENT',
+            message: `master key file ${file} cannot be read or created (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+            details: { path: file },
+            cause,
+          });
         }
       }
       if (key.length !== 32) {
         throw new SegError({
           error_code: 'SEG_INVALID_ARGUMENT',
-          message: 'local master key must be 32 bytes',
+          message: `local master key must be 32 bytes${'keyFile' in this.#options ? ` (${this.#options.keyFile})` : ''}`,
         });
       }
       const id = `local:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
