@@ -133,3 +133,5 @@ export {
   verifyEnvelopeText,
 } from './verify/verify-envelope-file.ts';
 export type { EnvelopeFileVerification } from './verify/verify-envelope-file.ts';
+export { attestedRun, verifyRunData } from './verify/verify-run-data.ts';
+export type { AttestedRun, RunDataOptions, RunDataVerification } from './verify/verify-run-data.ts';
