@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ContainerModule } from 'inversify';
@@ -56,16 +56,37 @@ export interface Attester {
   publicKeyPath: string;
 }
 
-// Reads the signing key, or creates it (mode 0600) with its public key beside it on first use.
+// Writes `text` to `path` atomically: a temporary file (mode 0600) linked into place when `exclusive`
+// (EEXIST when the path exists: another process won), else renamed over it.
+function writeAtomic(path: string, text: string, exclusive: boolean): void {
+  const tmp = `${path}.tmp-${randomUUID()}`;
+  writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+  try {
+    if (exclusive) linkSync(tmp, path);
+    else renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+// Reads the signing key, or creates it (mode 0600) with its public key beside it on first use. Concurrent
+// first uses (scans started together on a new home) agree on one key: the key file is created
+// exclusively, and a process that loses the race uses the winner's key.
 function signingKey(path: string): { signer: Ed25519Signer; publicKeyPath: string } {
   const publicKeyPath = publicKeyPathOf(path);
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+    try {
+      writeAtomic(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), true);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   const signer = new Ed25519Signer({ privateKey: readFileSync(path, 'utf8') });
-  writeFileSync(publicKeyPath, signer.publicKeyPem());
+  const pem = signer.publicKeyPem();
+  if (!existsSync(publicKeyPath) || readFileSync(publicKeyPath, 'utf8') !== pem)
+    writeAtomic(publicKeyPath, pem, false);
   return { signer, publicKeyPath };
 }
 
