@@ -16,7 +16,10 @@ export type VerifyFailureReason =
   | 'signature_mismatch'
   | 'run_mismatch'
   | 'subject_missing'
-  | 'subject_digest_mismatch';
+  | 'subject_digest_mismatch'
+  | 'log_entry_mismatch'
+  | 'checkpoint_invalid'
+  | 'inclusion_proof_invalid';
 
 /** A `SEG_ATTEST_VERIFY_FAILED` error with its machine-readable reason. */
 export function verifyFailed(

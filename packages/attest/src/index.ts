@@ -109,6 +109,10 @@ export {
 export type { NoteSigner, TreeHead } from './log/checkpoint.ts';
 export { TransparencyLog } from './log/transparency-log.ts';
 export type { LogAppendResult, TransparencyLogOptions } from './log/transparency-log.ts';
+export { retryOnConflict } from './log/retry-on-conflict.ts';
+export type { RetryOnConflictOptions } from './log/retry-on-conflict.ts';
+export { verifyLogEntry } from './log/verify-log-entry.ts';
+export type { LogEntryVerification, LogLocation } from './log/verify-log-entry.ts';
 export type { FileSystemPort } from './publish/file-system-port.ts';
 export type { SubjectResolver } from './service/subject-resolver.ts';
 export {
@@ -129,3 +133,5 @@ export {
   verifyEnvelopeText,
 } from './verify/verify-envelope-file.ts';
 export type { EnvelopeFileVerification } from './verify/verify-envelope-file.ts';
+export { attestedRun, verifyRunData } from './verify/verify-run-data.ts';
+export type { AttestedRun, RunDataOptions, RunDataVerification } from './verify/verify-run-data.ts';

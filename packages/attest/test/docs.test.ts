@@ -1,6 +1,8 @@
 // Runs the commands of docs/attestations.md, exactly as written, against an envelope we sign here:
 // the third-party instructions stay true. Blocks that start with `# (setup)` (installs) or
-// `# (example)` (needs files the reader has) are not run; `python` is the test venv's (securesystemslib).
+// `# (example)` (needs files the reader has) are not run, and `# (data)` (the data checker, which needs a
+// real scan's lakehouse) is run by apps/cli/src/commands/verify.command.test.ts; `python` is the test
+// venv's (securesystemslib).
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import type { SignerPort } from '@neurocipher/seg-ports';
@@ -49,7 +51,7 @@ describe('docs/attestations.md commands', () => {
     const doc = await readFile(join(here, '../../../docs/attestations.md'), 'utf8');
     blocks = [...doc.matchAll(/```bash\n([\s\S]*?)```/g)]
       .map((m) => m[1] as string)
-      .filter((b) => !b.startsWith('# (setup)') && !b.startsWith('# (example)'));
+      .filter((b) => !['# (setup)', '# (example)', '# (data)'].some((tag) => b.startsWith(tag)));
     ecdsaBlock = blocks.find((b) => b.startsWith('# (ecdsa)'))!;
     blocks = blocks.filter((b) => b !== ecdsaBlock);
     dir = await mkdtemp(join(tmpdir(), 'seg-docs-'));

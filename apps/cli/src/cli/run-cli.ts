@@ -8,6 +8,7 @@ import { remediationCommands } from '../commands/remediation.command.ts';
 import { reportCommand } from '../commands/report.command.ts';
 import { scanCommand } from '../commands/scan.command.ts';
 import type { GlobalOptions } from '../commands/shared.ts';
+import { verifyCommand } from '../commands/verify.command.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
 
@@ -63,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.addCommand(findingsCommand(io, global, setExit));
   program.addCommand(reportCommand(io, global, setExit));
   program.addCommand(attestCommand(io, global, setExit));
+  program.addCommand(verifyCommand(io, global, setExit));
   program.addCommand(bundleCommand(io, global, setExit));
   program.addCommand(lakeCommand(io, global, setExit));
   for (const command of remediationCommands(io, global, setExit)) program.addCommand(command);

@@ -1,23 +1,70 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { isSegError } from '@neurocipher/seg-contracts';
-import { verifyEnvelopeFile } from '@neurocipher/seg-attest';
+import { SegError, isSegError } from '@neurocipher/seg-contracts';
+import {
+  attestedRun,
+  parseEd25519PublicKey,
+  verifyEnvelopeText,
+  verifyFailed,
+  verifyLogEntry,
+} from '@neurocipher/seg-attest';
+import { localLogLocation } from '../container/attestation.module.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
+import { configFor } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 interface VerifyOptions {
   key: string[];
+  run?: string;
+}
+
+/** Reads a file the user named; a failure is one `SEG_INVALID_ARGUMENT` line naming the path. */
+export async function readUserFile(io: CliIo, path: string, what: string): Promise<Uint8Array> {
+  const full = resolve(io.cwd, path);
+  try {
+    return new Uint8Array(await readFile(full));
+  } catch (cause) {
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: `cannot read the ${what} ${full}: ${(cause as NodeJS.ErrnoException).code ?? 'read failed'}`,
+      details: { path: full },
+      cause,
+    });
+  }
 }
 
 /**
- * `seg attest verify FILE --key PUB`: checks a DSSE attestation envelope offline. Exit 0 when every key
- * signed it, 1 when it does not verify, 2 when the files cannot be read or parsed.
+ * Runs a verification and turns a `SEG_ATTEST_VERIFY_FAILED` verdict into one stderr line and exit 1;
+ * other errors (unreadable files, bad keys) go on to the CLI's error handling (exit 2).
+ */
+export async function verdict(io: CliIo, setExit: (code: number) => void, work: () => Promise<string>) {
+  let out: string;
+  try {
+    out = await work();
+  } catch (error) {
+    if (isSegError(error) && error.error_code === 'SEG_ATTEST_VERIFY_FAILED') {
+      io.stderr.write(`seg: SEG_ATTEST_VERIFY_FAILED: ${error.message}\n`);
+      setExit(EXIT_FINDINGS);
+      return;
+    }
+    throw error;
+  }
+  io.stdout.write(out);
+  setExit(EXIT_OK);
+}
+
+/**
+ * `seg attest verify FILE --key PUB [--run RUN]`: checks a DSSE attestation envelope offline and says
+ * what it attests (run, tenant, bundles, time); with `--run`, refuses an envelope of another run. When
+ * the home's transparency log (`<home>/tlog/`) holds the envelope, its inclusion proof is verified against
+ * the signed checkpoint. Exit 0 when everything verifies, 1 when it does not, 2 when the files cannot be
+ * read or parsed.
  */
 export function attestCommand(
   io: CliIo,
-  _global: () => GlobalOptions,
+  global: () => GlobalOptions,
   setExit: (code: number) => void,
 ): Command {
   const attest = new Command('attest').description(
@@ -25,36 +72,65 @@ export function attestCommand(
   );
   attest
     .command('verify')
-    .description('Verify an attestation envelope: every --key must have signed it; prints the statement')
+    .description(
+      'Verify an attestation envelope: every --key must have signed it; prints the run it attests and checks its transparency log entry',
+    )
     .argument('<file>', 'the envelope (*.intoto.json)')
     .requiredOption('--key <pub...>', 'public key PEM file(s) that must have signed it')
+    .option('--run <run-id>', 'refuse the envelope unless it attests this run')
     .addHelpText(
       'after',
-      '\nExample:\n  seg attest verify .seg/attestations/<id>.intoto.json --key .seg/keys/attest-ed25519.pub\n',
+      '\nExample:\n  seg attest verify .seg/attestations/<id>.intoto.json --key .seg/keys/attest-ed25519.pub --run <run id>\n',
     )
     .action(async (file: string, options: VerifyOptions) => {
-      let verified: Awaited<ReturnType<typeof verifyEnvelopeFile>>;
-      try {
-        verified = await verifyEnvelopeFile(
-          resolve(io.cwd, file),
-          options.key.map((k) => resolve(io.cwd, k)),
-          { readFile: async (path: string) => new Uint8Array(await readFile(path)) },
-        );
-      } catch (error) {
-        // A readable envelope that does not verify is a verdict (exit 1), not a usage error.
-        if (isSegError(error) && error.error_code === 'SEG_ATTEST_VERIFY_FAILED') {
-          io.stderr.write(`seg: SEG_ATTEST_VERIFY_FAILED: ${error.message}\n`);
-          setExit(EXIT_FINDINGS);
-          return;
-        }
-        throw error;
-      }
-      io.stdout.write(
-        `verified: ${verified.signatures.length} signature(s) (${verified.signatures.map((s) => s.keyid).join(', ')})\n` +
-          `predicate: ${verified.statement.predicateType}\n` +
-          `subjects: ${verified.statement.subject.length}\n`,
+      const { config } = configFor(io, global());
+      const envelope = await readUserFile(io, file, 'envelope');
+      const keys = await Promise.all(
+        options.key.map(async (k) => new TextDecoder().decode(await readUserFile(io, k, 'public key'))),
       );
-      setExit(EXIT_OK);
+      await verdict(io, setExit, async () => {
+        const verified = await verifyEnvelopeText(envelope, keys);
+        const run = attestedRun(verified.statement);
+        if (options.run !== undefined && options.run !== run.run_id) {
+          throw verifyFailed(
+            'run_mismatch',
+            `the envelope attests run ${run.run_id}, not run ${options.run}`,
+            {
+              attested: run.run_id,
+              expected: options.run,
+            },
+          );
+        }
+        const lines = [
+          `verified: ${verified.signatures.length} signature(s) (${verified.signatures.map((s) => s.keyid).join(', ')})`,
+          `run: ${run.run_id}`,
+          `tenant: ${run.org_id}`,
+          `bundle: ${run.bundles.length > 0 ? run.bundles.join(', ') : 'none'}`,
+          `time: ${run.ended_at}`,
+          `predicate: ${verified.statement.predicateType}`,
+          `subjects: ${verified.statement.subject.length}`,
+        ];
+        const ed25519 = keys.flatMap((k) => {
+          try {
+            return [parseEd25519PublicKey(k)];
+          } catch {
+            return [];
+          }
+        });
+        const location = ed25519[0] && localLogLocation(config.home, ed25519[0]);
+        const entry = location
+          ? await verifyLogEntry(location, envelope).catch((error: unknown) => {
+              if (!isSegError(error) || error.error_code !== 'SEG_ATTEST_VERIFY_FAILED') throw error;
+              throw new SegError({ ...error.toJSON(), message: `transparency log: ${error.message}` });
+            })
+          : undefined;
+        lines.push(
+          entry
+            ? `log entry: ${entry.index} (tree size ${entry.tree_size}, inclusion verified)`
+            : `log entry: none (${location ? `not in ${config.home}/tlog` : 'no Ed25519 key to check a checkpoint'})`,
+        );
+        return `${lines.join('\n')}\n`;
+      });
     });
   return attest;
 }

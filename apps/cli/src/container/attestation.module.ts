@@ -1,5 +1,5 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ContainerModule } from 'inversify';
@@ -11,11 +11,12 @@ import {
   noteSigner,
   parseSubjectName,
   runSummaryBytes,
+  verifyFailed,
 } from '@neurocipher/seg-attest';
-import type { StatementSubject } from '@neurocipher/seg-attest';
+import type { LogLocation, StatementSubject, SubjectResolver } from '@neurocipher/seg-attest';
 import { PortRunAttester, RunMaterialRegistry } from '@neurocipher/seg-core';
 import type { AttestedRun, RunAttester } from '@neurocipher/seg-core';
-import { LocalBlobStore, TABLE_NAMES } from '@neurocipher/seg-lakehouse';
+import { LocalBlobStore, TABLE_NAMES, tableFileUri } from '@neurocipher/seg-lakehouse';
 import type { TableName } from '@neurocipher/seg-lakehouse';
 import type { CliConfig } from '../config/cli-config.ts';
 import { AttesterId, CliConfigId, LakehouseId } from './ids.ts';
@@ -23,6 +24,27 @@ import type { Lakehouse } from './lakehouse.module.ts';
 
 /** Name of the embedded transparency log. */
 export const LOCAL_LOG = 'local';
+
+/**
+ * Origin (and checkpoint note key name) of the embedded transparency log: one log per home, whatever
+ * the tenant, so every checkpoint of it carries the same origin.
+ */
+export const LOCAL_LOG_ORIGIN = 'seg.local/tlog';
+
+/** Where the embedded transparency log of `home` lives (`<home>/tlog/`), checked with `publicKey`. */
+export function localLogLocation(home: string, publicKey: Uint8Array): LogLocation {
+  return {
+    store: new LocalBlobStore({ root: join(home, 'tlog') }),
+    prefix: 'tlog/',
+    origin: LOCAL_LOG_ORIGIN,
+    publicKey,
+  };
+}
+
+/** The public key file (`.pub`) written beside a signing key file. */
+export function publicKeyPathOf(signingKeyPath: string): string {
+  return signingKeyPath.replace(/\.pem$/, '') + '.pub';
+}
 
 /** The attestation side of a scan: the run's attestation step, where envelopes go, the key to check them. */
 export interface Attester {
@@ -34,22 +56,50 @@ export interface Attester {
   publicKeyPath: string;
 }
 
-// Reads the signing key, or creates it (mode 0600) with its public key beside it on first use.
+// Writes `text` to `path` atomically: a temporary file (mode 0600) linked into place when `exclusive`
+// (EEXIST when the path exists: another process won), else renamed over it.
+function writeAtomic(path: string, text: string, exclusive: boolean): void {
+  const tmp = `${path}.tmp-${randomUUID()}`;
+  writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+  try {
+    if (exclusive) linkSync(tmp, path);
+    else renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+// Reads the signing key, or creates it (mode 0600) with its public key beside it on first use. Concurrent
+// first uses (scans started together on a new home) agree on one key: the key file is created
+// exclusively, and a process that loses the race uses the winner's key.
 function signingKey(path: string): { signer: Ed25519Signer; publicKeyPath: string } {
-  const publicKeyPath = path.replace(/\.pem$/, '') + '.pub';
+  const publicKeyPath = publicKeyPathOf(path);
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+    try {
+      writeAtomic(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), true);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   const signer = new Ed25519Signer({ privateKey: readFileSync(path, 'utf8') });
-  writeFileSync(publicKeyPath, signer.publicKeyPem());
+  const pem = signer.publicKeyPem();
+  if (!existsSync(publicKeyPath) || readFileSync(publicKeyPath, 'utf8') !== pem)
+    writeAtomic(publicKeyPath, pem, false);
   return { signer, publicKeyPath };
 }
 
-// Fetches what a subject names so `verify` can re-hash it: the summary this process signed, a table file
-// from the warehouse, an evidence blob (verified against its hash by the evidence store).
-function subjectResolver(lake: Lakehouse, summaries: ReadonlyMap<string, Uint8Array>) {
+/**
+ * Fetches what a subject names so a verifier can re-hash it: a run summary from `summaries` (canonical
+ * bytes by run id), a table file from the warehouse, an evidence blob (verified against its hash by the
+ * evidence store). Missing is `undefined`; a blob the store refuses as corrupt is
+ * `SEG_ATTEST_VERIFY_FAILED` (`subject_digest_mismatch`).
+ */
+export function subjectResolver(
+  lake: Lakehouse,
+  summaries: ReadonlyMap<string, Uint8Array>,
+): SubjectResolver {
   return {
     resolve: async (subject: StatementSubject): Promise<Uint8Array | undefined> => {
       const ref = parseSubjectName(subject.name);
@@ -60,10 +110,7 @@ function subjectResolver(lake: Lakehouse, summaries: ReadonlyMap<string, Uint8Ar
           case 'data_file': {
             if (!(TABLE_NAMES as readonly string[]).includes(ref.table)) return undefined;
             const { metadata } = await lake.tables.table(ref.table as TableName).load();
-            const uri = ref.path.includes('://')
-              ? ref.path
-              : `${metadata.location.replace(/\/+$/, '')}/${ref.path}`;
-            return await lake.io.read(uri);
+            return await lake.io.read(tableFileUri(metadata.location, ref.path));
           }
           case 'evidence':
             return await lake.evidence.get(ref.sha256);
@@ -71,7 +118,9 @@ function subjectResolver(lake: Lakehouse, summaries: ReadonlyMap<string, Uint8Ar
             return undefined;
         }
       } catch (error) {
-        // A missing artifact is a verdict (`subject_missing`); anything else (a corrupted blob) fails it too.
+        // A missing artifact is a verdict (`subject_missing`), and so is a blob whose bytes do not verify.
+        if (isSegError(error) && error.details.integrity === true)
+          throw verifyFailed('subject_digest_mismatch', error.message, { name: subject.name });
         const missing =
           (isSegError(error) && error.error_code === 'SEG_NOT_FOUND') ||
           (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -95,10 +144,10 @@ export function attestationModule(): ContainerModule {
       .toResolvedValue(
         (config: CliConfig, lake: Lakehouse): Attester => {
           const { signer, publicKeyPath } = signingKey(config.signing_key);
-          const origin = `seg.local/${config.tenant}/tlog`;
+          const { store, prefix, origin } = localLogLocation(config.home, signer.publicKey);
           const log = new TransparencyLog({
-            store: new LocalBlobStore({ root: join(config.home, 'tlog') }),
-            prefix: 'tlog/',
+            store,
+            prefix,
             origin,
             signer: noteSigner(origin, signer),
             base_url: 'https://seg.local/tlog',

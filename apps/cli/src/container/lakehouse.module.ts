@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ContainerModule } from 'inversify';
 import { SegError } from '@neurocipher/seg-contracts';
-import type { AppendResult } from '@neurocipher/seg-contracts';
-import type { CommittedFilesSource, CommittedTable } from '@neurocipher/seg-core';
+import type { CommittedFilesSource } from '@neurocipher/seg-core';
 import {
   EvidenceStore,
   IcebergFindingStore,
@@ -14,10 +12,10 @@ import {
   LocalKeyProvider,
   SqlCatalog,
   SqliteDriver,
-  TABLE_NAMES,
+  committedFiles,
   fileUri,
 } from '@neurocipher/seg-lakehouse';
-import type { FileIO, TableName } from '@neurocipher/seg-lakehouse';
+import type { FileIO } from '@neurocipher/seg-lakehouse';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId, LakehouseId } from './ids.ts';
 
@@ -35,54 +33,6 @@ export interface Lakehouse extends CommittedFilesSource {
   evidence: EvidenceStore;
   /** The catalog's URI, printed for other tools (`sqlite:<path>`). */
   catalogUri: string;
-}
-
-function tableName(name: string): TableName {
-  if (!(TABLE_NAMES as readonly string[]).includes(name)) {
-    throw new SegError({ error_code: 'SEG_NOT_FOUND', message: `no lakehouse table ${name}` });
-  }
-  return name as TableName;
-}
-
-/**
- * The files a commit produced, per table: the snapshot's manifest list and, when the snapshot is still the
- * table's current one, the metadata file that made it current; paths relative to the table location.
- * Until the lakehouse reports the data files a snapshot added (with their digests), these pin the commit.
- */
-async function committedFiles(
-  tables: LakehouseTables,
-  io: FileIO,
-  result: AppendResult,
-): Promise<CommittedTable[]> {
-  return Promise.all(
-    result.tables.map(async (commit) => {
-      const loaded = await tables.table(tableName(commit.table)).load();
-      const metadata = loaded.metadata;
-      const snapshot = metadata.snapshots.find((s) => String(s['snapshot-id']) === commit.snapshot_id);
-      if (!snapshot) {
-        throw new SegError({
-          error_code: 'SEG_NOT_FOUND',
-          message: `snapshot ${commit.snapshot_id} is not in table ${commit.table}`,
-          details: { table: commit.table, snapshot_id: commit.snapshot_id },
-        });
-      }
-      const uris = [snapshot['manifest-list']];
-      if (String(metadata['current-snapshot-id']) === commit.snapshot_id) uris.push(loaded.metadataLocation);
-      const prefix = `${metadata.location.replace(/\/+$/, '')}/`;
-      return {
-        table: commit.table,
-        snapshot_id: commit.snapshot_id,
-        data_files: await Promise.all(
-          uris.map(async (uri) => ({
-            path: uri.startsWith(prefix) ? uri.slice(prefix.length) : uri,
-            sha256: createHash('sha256')
-              .update(await io.read(uri))
-              .digest('hex'),
-          })),
-        ),
-      };
-    }),
-  );
 }
 
 /**

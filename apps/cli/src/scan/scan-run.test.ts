@@ -166,7 +166,16 @@ describe('seg scan (RunService composed over the embedded lakehouse)', () => {
     const verified = await seg('attest', 'verify', envelope, '--key', key);
     expect(verified.code).toBe(0);
     expect(verified.out).toContain(`subjects: ${statement.subject.length}`);
-    // One summary, two files for each of the five tables, one evidence index.
-    expect(statement.subject).toHaveLength(12);
+    // One summary, one evidence index, and per table of the five: its manifest list, its manifest, at
+    // least one data file and its metadata file.
+    const files = statement.subject.filter((s) => parseSubjectName(s.name).kind === 'data_file');
+    expect(statement.subject).toHaveLength(files.length + 2);
+    for (const table of ['evidence', 'findings', 'assets', 'controls', 'runs']) {
+      const mine = files.filter((s) => s.name.startsWith(`seg/tables/${table}/`)).map((s) => s.name);
+      expect(mine.filter((n) => /\/metadata\/snap-[^/]+\.avro$/.test(n))).toHaveLength(1);
+      expect(mine.filter((n) => /\/metadata\/[^/]+-m0\.avro$/.test(n))).toHaveLength(1);
+      expect(mine.filter((n) => /\/metadata\/[^/]+\.metadata\.json$/.test(n))).toHaveLength(1);
+      expect(mine.filter((n) => /\/data\/.+\.parquet$/.test(n)).length).toBeGreaterThan(0);
+    }
   });
 });

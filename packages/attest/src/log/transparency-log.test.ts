@@ -1,4 +1,5 @@
 import { createHash, verify as nodeVerify, createPublicKey } from 'node:crypto';
+import { SegError } from '@neurocipher/seg-contracts';
 import { memoryBlobStore } from '../../test/support/memory-blob-store.ts';
 import { Ed25519Signer, ed25519PublicKeyPem } from '../keys/ed25519.ts';
 import {
@@ -139,15 +140,77 @@ describe('TransparencyLog', () => {
     expect(await reopened.size()).toBe(1);
   });
 
-  it('refuses to overwrite an entry another writer added', async () => {
+  it('retries at the next index when another writer took the one it saw as free', async () => {
     const store = memoryBlobStore();
     const first = newLog(store);
     const second = newLog(store);
     await first.size();
     await second.append(enc('from second'));
-    await expect(first.append(enc('from first'))).rejects.toMatchObject({ error_code: 'SEG_CONFLICT' });
     const retried = await first.append(enc('from first'));
-    expect(retried.index).toBe(1);
+    expect(retried).toMatchObject({ index: 1, appended: true, tree_size: 2 });
+    expect(store.objects.get('tlog/main/entries/000000000000')).toEqual(enc('from second'));
+    expect(await first.entry(1)).toEqual(enc('from first'));
+  });
+
+  it('loses nothing when many writers (separate instances) append to one store at once', async () => {
+    const store = memoryBlobStore({ jitter: true });
+    const writers = Array.from({ length: 24 }, () => newLog(store));
+    // Each writer appends two entries of its own, and every writer appends one shared entry too.
+    const results = await Promise.all(
+      writers.flatMap((log, w) => [
+        log.append(enc(`writer ${w} a`)),
+        log.append(enc('shared')),
+        log.append(enc(`writer ${w} b`)),
+      ]),
+    );
+    const own = results.filter((_, i) => i % 3 !== 1);
+    expect(new Set(own.map((r) => r.index)).size).toBe(48);
+    const shared = results.filter((_, i) => i % 3 === 1);
+    expect(new Set(shared.map((r) => r.index)).size).toBe(1);
+    expect(shared.filter((r) => r.appended)).toHaveLength(1);
+    const entries = [...store.objects.keys()].filter((k) => k.includes('/entries/'));
+    expect(entries).toHaveLength(49);
+    // Every entry holds what the writer that was given its index wrote.
+    const reader = newLog(store);
+    for (const [i, r] of own.entries()) {
+      expect(new TextDecoder().decode(await reader.entry(r.index))).toBe(
+        `writer ${Math.floor(i / 2)} ${i % 2 === 0 ? 'a' : 'b'}`,
+      );
+    }
+    // The stored checkpoint covers every entry, and each append's proof verifies against its checkpoint.
+    const checkpoint = new TextDecoder().decode(store.objects.get('tlog/main/checkpoint')!);
+    expect(checkpoint).toBe(await reader.checkpoint());
+    expect(verifyCheckpoint(checkpoint, ORIGIN, key.publicKey)?.size).toBe(49);
+    for (const [i, r] of results.entries()) {
+      const bytes = i % 3 === 1 ? enc('shared') : await reader.entry(r.index);
+      expect(
+        independentVerifyInclusion(bytes, r.index, r.checkpoint, r.inclusion_proof, key.publicKeyPem()),
+      ).toBe(true);
+    }
+  });
+
+  it('gives up with a retryable SEG_CONFLICT after its attempts, and passes other errors on', async () => {
+    const store = memoryBlobStore();
+    const greedy = {
+      ...store,
+      put: async () => Promise.reject(new SegError({ error_code: 'SEG_CONFLICT', message: 'taken' })),
+    };
+    const log = new TransparencyLog({
+      store: greedy,
+      prefix: '',
+      origin: ORIGIN,
+      signer: noteSigner(ORIGIN, key),
+      base_url: 'https://x',
+      retry: { attempts: 3, baseDelayMs: 0 },
+    });
+    await expect(log.append(enc('x'))).rejects.toMatchObject({
+      error_code: 'SEG_CONFLICT',
+      retryable: true,
+      details: { attempts: 3 },
+    });
+    await expect(newLog(memoryBlobStore({ failPuts: true })).append(enc('x'))).rejects.toMatchObject({
+      error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+    });
   });
 
   it('needs the signer named like the origin', () => {

@@ -1,8 +1,9 @@
 import type { BlobStore } from '@neurocipher/seg-ports';
-import { SegError } from '@neurocipher/seg-contracts';
-import { sha256Hex, toHex } from '../encoding/bytes.ts';
+import { SegError, isSegError } from '@neurocipher/seg-contracts';
+import { sha256Hex, toHex, utf8 } from '../encoding/bytes.ts';
 import { signCheckpoint, type NoteSigner, type TreeHead } from './checkpoint.ts';
 import { consistencyProof, inclusionProof, leafHash, merkleRoot } from './merkle.ts';
+import { retryOnConflict, type RetryOnConflictOptions } from './retry-on-conflict.ts';
 
 /** Options of {@link TransparencyLog}. */
 export interface TransparencyLogOptions {
@@ -16,6 +17,8 @@ export interface TransparencyLogOptions {
   signer: NoteSigner;
   /** http(s) base under which entry URIs are formed: `<base_url>/entries/<index>`. */
   base_url: string;
+  /** How an append retries after losing an index to another writer (default: 100 attempts, 2–100 ms). */
+  retry?: RetryOnConflictOptions;
 }
 
 /** What appending an entry gives back. */
@@ -40,21 +43,30 @@ const pad = (n: number): string => String(n).padStart(12, '0');
 
 /**
  * A local append-only transparency log: entries are stored under a prefix of a BlobStore
- * (`entries/<index>`, plus a `by-hash/<sha256 of entry>` pointer for lookups), hashed per RFC 9162, with inclusion
- * and consistency proofs and C2SP signed checkpoints (`checkpoint`). Appends are serialised within
- * the process; an entry key is never overwritten (a clash is `SEG_CONFLICT`).
+ * (`entries/<index>`, plus a `by-hash/<sha256 of entry>` pointer for lookups), hashed per RFC 9162, with
+ * inclusion and consistency proofs and C2SP signed checkpoints (`checkpoint`).
+ *
+ * Many writers (processes, or separate instances) may append to one store at once: an entry is written
+ * create-only (`if_absent`), so no index is ever given out twice or overwritten. A writer that loses the
+ * race reads the entries it has not seen and retries at the next index (jittered backoff, bounded
+ * attempts). After appending, a writer rewrites `checkpoint` until no entry lies past the size it wrote,
+ * so the last writer to finish leaves a checkpoint that covers every entry. Appends are also serialised
+ * within one instance.
  */
 export class TransparencyLog {
   readonly #options: TransparencyLogOptions;
-  #leaves: Uint8Array[] | undefined;
-  /** Index of each entry by the hex of its leaf hash, rebuilt from the entries on load. */
-  #indexByLeaf = new Map<string, number>();
+  readonly #retry: RetryOnConflictOptions;
+  /** Leaf hashes of the entries read so far (entries are never rewritten, so this only grows). */
+  readonly #leaves: Uint8Array[] = [];
+  /** Index of each entry by the hex of its leaf hash, built from the entries as they are read. */
+  readonly #indexByLeaf = new Map<string, number>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: TransparencyLogOptions) {
     if (options.signer.name !== options.origin)
       throw new RangeError('the checkpoint signer name must equal the origin');
     this.#options = { ...options, base_url: options.base_url.replace(/\/+$/, '') };
+    this.#retry = options.retry ?? {};
   }
 
   /** The origin line of this log. */
@@ -71,18 +83,24 @@ export class TransparencyLog {
     return `${this.#options.prefix}${name}`;
   }
 
+  // Reads the entries past those already seen (other writers may have added some) and returns every
+  // leaf hash. Safe to run concurrently: a leaf is recorded only at the position it was read for.
   async #load(): Promise<Uint8Array[]> {
-    if (this.#leaves) return this.#leaves;
-    const leaves: Uint8Array[] = [];
-    const byLeaf = new Map<string, number>();
-    while (await this.#options.store.exists(this.#key(`entries/${pad(leaves.length)}`))) {
-      const hash = leafHash(await this.#options.store.get(this.#key(`entries/${pad(leaves.length)}`)));
-      if (!byLeaf.has(toHex(hash))) byLeaf.set(toHex(hash), leaves.length);
+    const leaves = this.#leaves;
+    for (;;) {
+      const index = leaves.length;
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.#options.store.get(this.#key(`entries/${pad(index)}`));
+      } catch (error) {
+        if (isSegError(error) && error.error_code === 'SEG_NOT_FOUND') return leaves;
+        throw error;
+      }
+      if (leaves.length !== index) continue;
+      const hash = leafHash(bytes);
+      if (!this.#indexByLeaf.has(toHex(hash))) this.#indexByLeaf.set(toHex(hash), index);
       leaves.push(hash);
     }
-    this.#indexByLeaf = byLeaf;
-    this.#leaves = leaves;
-    return leaves;
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -106,54 +124,75 @@ export class TransparencyLog {
   }
 
   /**
-   * Appends `entry` unless the same bytes are already logged, then returns its index, a signed
-   * checkpoint of the current tree and the inclusion proof against it.
+   * Appends `entry` unless the same bytes are already logged (by this or any other writer), then returns
+   * its index, a signed checkpoint of the tree and the inclusion proof against it. Errors: `SEG_CONFLICT`
+   * (retryable) when other writers won every attempt; store errors are passed on.
    */
   append(entry: Uint8Array): Promise<LogAppendResult> {
     return this.#serial(async () => {
-      const leaves = await this.#load();
       const store = this.#options.store;
       const hash = leafHash(entry);
-      // Idempotency comes from the entries themselves (the map is rebuilt from them on load), so a
-      // crash between writing an entry and its by-hash pointer cannot produce a duplicate.
-      const existing = this.#indexByLeaf.get(toHex(hash));
-      let index: number;
-      let appended = false;
-      if (existing !== undefined) {
-        index = existing;
-      } else {
-        index = leaves.length;
-        const entryKey = this.#key(`entries/${pad(index)}`);
-        if (await store.exists(entryKey)) {
-          this.#leaves = undefined;
-          throw new SegError({
-            error_code: 'SEG_CONFLICT',
-            message: 'log entry already written by another writer',
-            details: { index },
-          });
-        }
-        await store.put(entryKey, entry, { content_type: 'application/json' });
-        await store.put(this.#key(`by-hash/${sha256Hex(entry)}`), new TextEncoder().encode(String(index)), {
-          content_type: 'text/plain',
+      const hex = toHex(hash);
+      const byHash = this.#key(`by-hash/${sha256Hex(entry)}`);
+      const { index, appended } = await retryOnConflict(async () => {
+        await this.#load();
+        // Idempotency comes from the entries themselves (re-read after every lost race), so neither a
+        // concurrent writer of the same bytes nor a crash before the by-hash pointer makes a duplicate.
+        const existing = this.#indexByLeaf.get(hex);
+        if (existing !== undefined) return { index: existing, appended: false };
+        const next = this.#leaves.length;
+        await store.put(this.#key(`entries/${pad(next)}`), entry, {
+          content_type: 'application/json',
+          if_absent: true,
         });
-        leaves.push(hash);
-        this.#indexByLeaf.set(toHex(hash), index);
-        appended = true;
-      }
-      const checkpoint = await this.checkpoint();
-      await store.put(this.#key('checkpoint'), new TextEncoder().encode(checkpoint), {
-        content_type: 'text/plain',
-      });
+        return { index: next, appended: true };
+      }, this.#retry);
+      if (appended || !(await store.exists(byHash)))
+        await store.put(byHash, utf8(String(index)), { content_type: 'text/plain' });
+      const { checkpoint, size } = await this.#publishCheckpoint();
+      const leaves = this.#leaves.slice(0, size);
       return {
         index,
         appended,
         leaf_hash: leaves[index] as Uint8Array,
         checkpoint,
-        tree_size: leaves.length,
+        tree_size: size,
         inclusion_proof: inclusionProof(index, leaves),
         uri: this.entryUri(index),
       };
     });
+  }
+
+  // The size of the stored checkpoint, or undefined when there is none (or it cannot be read as one).
+  async #storedCheckpointSize(): Promise<number | undefined> {
+    let note: string;
+    try {
+      note = new TextDecoder().decode(await this.#options.store.get(this.#key('checkpoint')));
+    } catch (error) {
+      if (isSegError(error) && error.error_code === 'SEG_NOT_FOUND') return undefined;
+      throw error;
+    }
+    const size = note.split('\n')[1] ?? '';
+    return /^(0|[1-9]\d*)$/.test(size) ? Number(size) : undefined;
+  }
+
+  // Signs a checkpoint of every entry seen and stores it unless a larger one is stored; then, while an
+  // entry lies past that size (the log grew meanwhile), does it again. Whichever writer stores last
+  // finds no entry past its size, so the stored checkpoint ends up covering every entry.
+  async #publishCheckpoint(): Promise<{ checkpoint: string; size: number }> {
+    const store = this.#options.store;
+    for (;;) {
+      const leaves = await this.#load();
+      const size = leaves.length;
+      const checkpoint = await signCheckpoint(
+        { origin: this.#options.origin, size, root: merkleRoot(leaves) },
+        this.#options.signer,
+      );
+      const stored = await this.#storedCheckpointSize();
+      if (stored === undefined || stored < size)
+        await store.put(this.#key('checkpoint'), utf8(checkpoint), { content_type: 'text/plain' });
+      if (!(await store.exists(this.#key(`entries/${pad(size)}`)))) return { checkpoint, size };
+    }
   }
 
   /** The current tree head (origin, size, root). */
