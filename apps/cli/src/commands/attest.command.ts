@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { isSegError } from '@neurocipher/seg-contracts';
 import { verifyEnvelopeFile } from '@neurocipher/seg-attest';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
+import { errorText } from '../cli/error-text.ts';
+import { readUserBytes } from '../cli/file-errors.ts';
 import type { CliIo } from '../cli/io.ts';
 import type { GlobalOptions } from './shared.ts';
 
@@ -34,16 +35,17 @@ export function attestCommand(
     )
     .action(async (file: string, options: VerifyOptions) => {
       let verified: Awaited<ReturnType<typeof verifyEnvelopeFile>>;
+      const envelope = resolve(io.cwd, file);
       try {
         verified = await verifyEnvelopeFile(
-          resolve(io.cwd, file),
+          envelope,
           options.key.map((k) => resolve(io.cwd, k)),
-          { readFile: async (path: string) => new Uint8Array(await readFile(path)) },
+          { readFile: (path) => readUserBytes(path === envelope ? 'envelope' : 'public key', path) },
         );
       } catch (error) {
         // A readable envelope that does not verify is a verdict (exit 1), not a usage error.
         if (isSegError(error) && error.error_code === 'SEG_ATTEST_VERIFY_FAILED') {
-          io.stderr.write(`seg: SEG_ATTEST_VERIFY_FAILED: ${error.message}\n`);
+          io.stderr.write(errorText(error, false));
           setExit(EXIT_FINDINGS);
           return;
         }

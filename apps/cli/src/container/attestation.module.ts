@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ContainerModule } from 'inversify';
 import { isSegError } from '@neurocipher/seg-contracts';
 import {
@@ -17,6 +17,7 @@ import { PortRunAttester, RunMaterialRegistry } from '@neurocipher/seg-core';
 import type { AttestedRun, RunAttester } from '@neurocipher/seg-core';
 import { LocalBlobStore, TABLE_NAMES } from '@neurocipher/seg-lakehouse';
 import type { TableName } from '@neurocipher/seg-lakehouse';
+import { readUserFileSync, writeUserFileSync } from '../cli/file-errors.ts';
 import type { CliConfig } from '../config/cli-config.ts';
 import { AttesterId, CliConfigId, LakehouseId } from './ids.ts';
 import type { Lakehouse } from './lakehouse.module.ts';
@@ -38,12 +39,12 @@ export interface Attester {
 function signingKey(path: string): { signer: Ed25519Signer; publicKeyPath: string } {
   const publicKeyPath = path.replace(/\.pem$/, '') + '.pub';
   if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    writeUserFileSync('signing key', path, pem, { mode: 0o600 });
   }
-  const signer = new Ed25519Signer({ privateKey: readFileSync(path, 'utf8') });
-  writeFileSync(publicKeyPath, signer.publicKeyPem());
+  const signer = new Ed25519Signer({ privateKey: readUserFileSync('signing key', path) });
+  writeUserFileSync('public key', publicKeyPath, signer.publicKeyPem());
   return { signer, publicKeyPath };
 }
 

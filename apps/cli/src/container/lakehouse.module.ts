@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ContainerModule } from 'inversify';
 import { SegError } from '@neurocipher/seg-contracts';
@@ -18,6 +17,7 @@ import {
   fileUri,
 } from '@neurocipher/seg-lakehouse';
 import type { FileIO, TableName } from '@neurocipher/seg-lakehouse';
+import { makeUserDirSync } from '../cli/file-errors.ts';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId, LakehouseId } from './ids.ts';
 
@@ -109,8 +109,8 @@ export function lakehouseModule(): ContainerModule {
           }
           const dbPath = config.catalog.slice('sqlite:'.length);
           const warehouse = config.warehouse.slice('file:'.length);
-          mkdirSync(dirname(dbPath), { recursive: true });
-          mkdirSync(warehouse, { recursive: true });
+          makeUserDirSync('catalog folder', dirname(dbPath));
+          makeUserDirSync('warehouse', warehouse);
           const io = new LocalFileIO();
           const catalog = new SqlCatalog({
             name: 'seg',
