@@ -7,7 +7,13 @@ export type {
 } from './inventory/snapshot-inventory.ts';
 export { parseSnapshotRecord, serializeSnapshotRecord } from './snapshot/snapshot-record.ts';
 export type { SnapshotRecord } from './snapshot/snapshot-record.ts';
-export { readSnapshotFile, writeSnapshotFile } from './snapshot/snapshot-file.ts';
+export {
+  DEFAULT_SNAPSHOT_MAX_LINE_BYTES,
+  SNAPSHOT_MAX_LINE_BYTES_LIMIT,
+  readSnapshotFile,
+  writeSnapshotFile,
+} from './snapshot/snapshot-file.ts';
+export type { ReadSnapshotOptions } from './snapshot/snapshot-file.ts';
 export {
   DEMO_CAPTURED_AT,
   DEMO_KINDS,

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
@@ -11,28 +10,16 @@ import {
 } from '@neurocipher/seg-attest';
 import { localLogLocation } from '../container/attestation.module.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
+import { errorText } from '../cli/error-text.ts';
+import { readUserBytes } from '../cli/file-errors.ts';
 import type { CliIo } from '../cli/io.ts';
+import { terminalText } from '../output/terminal-text.ts';
 import { configFor } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 interface VerifyOptions {
   key: string[];
   run?: string;
-}
-
-/** Reads a file the user named; a failure is one `SEG_INVALID_ARGUMENT` line naming the path. */
-export async function readUserFile(io: CliIo, path: string, what: string): Promise<Uint8Array> {
-  const full = resolve(io.cwd, path);
-  try {
-    return new Uint8Array(await readFile(full));
-  } catch (cause) {
-    throw new SegError({
-      error_code: 'SEG_INVALID_ARGUMENT',
-      message: `cannot read the ${what} ${full}: ${(cause as NodeJS.ErrnoException).code ?? 'read failed'}`,
-      details: { path: full },
-      cause,
-    });
-  }
 }
 
 /**
@@ -45,7 +32,7 @@ export async function verdict(io: CliIo, setExit: (code: number) => void, work: 
     out = await work();
   } catch (error) {
     if (isSegError(error) && error.error_code === 'SEG_ATTEST_VERIFY_FAILED') {
-      io.stderr.write(`seg: SEG_ATTEST_VERIFY_FAILED: ${error.message}\n`);
+      io.stderr.write(errorText(error, false));
       setExit(EXIT_FINDINGS);
       return;
     }
@@ -84,9 +71,11 @@ export function attestCommand(
     )
     .action(async (file: string, options: VerifyOptions) => {
       const { config } = configFor(io, global());
-      const envelope = await readUserFile(io, file, 'envelope');
+      const envelope = await readUserBytes('envelope', resolve(io.cwd, file));
       const keys = await Promise.all(
-        options.key.map(async (k) => new TextDecoder().decode(await readUserFile(io, k, 'public key'))),
+        options.key.map(async (k) =>
+          new TextDecoder().decode(await readUserBytes('public key', resolve(io.cwd, k))),
+        ),
       );
       await verdict(io, setExit, async () => {
         const verified = await verifyEnvelopeText(envelope, keys);
@@ -129,7 +118,7 @@ export function attestCommand(
             ? `log entry: ${entry.index} (tree size ${entry.tree_size}, inclusion verified)`
             : `log entry: none (${location ? `not in ${config.home}/tlog` : 'no Ed25519 key to check a checkpoint'})`,
         );
-        return `${lines.join('\n')}\n`;
+        return `${lines.map(terminalText).join('\n')}\n`;
       });
     });
   return attest;

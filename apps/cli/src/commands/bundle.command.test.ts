@@ -166,7 +166,7 @@ describe('seg bundle', () => {
       const unreadable = await seg({}, 'bundle', 'sign', 'env-key', '--key', 'nope.pem');
       expect(unreadable.code).toBe(2);
       expect(unreadable.err).toBe(
-        `seg: SEG_INVALID_ARGUMENT: bundle signing key ${join(dir, 'nope.pem')} cannot be read\n`,
+        `seg: SEG_INVALID_ARGUMENT: bundle signing key ${join(dir, 'nope.pem')} cannot be read: no such file or directory (ENOENT)\n`,
       );
       writeFileSync(join(dir, 'not-a-key.pem'), 'hunter2');
       const garbage = await seg({}, 'bundle', 'sign', 'env-key', '--key', 'not-a-key.pem');

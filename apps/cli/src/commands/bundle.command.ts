@@ -1,7 +1,7 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { isSegError, SegError } from '@neurocipher/seg-contracts';
+import { isSegError } from '@neurocipher/seg-contracts';
 import {
   BundleBuilder,
   DirectoryBundleSource,
@@ -19,6 +19,8 @@ import {
 import type { BundleBuildReport, BundleProblem, VerifiedBundle } from '@neurocipher/seg-core';
 import { loadTrustedKeys } from '../container/evaluation.module.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
+import { errorText } from '../cli/error-text.ts';
+import { readUserFile } from '../cli/file-errors.ts';
 import type { CliIo } from '../cli/io.ts';
 import { configFor, usageError } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
@@ -90,17 +92,7 @@ async function signingKey(
     );
   }
   const file = resolve(io.cwd, path);
-  let pem: string;
-  try {
-    pem = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new SegError({
-      error_code: 'SEG_INVALID_ARGUMENT',
-      message: `bundle signing key ${file} cannot be read`,
-      details: { file },
-      cause,
-    });
-  }
+  const pem = await readUserFile('bundle signing key', file);
   try {
     return { pem, keyId: signingKeyId(pem) };
   } catch (error) {
@@ -207,7 +199,7 @@ export function bundleCommand(
       } catch (error) {
         // A readable bundle that does not verify is a verdict (exit 1), not a usage error.
         if (isSegError(error) && error.error_code === 'SEG_POLICY_LOAD_FAILED') {
-          io.stderr.write(`seg: SEG_POLICY_LOAD_FAILED: ${error.message}\n`);
+          io.stderr.write(errorText(error, false));
           setExit(EXIT_FINDINGS);
           return;
         }

@@ -4,6 +4,7 @@ import { EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import { renderFindings } from '../output/render-findings.ts';
 import type { FindingsFormat } from '../output/render-findings.ts';
+import { terminalText } from '../output/terminal-text.ts';
 import { bundleMetadata, loadRun } from './run-data.ts';
 import { configFor, usageError, withLakehouse } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
@@ -14,7 +15,7 @@ interface FindingsOptions {
   format: FindingsFormat;
 }
 
-/** The text of a run diff: one line per new (+), changed (~) and resolved (-) finding. */
+/** The text of a run diff: one line per new (+), changed (~) and resolved (-) finding; controls escaped. */
 export function renderDiff(diff: RunDiff, base: string, head: string): string {
   const line = (mark: string, s: RunDiff['new'][number], extra = ''): string =>
     `${mark} ${s.finding.control_id} ${s.finding.asset.urn} ${s.finding.result}${extra}`;
@@ -26,7 +27,7 @@ export function renderDiff(diff: RunDiff, base: string, head: string): string {
     ),
     ...diff.resolved.map((s) => line('-', s)),
   ];
-  return out.join('\n') + '\n';
+  return out.map(terminalText).join('\n') + '\n';
 }
 
 /** `seg findings`: a committed run's findings, or the diff of two runs. */

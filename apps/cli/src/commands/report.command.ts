@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { EXIT_OK } from '../cli/exit-codes.ts';
+import { writeUserFileSync } from '../cli/file-errors.ts';
 import type { CliIo } from '../cli/io.ts';
 import { renderHtmlReport } from '../output/html-report.ts';
 import { bundleMetadata, loadRun } from './run-data.ts';
@@ -33,8 +33,8 @@ export function reportCommand(
         const { run, findings, history } = await loadRun(lake.store, config.tenant, options.run);
         const meta = await bundleMetadata(config);
         const out = resolve(io.cwd, options.out ?? `${config.home}/report.html`);
-        mkdirSync(dirname(out), { recursive: true });
-        writeFileSync(
+        writeUserFileSync(
+          'report',
           out,
           renderHtmlReport({
             findings,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { AwareDatetimeSchema } from '@neurocipher/seg-contracts';
 import type { Finding, Severity } from '@neurocipher/seg-contracts';
 import { envelopeFileName } from '@neurocipher/seg-attest';
 import { RunService, runControlsOf } from '@neurocipher/seg-core';
@@ -64,7 +65,10 @@ export function scanCommand(
         .choices([...SEVERITY_ORDER, 'none'])
         .default('none'),
     )
-    .option('--now <datetime>', 'evaluation time handed to policies (RFC 3339; default: now)')
+    .option(
+      '--now <datetime>',
+      'evaluation time handed to policies (RFC 3339 with an offset, e.g. 2026-11-01T00:00:00Z; default: now)',
+    )
     .addOption(
       new Option('--format <format>', 'what to print on stdout')
         .choices(['summary', 'json', 'csv', 'sarif', 'ocsf'])
@@ -79,6 +83,13 @@ export function scanCommand(
         '  AWS_ENDPOINT_URL=http://127.0.0.1:5000 seg scan --provider aws --regions us-east-1 --format sarif\n',
     )
     .action(async (options: ScanOptions) => {
+      // Every option is checked before any work: a bad --now must not fail after the inventory.
+      if (options.now !== undefined && !AwareDatetimeSchema.safeParse(options.now).success) {
+        throw usageError(
+          `--now must be an RFC 3339 date-time with an offset (2026-11-01T00:00:00Z, 2026-11-01T00:00:00+02:00), got ${JSON.stringify(options.now)}`,
+          { now: options.now },
+        );
+      }
       const { config } = configFor(io, global(), {
         bundle: options.bundle,
         'aws.profile': options.profile,
@@ -93,7 +104,6 @@ export function scanCommand(
         provider = { kind: 'aws' };
       }
       const now = options.now ?? new Date().toISOString();
-      if (Number.isNaN(Date.parse(now))) throw usageError('--now must be an RFC 3339 date-time', { now });
       const attest = options.commit && options.attest;
       const container = buildContainer(config, {
         provider,

@@ -266,7 +266,7 @@ describe('seg verify RUN and seg attest verify (one home, two runs)', () => {
     expect(other.code).toBe(1);
     const missing = await seg('verify', second.runId, '--key', 'nope.pub');
     expect(missing.err).toMatch(
-      /^seg: SEG_INVALID_ARGUMENT: cannot read the public key .*nope\.pub: ENOENT\n$/,
+      /^seg: SEG_INVALID_ARGUMENT: public key .*nope\.pub cannot be read: no such file or directory \(ENOENT\)\n$/,
     );
     expect(missing.code).toBe(2);
   });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   attestedRun,
@@ -12,7 +13,9 @@ import { EVIDENCE_INDEX_MEDIA_TYPE } from '@neurocipher/seg-core';
 import { runAttestations } from '@neurocipher/seg-lakehouse';
 import { publicKeyPathOf, subjectResolver } from '../container/attestation.module.ts';
 import type { CliIo } from '../cli/io.ts';
-import { readUserFile, verdict } from './attest.command.ts';
+import { terminalText } from '../output/terminal-text.ts';
+import { readUserBytes } from '../cli/file-errors.ts';
+import { verdict } from './attest.command.ts';
 import { configFor, withLakehouse } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
@@ -43,7 +46,10 @@ export function verifyCommand(
     .action(async (runId: string, options: VerifyRunOptions) => {
       const { config } = configFor(io, global());
       const key = new TextDecoder().decode(
-        await readUserFile(io, options.key ?? publicKeyPathOf(config.signing_key), 'public key'),
+        await readUserBytes(
+          'public key',
+          resolve(io.cwd, options.key ?? publicKeyPathOf(config.signing_key)),
+        ),
       );
       await withLakehouse(config, (lake) =>
         verdict(io, setExit, async () => {
@@ -84,7 +90,7 @@ export function verifyCommand(
               `checked: ${checked.files} table files, ${checked.blobs} evidence blobs (${checked.subjects} subjects)`,
             );
           }
-          return `${lines.join('\n')}\n`;
+          return `${lines.map(terminalText).join('\n')}\n`;
         }),
       );
     });

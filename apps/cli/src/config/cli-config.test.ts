@@ -85,4 +85,64 @@ describe('loadCliConfig', () => {
       'not a JSON object',
     );
   });
+
+  it('is strict inside the aws block: an unknown key is refused by name', () => {
+    writeFileSync(join(dir, 'aws-typo.json'), JSON.stringify({ aws: { region: ['eu-west-1'] } }));
+    expect(codeOf(() => loadCliConfig({ cwd: dir, env: {}, file: 'aws-typo.json' }))).toBe(
+      'SEG_INVALID_ARGUMENT: invalid config: aws: Unrecognized key: "region"',
+    );
+    writeFileSync(join(dir, 'aws-string.json'), JSON.stringify({ aws: 'eu-west-1' }));
+    expect(codeOf(() => loadCliConfig({ cwd: dir, env: {}, file: 'aws-string.json' }))).toBe(
+      'SEG_INVALID_ARGUMENT: invalid config: aws: must be an object',
+    );
+  });
+
+  it('accepts tenant ids of the grammar and refuses the others at config load', () => {
+    for (const tenant of ['demo', 'acme-prod', 'Org_1.eu', 'a', 'x'.repeat(128)])
+      expect(loadCliConfig({ cwd: dir, env: { SEG_TENANT: tenant } }).config.tenant).toBe(tenant);
+    for (const tenant of ['acme/prod', '../x', '.hidden', '-x', 'a b', 'tab\tx', 'ünï', 'x'.repeat(129)])
+      expect(codeOf(() => loadCliConfig({ cwd: dir, env: {}, overrides: { tenant } }))).toBe(
+        'SEG_INVALID_ARGUMENT: invalid config: tenant: must be 1 to 128 of A-Z a-z 0-9 . _ - starting with a letter or digit',
+      );
+  });
+
+  it('accepts bundle references of the grammar and refuses the others at config load', () => {
+    for (const bundle of [
+      'cis-aws-foundations',
+      'seg-custom@1.0.0',
+      'b1',
+      'x@1.2.3-rc.1+build.5',
+      'a.b_c@0.0.1',
+    ])
+      expect(loadCliConfig({ cwd: dir, env: {}, overrides: { bundle } }).config.bundle).toBe(bundle);
+    for (const bundle of [
+      'id@1.0.0@x',
+      'id@',
+      '@1.0.0',
+      'id@1.0',
+      'id@01.0.0',
+      'Id',
+      'id/..',
+      '-id',
+      'x'.repeat(65),
+    ])
+      expect(codeOf(() => loadCliConfig({ cwd: dir, env: { SEG_BUNDLE: bundle } }))).toMatch(
+        /^SEG_INVALID_ARGUMENT: invalid config: bundle: must be <id> or <id>@<version>/,
+      );
+  });
+
+  it('takes the snapshot line limit from the file or SEG_SNAPSHOT_MAX_LINE_BYTES, 64 MiB by default', () => {
+    expect(loadCliConfig({ cwd: dir, env: {} }).config.snapshot_max_line_bytes).toBe(64 * 1024 * 1024);
+    writeFileSync(join(dir, 'lines.json'), JSON.stringify({ snapshot_max_line_bytes: 4096 }));
+    expect(loadCliConfig({ cwd: dir, env: {}, file: 'lines.json' }).config.snapshot_max_line_bytes).toBe(
+      4096,
+    );
+    const env = { SEG_SNAPSHOT_MAX_LINE_BYTES: '1000' };
+    expect(loadCliConfig({ cwd: dir, env }).config.snapshot_max_line_bytes).toBe(1000);
+    for (const bad of ['0', '1e3', String(2 ** 30)]) {
+      expect(codeOf(() => loadCliConfig({ cwd: dir, env: { SEG_SNAPSHOT_MAX_LINE_BYTES: bad } }))).toMatch(
+        /^SEG_INVALID_ARGUMENT: invalid config: snapshot_max_line_bytes: /,
+      );
+    }
+  });
 });

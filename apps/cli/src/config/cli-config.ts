@@ -1,13 +1,28 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { SegError } from '@neurocipher/seg-contracts';
+import {
+  DEFAULT_SNAPSHOT_MAX_LINE_BYTES,
+  SNAPSHOT_MAX_LINE_BYTES_LIMIT,
+} from '@neurocipher/seg-adapter-snapshot';
+import { readUserFileSync } from '../cli/file-errors.ts';
+import { BUNDLE_REF_GRAMMAR, BUNDLE_REF_PATTERN } from '../container/evaluation.module.ts';
+
+/**
+ * The grammar of a tenant (org) id: 1 to 128 of `A-Z a-z 0-9 . _ -`, starting with a letter or digit. It
+ * names folders and partitions of the lakehouse, so it never holds a `/`, a space or a control character.
+ */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** The settings of `seg` (DESIGN.md §8): embedded defaults under `./.seg/`, overridable by file and env. */
 export const CliConfigSchema = z
   .object({
-    /** Tenant (org id) the CLI works for. */
-    tenant: z.string().min(1).default('demo'),
+    /** Tenant (org id) the CLI works for ({@link TENANT_ID_PATTERN}). */
+    tenant: z
+      .string()
+      .regex(TENANT_ID_PATTERN, 'must be 1 to 128 of A-Z a-z 0-9 . _ - starting with a letter or digit')
+      .default('demo'),
     /** Working folder of the embedded defaults. */
     home: z.string().min(1).default('.seg'),
     /** Iceberg catalog: `sqlite:<path>` (embedded default) or `postgres:` / `rest:` URIs. */
@@ -27,8 +42,11 @@ export const CliConfigSchema = z
       .default('file:.seg/blobs'),
     /** Folder holding bundle folders (`<dir>/<bundle>/manifest.json`). */
     bundles_dir: z.string().min(1).default('bundles'),
-    /** Bundle the scans evaluate: `<id>` (latest version present) or `<id>@<version>`. */
-    bundle: z.string().min(1).default('cis-aws-foundations'),
+    /** Bundle the scans evaluate: `<id>` (latest version present) or `<id>@<version>` ({@link BUNDLE_REF_PATTERN}). */
+    bundle: z
+      .string()
+      .regex(BUNDLE_REF_PATTERN, `must be ${BUNDLE_REF_GRAMMAR}`)
+      .default('cis-aws-foundations'),
     /** JSON file of the public keys trusted to sign bundles. */
     trusted_keys: z.string().min(1).default('tools/bundle/trusted-keys.json'),
     /** Ed25519 private key (PEM) that signs attestations; created on first use when absent. */
@@ -37,6 +55,13 @@ export const CliConfigSchema = z
     bundle_signing_key: z.string().min(1).nullish(),
     /** Master key file (32 random bytes) sealing evidence URIs; created on first use when absent. */
     master_key: z.string().min(1).default('.seg/keys/master.key'),
+    /** Longest snapshot line `seg scan --provider snapshot` reads, in bytes (default 64 MiB, at most 256 MiB). */
+    snapshot_max_line_bytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(SNAPSHOT_MAX_LINE_BYTES_LIMIT)
+      .default(DEFAULT_SNAPSHOT_MAX_LINE_BYTES),
     /** Inventory providers. */
     aws: z
       .object({
@@ -48,6 +73,7 @@ export const CliConfigSchema = z
         /** `AWS_ENDPOINT_URL`, e.g. a moto server in tests. */
         endpoint_url: z.url().nullish(),
       })
+      .strict()
       .default(() => ({ role_name: 'SegInventoryRole', regions: [], accounts: [] })),
   })
   .strict();
@@ -77,6 +103,11 @@ const ENV_KEYS: ReadonlyArray<readonly [string, keyof CliConfig]> = [
   ['SEG_MASTER_KEY', 'master_key'],
 ];
 
+// SEG_* variable → numeric config key (an integer, or the text as given so that the schema names it).
+const NUMERIC_ENV_KEYS: ReadonlyArray<readonly [string, keyof CliConfig]> = [
+  ['SEG_SNAPSHOT_MAX_LINE_BYTES', 'snapshot_max_line_bytes'],
+];
+
 function configError(message: string, details: Record<string, unknown> = {}, cause?: unknown): SegError {
   return new SegError({
     error_code: 'SEG_INVALID_ARGUMENT',
@@ -89,8 +120,10 @@ function configError(message: string, details: Record<string, unknown> = {}, cau
 /**
  * Loads the config: defaults, then the JSON file (`--config`, else `SEG_CONFIG`, else `seg.config.json`
  * in `cwd` when present), then `SEG_*` variables and `AWS_PROFILE` / `AWS_ENDPOINT_URL`, then `overrides`
- * (command-line options). Relative paths resolve against `cwd`. Invalid settings throw one
- * `SEG_INVALID_ARGUMENT` naming every bad key.
+ * (command-line options). Relative paths resolve against `cwd`. The schema is strict at every depth
+ * (an unknown key, top-level or inside `aws`, is refused by name); the tenant and the bundle reference
+ * follow {@link TENANT_ID_PATTERN} and `BUNDLE_REF_PATTERN`. Invalid settings throw one
+ * `SEG_INVALID_ARGUMENT` naming every bad key; an unreadable file names its path and the reason.
  */
 export function loadCliConfig(options: {
   cwd: string;
@@ -105,12 +138,7 @@ export function loadCliConfig(options: {
   let file: string | null = null;
   if (candidate !== undefined) {
     file = resolve(cwd, candidate);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (cause) {
-      throw configError(`config file ${file} cannot be read`, { file }, cause);
-    }
+    const text = readUserFileSync('config file', file);
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
@@ -125,7 +153,15 @@ export function loadCliConfig(options: {
     const value = env[name];
     if (value !== undefined && value !== '') merged[key] = value;
   }
-  const aws = { ...((merged['aws'] as Record<string, unknown> | undefined) ?? {}) };
+  for (const [name, key] of NUMERIC_ENV_KEYS) {
+    const value = env[name];
+    if (value !== undefined && value !== '') merged[key] = /^\d+$/.test(value) ? Number(value) : value;
+  }
+  const fileAws = merged['aws'] ?? {};
+  if (typeof fileAws !== 'object' || fileAws === null || Array.isArray(fileAws)) {
+    throw configError('invalid config: aws: must be an object', { file, issues: ['aws: must be an object'] });
+  }
+  const aws = { ...(fileAws as Record<string, unknown>) };
   if (env['AWS_PROFILE']) aws['profile'] = env['AWS_PROFILE'];
   if (env['AWS_ENDPOINT_URL']) aws['endpoint_url'] = env['AWS_ENDPOINT_URL'];
   if (env['SEG_AWS_REGIONS']) aws['regions'] = env['SEG_AWS_REGIONS'].split(',').filter(Boolean);

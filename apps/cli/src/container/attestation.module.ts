@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ContainerModule } from 'inversify';
@@ -18,6 +18,7 @@ import { PortRunAttester, RunMaterialRegistry } from '@neurocipher/seg-core';
 import type { AttestedRun, RunAttester } from '@neurocipher/seg-core';
 import { LocalBlobStore, TABLE_NAMES, tableFileUri } from '@neurocipher/seg-lakehouse';
 import type { TableName } from '@neurocipher/seg-lakehouse';
+import { fileError, makeUserDirSync, readUserFileSync } from '../cli/file-errors.ts';
 import type { CliConfig } from '../config/cli-config.ts';
 import { AttesterId, CliConfigId, LakehouseId } from './ids.ts';
 import type { Lakehouse } from './lakehouse.module.ts';
@@ -75,18 +76,24 @@ function writeAtomic(path: string, text: string, exclusive: boolean): void {
 function signingKey(path: string): { signer: Ed25519Signer; publicKeyPath: string } {
   const publicKeyPath = publicKeyPathOf(path);
   if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
+    makeUserDirSync('folder of the signing key', dirname(path));
     const { privateKey } = generateKeyPairSync('ed25519');
     try {
       writeAtomic(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), true);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw fileError('signing key', path, error, { action: 'created' });
     }
   }
-  const signer = new Ed25519Signer({ privateKey: readFileSync(path, 'utf8') });
+  const signer = new Ed25519Signer({ privateKey: readUserFileSync('signing key', path) });
   const pem = signer.publicKeyPem();
-  if (!existsSync(publicKeyPath) || readFileSync(publicKeyPath, 'utf8') !== pem)
-    writeAtomic(publicKeyPath, pem, false);
+  if (!existsSync(publicKeyPath) || readUserFileSync('public key', publicKeyPath) !== pem) {
+    try {
+      writeAtomic(publicKeyPath, pem, false);
+    } catch (error) {
+      throw fileError('public key', publicKeyPath, error, { action: 'written' });
+    }
+  }
   return { signer, publicKeyPath };
 }
 

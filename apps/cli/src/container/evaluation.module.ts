@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { ContainerModule } from 'inversify';
 import { SegError } from '@neurocipher/seg-contracts';
 import type { InventoryPort } from '@neurocipher/seg-ports';
@@ -10,30 +9,50 @@ import {
   readVerifiedBundle,
 } from '@neurocipher/seg-core';
 import type { LoadedBundle } from '@neurocipher/seg-core';
+import { readUserFile } from '../cli/file-errors.ts';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId, EvaluatorId } from './ids.ts';
 
-/** Reads the trusted bundle keys named by the config; `SEG_INVALID_ARGUMENT` when the file is unusable. */
-export async function loadTrustedKeys(config: CliConfig): Promise<ReturnType<typeof parseTrustedKeys>> {
-  let text: string;
-  try {
-    text = await readFile(config.trusted_keys, 'utf8');
-  } catch (cause) {
+/**
+ * The grammar of a bundle reference: `<id>` or `<id>@<version>`. The id is 1 to 64 of `a-z 0-9 . _ -`
+ * starting with a letter or digit (the manifest's id grammar, bounded); the version is a semantic version
+ * (`MAJOR.MINOR.PATCH`, optional `-prerelease` and `+build` of dot-separated `0-9 A-Z a-z -`).
+ */
+export const BUNDLE_REF_PATTERN =
+  /^[a-z0-9][a-z0-9._-]{0,63}(?:@(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)?$/;
+
+/** What {@link BUNDLE_REF_PATTERN} asks for, in words (error messages). */
+export const BUNDLE_REF_GRAMMAR =
+  '<id> or <id>@<version>: id of a-z 0-9 . _ - (at most 64, starting with a letter or digit), version MAJOR.MINOR.PATCH';
+
+/** Splits a bundle reference; `SEG_INVALID_ARGUMENT` when it does not follow {@link BUNDLE_REF_PATTERN}. */
+export function parseBundleRef(ref: string): { id: string; version?: string } {
+  if (!BUNDLE_REF_PATTERN.test(ref)) {
     throw new SegError({
       error_code: 'SEG_INVALID_ARGUMENT',
-      message: `trusted keys file ${config.trusted_keys} cannot be read`,
-      cause,
+      message: `bundle ${JSON.stringify(ref)} is not a bundle reference: ${BUNDLE_REF_GRAMMAR}`,
+      details: { bundle: ref },
     });
   }
-  return parseTrustedKeys(text);
+  const at = ref.indexOf('@');
+  return at === -1 ? { id: ref } : { id: ref.slice(0, at), version: ref.slice(at + 1) };
 }
 
-/** Resolves `<id>` or `<id>@<version>` against the bundles folder; `SEG_POLICY_LOAD_FAILED` when absent. */
+/** Reads the trusted bundle keys named by the config; `SEG_INVALID_ARGUMENT` when the file is unusable. */
+export async function loadTrustedKeys(config: CliConfig): Promise<ReturnType<typeof parseTrustedKeys>> {
+  return parseTrustedKeys(await readUserFile('trusted keys file', config.trusted_keys));
+}
+
+/**
+ * Resolves `<id>` or `<id>@<version>` ({@link BUNDLE_REF_PATTERN}) against the bundles folder, the latest
+ * version present for a bare id. `SEG_INVALID_ARGUMENT` for a malformed reference,
+ * `SEG_POLICY_LOAD_FAILED` when no such bundle is there.
+ */
 export async function resolveBundleRef(
   source: DirectoryBundleSource,
   wanted: string,
 ): Promise<{ id: string; version: string }> {
-  const [id, version] = wanted.split('@') as [string, string | undefined];
+  const { id, version } = parseBundleRef(wanted);
   const refs = (await source.list()).filter(
     (r) => r.id === id && (version === undefined || r.version === version),
   );

@@ -69,7 +69,11 @@ export function inventoryModule(provider: ProviderChoice): ContainerModule {
         async (config: CliConfig, choice: ProviderChoice): Promise<InventoryPort> => {
           switch (choice.kind) {
             case 'snapshot':
-              return SnapshotInventory.open({ path: choice.path, org_id: config.tenant });
+              return SnapshotInventory.open({
+                path: choice.path,
+                org_id: config.tenant,
+                maxLineBytes: config.snapshot_max_line_bytes,
+              });
             case 'aws':
               return awsInventory(config);
           }

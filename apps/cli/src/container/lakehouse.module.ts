@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ContainerModule } from 'inversify';
 import { SegError } from '@neurocipher/seg-contracts';
@@ -16,6 +15,7 @@ import {
   fileUri,
 } from '@neurocipher/seg-lakehouse';
 import type { FileIO } from '@neurocipher/seg-lakehouse';
+import { makeUserDirSync } from '../cli/file-errors.ts';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId, LakehouseId } from './ids.ts';
 
@@ -59,8 +59,8 @@ export function lakehouseModule(): ContainerModule {
           }
           const dbPath = config.catalog.slice('sqlite:'.length);
           const warehouse = config.warehouse.slice('file:'.length);
-          mkdirSync(dirname(dbPath), { recursive: true });
-          mkdirSync(warehouse, { recursive: true });
+          makeUserDirSync('catalog folder', dirname(dbPath));
+          makeUserDirSync('warehouse', warehouse);
           const io = new LocalFileIO();
           const catalog = new SqlCatalog({
             name: 'seg',

@@ -3,6 +3,7 @@ import { toCsv } from './csv.ts';
 import { toOcsf } from './ocsf.ts';
 import type { ReportInput } from './report-context.ts';
 import { toSarif } from './sarif.ts';
+import { terminalText } from './terminal-text.ts';
 
 /** The text formats `seg scan` and `seg findings` print. */
 export type FindingsFormat = 'summary' | 'table' | 'json' | 'csv' | 'sarif' | 'ocsf';
@@ -10,12 +11,16 @@ export type FindingsFormat = 'summary' | 'table' | 'json' | 'csv' | 'sarif' | 'o
 const RESULTS: readonly Result[] = ['fail', 'warn', 'error', 'pass', 'not_applicable'];
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
+// One cell of the table: whitespace runs flattened, control characters escaped, cut to `width`.
 function cut(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ');
+  const flat = terminalText(text.replace(/\s+/g, ' '));
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat.padEnd(width);
 }
 
-/** The run summary: counts by result and by severity of failing findings, and the top failing controls. */
+/**
+ * The run summary: counts by result and by severity of failing findings, and the top failing controls.
+ * Data (ids, titles) is printed through `terminalText`: control characters escaped, one line each.
+ */
 export function renderSummary(input: ReportInput): string {
   const lines: string[] = [];
   if (input.run) lines.push(`run: ${input.run.run_id} (tenant ${input.run.scope.org_id})`);
@@ -37,10 +42,10 @@ export function renderSummary(input: ReportInput): string {
     for (const [id, n] of top)
       lines.push(`  ${String(n).padStart(6)}  ${id}  ${titles.get(id) ?? ''}`.trimEnd());
   }
-  return lines.join('\n') + '\n';
+  return lines.map(terminalText).join('\n') + '\n';
 }
 
-/** A fixed-width table of the findings, most severe first. */
+/** A fixed-width table of the findings, most severe first; cells flattened to one line, controls escaped. */
 export function renderTable(input: ReportInput): string {
   const rank = new Map(SEVERITIES.map((s, i) => [s, i]));
   const rows = [...input.findings].sort(
@@ -52,12 +57,15 @@ export function renderTable(input: ReportInput): string {
   const header = `${'SEVERITY'.padEnd(9)} ${'RESULT'.padEnd(14)} ${'CONTROL'.padEnd(38)} ${'ASSET'.padEnd(60)} MESSAGE`;
   const body = rows.map(
     (f) =>
-      `${f.severity.padEnd(9)} ${f.result.padEnd(14)} ${cut(f.control_id, 38)} ${cut(f.asset.urn, 60)} ${cut(f.message, 80).trimEnd()}`,
+      `${cut(f.severity, 9)} ${cut(f.result, 14)} ${cut(f.control_id, 38)} ${cut(f.asset.urn, 60)} ${cut(f.message, 80).trimEnd()}`,
   );
   return [header, ...body].join('\n') + '\n';
 }
 
-/** Renders findings in `format` (JSON formats pretty-printed, one document). */
+/**
+ * Renders findings in `format` (JSON formats pretty-printed, one document). The human formats (summary,
+ * table) escape control characters of the data; the machine formats keep it exact.
+ */
 export function renderFindings(format: FindingsFormat, input: ReportInput): string {
   switch (format) {
     case 'summary':

@@ -1,12 +1,13 @@
 import type { ApplyResult, RemediationPlan, RollbackResult } from '@neurocipher/seg-contracts';
 import type { PlanEvent, RemediationPreview } from '@neurocipher/seg-adapter-aws';
+import { terminalText } from '../output/terminal-text.ts';
 
 const json = (v: unknown): string => (v === undefined ? 'absent' : JSON.stringify(v));
 
 /**
  * The text of a plan and its dry-run preview: what it changes (steps), the before → after diff of the
  * normalized config (JSON Pointer paths), the blast radius, the risk, the approvals it needs, and the steps
- * whose rollback is not an exact inverse.
+ * whose rollback is not an exact inverse. Data is printed through `terminalText` (controls escaped).
  */
 export function renderPlan(plan: RemediationPlan, preview: RemediationPreview): string {
   const lines = [
@@ -28,10 +29,13 @@ export function renderPlan(plan: RemediationPlan, preview: RemediationPreview): 
       : 'rollback: not exact for',
     ...preview.inexact_rollback.map((x) => `  step ${x.step_index + 1}: ${x.note}`),
   ];
-  return lines.join('\n') + '\n';
+  return lines.map(terminalText).join('\n') + '\n';
 }
 
-/** The text of an apply or rollback: the overall status, then one line per step with its change id or message. */
+/**
+ * The text of an apply or rollback: the overall status, then one line per step with its change id or
+ * message (control characters escaped).
+ */
 export function renderStepRun(
   kind: 'apply' | 'rollback',
   plan: RemediationPlan,
@@ -56,7 +60,7 @@ export function renderStepRun(
         : 'a step failed: the steps done before it were compensated (restored to their captured pre-state)',
     );
   }
-  return lines.join('\n') + '\n';
+  return lines.map(terminalText).join('\n') + '\n';
 }
 
 /** One line per apply and rollback a plan has been through, oldest first. */

@@ -27,6 +27,8 @@ export interface SnapshotInventoryOpenOptions {
   path: string;
   /** See {@link SnapshotInventoryOptions.org_id}. */
   org_id?: string;
+  /** Longest line accepted, in bytes (as `readSnapshotFile` takes it); default 64 MiB. */
+  maxLineBytes?: number;
 }
 
 const parseDatetime = makeParser('AwareDatetime', AwareDatetimeSchema);
@@ -73,11 +75,12 @@ export class SnapshotInventory implements InventoryPort {
 
   /**
    * Reads a snapshot file and indexes it. `SEG_ADAPTER_UNAVAILABLE` when the file cannot be read,
-   * `SEG_SCHEMA_VIOLATION` for a malformed line or a repeated asset.
+   * `SEG_SCHEMA_VIOLATION` for a malformed line (too long, not UTF-8, not a record) or a repeated asset.
    */
   static async open(options: SnapshotInventoryOpenOptions): Promise<SnapshotInventory> {
     const records: SnapshotRecord[] = [];
-    for await (const record of readSnapshotFile(options.path)) records.push(record);
+    const read = options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes };
+    for await (const record of readSnapshotFile(options.path, read)) records.push(record);
     return new SnapshotInventory({
       records,
       ...(options.org_id === undefined ? {} : { org_id: options.org_id }),
