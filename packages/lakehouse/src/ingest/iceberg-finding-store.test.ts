@@ -259,11 +259,11 @@ describe('IcebergFindingStore', () => {
       expect((await store.latestRun('org-a'))?.run_id).toBe(r1);
       expect((await store.runFindings('org-a', r1)).map((f) => f.finding)).toEqual(committed.findings);
       for (const attempt of [
-        store.runFindings('org-a', dead),
-        store.run('org-a', dead),
-        store.diffRuns('org-a', r1, dead),
+        () => store.runFindings('org-a', dead),
+        () => store.run('org-a', dead),
+        () => store.diffRuns('org-a', r1, dead),
       ]) {
-        const err = await attempt.catch((e: unknown) => e);
+        const err = await attempt().catch((e: unknown) => e);
         expect(isSegError(err) && [err.error_code, err.message]).toEqual([
           'SEG_NOT_FOUND',
           `run ${dead} is not a committed run of tenant org-a (it has no runs row)`,
