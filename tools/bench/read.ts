@@ -4,7 +4,8 @@
 // `seg scan`). Then `seg findings --format json` and `seg report --html` for the latest run run as child
 // processes, alternating between the two lakehouses, --reps times each (default 5). Each child reports
 // its own peak RSS (`maxRSS`); the parent times it from spawn to exit. stderr gets one line per step; the
-// last line on stdout is one JSON object with the medians and the ratios ten / one.
+// last line on stdout is one JSON object: the findings per run, and per command the medians (wall_s,
+// peak_rss_mb) with one and with ten runs and the ratios ten / one.
 //   node --conditions=@neurocipher/source tools/bench/read.ts [--assets N] [--reps N]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -110,15 +111,16 @@ if (values.child !== undefined) {
           DEMO_CAPTURED_AT,
           '--no-progress',
         ],
-        { env: envOf(home), cwd: root, stdio: ['ignore', 'ignore', process.stderr] },
+        { env: envOf(home), cwd: root, stdio: ['ignore', 'pipe', process.stderr], encoding: 'utf8' },
       );
+    let findings = 0;
     for (const [name, runs] of [
       ['one', 1],
       ['ten', 10],
     ] as const) {
       for (let i = 1; i <= runs; i++) {
         const started = performance.now();
-        scan(homes[name]);
+        findings = Number(/^findings: (\d+)/m.exec(scan(homes[name]))?.[1] ?? 0);
         const s = ((performance.now() - started) / 1000).toFixed(1);
         process.stderr.write(`scan ${i}/${runs} into the ${name}-run lakehouse: ${s} s\n`);
       }
@@ -127,7 +129,7 @@ if (values.child !== undefined) {
       findings_json: ['findings', '--format', 'json'],
       report_html: ['report', '--html', '--out', join(work, 'report.html')],
     };
-    const result: Record<string, unknown> = { assets, reps };
+    const result: Record<string, unknown> = { assets, findings_per_run: findings, reps };
     for (const [label, argv] of Object.entries(commands)) {
       const samples: Record<'one' | 'ten', Sample[]> = { one: [], ten: [] };
       // Alternating, so both histories see the same machine load.
