@@ -26,9 +26,13 @@ export { CODEC_PROPERTY, codecOf } from './iceberg/parquet-encoder.ts';
 export type { ParquetCodec } from './iceberg/parquet-encoder.ts';
 export type {
   AppendOptions,
+  ColumnIn,
   CommitOutcome,
   CommitStep,
+  CompactOptions,
+  CompactOutcome,
   IcebergTableOptions,
+  RowRemoval,
   ScanOptions,
 } from './table/iceberg-table.ts';
 export { aesGcmDecrypt, aesGcmEncrypt, UriSealer } from './evidence/envelope.ts';
@@ -37,12 +41,17 @@ export { LocalKeyProvider } from './evidence/local-key-provider.ts';
 export type { LocalKeyProviderOptions } from './evidence/local-key-provider.ts';
 export {
   COMMIT_KEY_SUMMARY_KEY,
+  DEAD_RUN_GRACE_MS,
   IcebergFindingStore,
+  REMOVED_ROWS_SUMMARY_KEY,
+  REMOVED_RUNS_SUMMARY_KEY,
   RUN_ID_SUMMARY_KEY,
 } from './ingest/iceberg-finding-store.ts';
 export type {
+  CompactedTable,
   FindingQuery,
   IcebergFindingStoreOptions,
+  MaintenanceOptions,
   RunDiff,
   StoredFinding,
 } from './ingest/iceberg-finding-store.ts';

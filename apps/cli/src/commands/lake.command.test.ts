@@ -81,10 +81,19 @@ describe('seg lake compact | purge', () => {
     const first = await seg('lake', 'compact', '--format', 'json');
     expect(first.code).toBe(0);
     const { compacted } = JSON.parse(first.out) as { compacted: { table: string; files_added: number }[] };
-    expect(compacted).toEqual(expect.arrayContaining([{ table: 'findings', files_added: 1 }]));
+    expect(compacted).toEqual(
+      expect.arrayContaining([
+        { table: 'findings', files_added: 1, files_removed: 2, rows_removed: 0, runs_removed: [] },
+      ]),
+    );
     expect(await read()).toEqual(before);
     const again = await seg('lake', 'compact');
-    expect(again).toMatchObject({ code: 0, out: 'compacted: nothing (every partition is one data file)\n' });
+    expect(again).toMatchObject({
+      code: 0,
+      out:
+        'compacted: nothing (every partition is one data file)\n' +
+        'dead runs: removed 0 row(s) of 0 run(s) without a runs row older than 1h\n',
+    });
   });
 
   it('purges only evidence whose every reference is past retention, after a dry run', async () => {

@@ -1,6 +1,6 @@
 import type { ControlSpec, Finding, RunSummary } from '@neurocipher/seg-contracts';
 import { DirectoryBundleSource, controlSpecOf, frameworksOf, parseManifest } from '@neurocipher/seg-core';
-import type { IcebergFindingStore, StoredFinding } from '@neurocipher/seg-lakehouse';
+import type { IcebergFindingStore } from '@neurocipher/seg-lakehouse';
 import type { CliConfig } from '../config/cli-config.ts';
 import { resolveBundleRef } from '../container/evaluation.module.ts';
 import type { FrameworkRefs } from '../output/report-context.ts';
@@ -23,53 +23,22 @@ export async function bundleMetadata(
   };
 }
 
-/** The tenant's runs, oldest first, as summaries derived from the committed findings. */
-export function runsOf(stored: readonly StoredFinding[], org_id: string): RunSummary[] {
-  const runs = new Map<
-    string,
-    { first: string; last: string; counts: Record<string, number>; controls: Set<string> }
-  >();
-  for (const s of stored) {
-    const run = runs.get(s.run_id) ?? {
-      first: s.committed_at,
-      last: s.committed_at,
-      counts: {},
-      controls: new Set(),
-    };
-    run.counts[s.finding.result] = (run.counts[s.finding.result] ?? 0) + 1;
-    run.controls.add(s.finding.control_id);
-    if (s.finding.created_at < run.first) run.first = s.finding.created_at;
-    if (s.committed_at > run.last) run.last = s.committed_at;
-    runs.set(s.run_id, run);
-  }
-  return [...runs]
-    .map(([run_id, r]) => ({
-      run_id,
-      scope: { org_id, tags: {} },
-      started_at: r.first,
-      ended_at: r.last,
-      controls: [...r.controls].sort(),
-      counts: r.counts,
-    }))
-    .sort((a, b) => (a.ended_at < b.ended_at ? -1 : a.ended_at > b.ended_at ? 1 : 0));
-}
-
-/** The findings of one run (the latest when `runId` is absent) with every run's summary. */
+/**
+ * The findings of one committed run (the latest when `runId` is absent) with the summary of every
+ * committed run of the tenant, oldest first, from the `runs` table. Only that run's data files are read;
+ * a run without a `runs` row (a commit that died midway) is never shown: `--run` with its id is
+ * `SEG_NOT_FOUND`.
+ */
 export async function loadRun(
   store: IcebergFindingStore,
   org_id: string,
   runId: string | undefined,
 ): Promise<{ run: RunSummary; findings: Finding[]; history: RunSummary[] }> {
-  const stored = await store.findings({ org_id });
-  const history = runsOf(stored, org_id);
-  const run = runId === undefined ? history.at(-1) : history.find((r) => r.run_id === runId);
+  const history = await store.runs(org_id);
+  const run = runId === undefined ? history.at(-1) : await store.run(org_id, runId);
   if (!run) {
-    throw usageError(
-      runId === undefined
-        ? `tenant ${org_id} has no committed run yet: run seg scan first`
-        : `run ${runId} not found`,
-      { org_id, run_id: runId ?? null },
-    );
+    throw usageError(`tenant ${org_id} has no committed run yet: run seg scan first`, { org_id });
   }
-  return { run, findings: stored.filter((s) => s.run_id === run.run_id).map((s) => s.finding), history };
+  const findings = (await store.runFindings(org_id, run.run_id)).map((s) => s.finding);
+  return { run, findings, history };
 }

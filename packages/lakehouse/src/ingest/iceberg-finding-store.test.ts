@@ -1,12 +1,43 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { isSegError } from '@neurocipher/seg-contracts';
 import type { SegEvent } from '@neurocipher/seg-contracts';
-import type { EventBus } from '@neurocipher/seg-ports';
+import type { Clock, EventBus } from '@neurocipher/seg-ports';
 import { IcebergFindingStore } from './iceberg-finding-store.ts';
 import { stringifyLossless } from '../iceberg/lossless-json.ts';
+import type { FileIO } from '../io/file-io.ts';
+import { LocalFileIO } from '../io/local-file-io.ts';
+import { LakehouseTables } from '../tables/lakehouse-tables.ts';
+import type { TableName } from '../tables/table-definitions.ts';
 import { tempDir } from '../testing/temp-dir.ts';
 import { fingerprint, sampleRun, uuidFrom } from '../../test/fixtures.ts';
-import { openLake } from '../../test/lake.ts';
+import { fixedClock, openLake, readWithPyiceberg } from '../../test/lake.ts';
+
+// A FileIO that records the URIs it reads.
+class RecordingFileIO implements FileIO {
+  readonly reads: string[] = [];
+  readonly #io = new LocalFileIO();
+  read(uri: string): Promise<Buffer> {
+    this.reads.push(uri);
+    return this.#io.read(uri);
+  }
+  writeNew(uri: string, bytes: Uint8Array): Promise<void> {
+    return this.#io.writeNew(uri, bytes);
+  }
+  exists(uri: string): Promise<boolean> {
+    return this.#io.exists(uri);
+  }
+  delete(uri: string): Promise<void> {
+    return this.#io.delete(uri);
+  }
+  list(prefixUri: string): Promise<string[]> {
+    return this.#io.list(prefixUri);
+  }
+}
+
+const hoursAfter = (clock: Clock, hours: number): Clock => ({
+  now: () => new Date(clock.now().getTime() + hours * 3_600_000),
+});
 
 describe('IcebergFindingStore', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -178,13 +209,210 @@ describe('IcebergFindingStore', () => {
       const compacted = await lake.store.compact();
       // Findings and runs are partitioned by tenant and day (one file each here); controls and evidence
       // got one small file per org-a run in the same partition, merged into one.
+      const merged = { files_added: 1, files_removed: 2, rows_removed: 0, runs_removed: [] };
       expect(compacted).toEqual([
-        { table: 'controls', files_added: 1 },
-        { table: 'evidence', files_added: 1 },
+        { table: 'controls', ...merged },
+        { table: 'evidence', ...merged },
       ]);
       expect(Number((await lake.tables.table('evidence').scan()).length)).toBe(6 + 8 + 4);
       const after = await lake.store.findings({ org_id: 'org-a' });
       expect(after.map((f) => f.finding.id).sort()).toEqual(before.map((f) => f.finding.id).sort());
+    });
+  });
+
+  describe('runs of a commit that died before its run row', () => {
+    const r1 = uuidFrom('committed');
+    const dead = uuidFrom('died');
+    const committed = sampleRun({ org: 'org-a', run: r1, day: '2026-01-01', assetCount: 3 });
+    const died = sampleRun({ org: 'org-a', run: dead, day: '2026-01-02', assetCount: 4 });
+    const deadHashes = new Set(died.evidence.map((e) => e.hash));
+
+    // Commits `died` as a process killed after its controls commit and before its runs commit would.
+    async function commitAndDie(): Promise<void> {
+      const tables = new LakehouseTables({
+        catalog: lake.catalog,
+        io: lake.io,
+        onCommitStep: (table) => {
+          if (table === 'runs') throw new Error('killed before the runs commit');
+        },
+      });
+      const crashing = new IcebergFindingStore({ tables, keys: lake.keys, clock: fixedClock });
+      await expect(crashing.commit(died.findings, died.evidence, died.context)).rejects.toThrow();
+      expect(await lake.tables.table('findings').scan({ columns: ['run_id'] })).toHaveLength(6 + 8);
+    }
+
+    beforeEach(async () => {
+      await lake.store.commit(committed.findings, committed.evidence, committed.context);
+      await commitAndDie();
+    });
+
+    it('reads only committed runs: runs, latest run, findings, diff and current state', async () => {
+      const store = lake.store;
+      const all = await store.findings({ org_id: 'org-a' });
+      expect(all).toHaveLength(6);
+      expect(all.every((f) => f.run_id === r1)).toBe(true);
+      expect(await store.findings({ run_id: dead })).toEqual([]);
+      expect((await store.currentState('org-a')).every((f) => f.run_id === r1)).toBe(true);
+      expect((await store.runs('org-a')).map((r) => r.run_id)).toEqual([r1]);
+      const { run_id, started_at, ended_at, counts, controls } = committed.context.run;
+      expect(await store.runs('org-a')).toMatchObject([{ run_id, started_at, ended_at, counts, controls }]);
+      expect((await store.latestRun('org-a'))?.run_id).toBe(r1);
+      expect((await store.runFindings('org-a', r1)).map((f) => f.finding)).toEqual(committed.findings);
+      for (const attempt of [
+        () => store.runFindings('org-a', dead),
+        () => store.run('org-a', dead),
+        () => store.diffRuns('org-a', r1, dead),
+      ]) {
+        const err = await attempt().catch((e: unknown) => e);
+        expect(isSegError(err) && [err.error_code, err.message]).toEqual([
+          'SEG_NOT_FOUND',
+          `run ${dead} is not a committed run of tenant org-a (it has no runs row)`,
+        ]);
+      }
+    });
+
+    it('counts a dead run’s rows as evidence references only while they may be a commit in flight', async () => {
+      const hashes = async (store: IcebergFindingStore) =>
+        new Set((await store.evidenceReferences()).map((r) => r.hash));
+      const inFlight = await hashes(lake.store);
+      expect([...deadHashes].every((h) => inFlight.has(h))).toBe(true);
+      const later = new IcebergFindingStore({
+        tables: lake.tables,
+        keys: lake.keys,
+        clock: hoursAfter(fixedClock, 2),
+      });
+      const after = await hashes(later);
+      expect([...deadHashes].some((h) => after.has(h))).toBe(false);
+      expect(committed.evidence.every((e) => after.has(e.hash))).toBe(true);
+    });
+
+    it('compaction removes a dead run’s rows past the grace period only, and a replay commits it again', async () => {
+      const runIds = async (name: TableName) =>
+        (await lake.tables.table(name).scan({ columns: ['run_id'] })).map((r) => String(r.run_id));
+      const rowsBefore = Object.fromEntries(
+        await Promise.all(
+          (['evidence', 'findings', 'assets', 'controls'] as const).map(async (t) => [t, await runIds(t)]),
+        ),
+      ) as Record<string, string[]>;
+      // Within the grace period (1 h by default) the dead run may still be committing: nothing goes.
+      const early = await lake.store.compact();
+      expect(early.every((t) => t.rows_removed === 0)).toBe(true);
+      const later = new IcebergFindingStore({
+        tables: lake.tables,
+        keys: lake.keys,
+        clock: hoursAfter(fixedClock, 2),
+      });
+      const removed = await later.compact();
+      const count = (t: string) => rowsBefore[t]!.filter((id) => id === dead).length;
+      expect(removed.filter((t) => t.rows_removed > 0)).toEqual(
+        (['controls', 'findings', 'evidence', 'assets'] as const)
+          .map((table) => ({
+            table,
+            files_added: expect.any(Number) as number,
+            files_removed: expect.any(Number) as number,
+            rows_removed: count(table),
+            runs_removed: [dead],
+          }))
+          .sort(
+            (a, b) =>
+              ['assets', 'controls', 'findings', 'evidence'].indexOf(a.table) -
+              ['assets', 'controls', 'findings', 'evidence'].indexOf(b.table),
+          ),
+      );
+      const { metadata } = await lake.tables.table('findings').load();
+      expect(metadata.snapshots.at(-1)!.summary).toMatchObject({
+        operation: 'overwrite',
+        'seg.removed-run-ids': dead,
+        'seg.removed-rows': '8',
+        'total-records': '6',
+      });
+      // An independent reader sees the dead run gone and the committed run whole.
+      const py = await readWithPyiceberg(`sqlite:///${join(dir.path, 'catalog.db')}`, [
+        'evidence',
+        'findings',
+        'assets',
+        'controls',
+        'runs',
+      ]);
+      for (const t of ['evidence', 'findings', 'assets', 'controls'] as const) {
+        const ids = py[t]!.rows.map((r) => r.run_id);
+        expect(ids).not.toContain(dead);
+        expect(ids.length).toBe(rowsBefore[t]!.filter((id) => id === r1).length);
+      }
+      expect(py.runs!.rows.map((r) => r.run_id)).toEqual([r1]);
+      expect((await later.compact()).every((t) => t.rows_removed === 0)).toBe(true);
+
+      // Replaying the dead run appends its rows again (the rewrite named it), then commits its run row.
+      const replay = await later.commit(died.findings, died.evidence, died.context);
+      expect(replay).toMatchObject({ replayed: false, findings_written: 8, evidence_written: 8 });
+      expect(replay.tables.map((t) => [t.table, t.rows_added])).toEqual([
+        ['evidence', 8],
+        ['findings', 8],
+        ['assets', 4],
+        ['controls', 2],
+        ['runs', 1],
+      ]);
+      expect((await later.runs('org-a')).map((r) => r.run_id)).toEqual([r1, dead]);
+      expect((await later.runFindings('org-a', dead)).map((f) => f.finding)).toEqual(died.findings);
+      expect((await later.commit(died.findings, died.evidence, died.context)).replayed).toBe(true);
+    });
+
+    it('refuses a negative grace period', async () => {
+      await expect(lake.store.compact({ graceMs: -1 })).rejects.toMatchObject({
+        error_code: 'SEG_INVALID_ARGUMENT',
+      });
+    });
+  });
+
+  describe('reads of one run', () => {
+    it('read only the data files of that run, also among ten runs and after compaction', async () => {
+      const io = new RecordingFileIO();
+      const tables = new LakehouseTables({ catalog: lake.catalog, io });
+      const store = new IcebergFindingStore({ tables, keys: lake.keys, clock: fixedClock });
+      const location = (await tables.table('findings').load()).metadata.location;
+      const dataFiles = async () =>
+        new Set((await io.list(`${location}/data`)).filter((f) => f.endsWith('.parquet')));
+      const runs = Array.from({ length: 10 }, (_, i) =>
+        sampleRun({
+          org: 'org-a',
+          run: uuidFrom(`history-${i}`),
+          day: i < 5 ? '2026-01-01' : '2026-01-02',
+          assetCount: 5,
+        }),
+      );
+      let before = new Set<string>();
+      let latestFiles: string[] = [];
+      for (const r of runs) {
+        before = await dataFiles();
+        await store.commit(r.findings, r.evidence, r.context);
+      }
+      latestFiles = [...(await dataFiles())].filter((f) => !before.has(f));
+      expect(latestFiles).toHaveLength(1);
+      const latest = runs.at(-1)!.context.run.run_id;
+      const previous = runs.at(-2)!.context.run.run_id;
+      const findingReads = () => io.reads.filter((u) => u.startsWith(`${location}/data/`));
+
+      io.reads.length = 0;
+      expect(await store.findings({ org_id: 'org-a', run_id: latest })).toHaveLength(10);
+      expect(findingReads()).toEqual(latestFiles);
+
+      io.reads.length = 0;
+      expect((await store.latestRun('org-a'))?.run_id).toBe(latest);
+      const read = await store.runFindings('org-a', latest);
+      expect(read.map((f) => f.finding)).toEqual(runs.at(-1)!.findings);
+      expect(findingReads()).toEqual(latestFiles);
+
+      io.reads.length = 0;
+      const diff = await store.diffRuns('org-a', previous, latest);
+      expect(diff.unchanged).toHaveLength(10);
+      expect(findingReads()).toHaveLength(2);
+
+      // Merged files span several runs: they are still found by their bounds, and filtered by run.
+      await store.compact();
+      io.reads.length = 0;
+      expect((await store.runFindings('org-a', latest)).map((f) => f.finding)).toEqual(runs.at(-1)!.findings);
+      expect(findingReads().length).toBeGreaterThanOrEqual(1);
+      expect(findingReads().length).toBeLessThanOrEqual(2);
     });
   });
 });

@@ -9,6 +9,7 @@ import type {
   Finding,
   IngestContext,
   RemediationPlan,
+  RunSummary,
   TableCommit,
 } from '@neurocipher/seg-contracts';
 import {
@@ -30,7 +31,7 @@ import type { Snapshot } from '../iceberg/table-metadata.ts';
 import { snapshotAncestry } from '../iceberg/table-metadata.ts';
 import { UriSealer } from '../evidence/envelope.ts';
 import type { BlobReference, EvidenceStore } from '../evidence/evidence-store.ts';
-import { microsToIso } from '../tables/timestamps.ts';
+import { isoToMicros, microsToIso } from '../tables/timestamps.ts';
 import type { LakehouseTables } from '../tables/lakehouse-tables.ts';
 import { fromRow, toRow } from '../tables/row-codec.ts';
 import type { TableName } from '../tables/table-definitions.ts';
@@ -39,6 +40,21 @@ import type { TableName } from '../tables/table-definitions.ts';
 export const RUN_ID_SUMMARY_KEY = 'seg.run-id';
 /** Snapshot summary key holding the idempotency key of a non-run commit. */
 export const COMMIT_KEY_SUMMARY_KEY = 'seg.commit-key';
+/**
+ * Snapshot summary key of a maintenance rewrite that removed the rows of dead runs: their run ids,
+ * sorted, comma-separated. A later commit of one of those run ids appends its rows again.
+ */
+export const REMOVED_RUNS_SUMMARY_KEY = 'seg.removed-run-ids';
+/** Snapshot summary key of a maintenance rewrite: how many rows of dead runs it removed. */
+export const REMOVED_ROWS_SUMMARY_KEY = 'seg.removed-rows';
+/**
+ * Default grace period (1 hour) before the rows of a run without a `runs` row count as dead: younger
+ * rows may belong to a commit still in flight, and are neither removed nor ignored by maintenance.
+ */
+export const DEAD_RUN_GRACE_MS = 3_600_000;
+
+// The tables `commit` writes before the run row, each row tagged with its run id.
+const RUN_TABLES = ['evidence', 'findings', 'assets', 'controls'] as const;
 
 /** Options of {@link IcebergFindingStore}. */
 export interface IcebergFindingStoreOptions {
@@ -72,6 +88,29 @@ export interface FindingQuery {
   fingerprint?: string;
 }
 
+/** Options of the maintenance reads and rewrites ({@link IcebergFindingStore.compact}, `evidenceReferences`). */
+export interface MaintenanceOptions {
+  /**
+   * Rows of a run without a `runs` row count as dead once they are older (by `committed_at`, against the
+   * store's clock) than this many milliseconds; younger ones may be a commit in flight. Default
+   * {@link DEAD_RUN_GRACE_MS}.
+   */
+  graceMs?: number;
+}
+
+/** What {@link IcebergFindingStore.compact} rewrote in one table. */
+export interface CompactedTable {
+  table: TableName;
+  /** Data files written. */
+  files_added: number;
+  /** Data files replaced (merged, or rewritten without the rows of dead runs). */
+  files_removed: number;
+  /** Rows of dead runs removed. */
+  rows_removed: number;
+  /** The dead runs whose rows were removed from this table, sorted. */
+  runs_removed: string[];
+}
+
 /** The difference between two runs, by fingerprint. */
 export interface RunDiff {
   /** In the head run only. */
@@ -85,6 +124,14 @@ export interface RunDiff {
   resolved: StoredFinding[];
   /** In both, same result, severity and message (head version). */
   unchanged: StoredFinding[];
+}
+
+function notCommitted(org_id: string, run_id: string): SegError {
+  return new SegError({
+    error_code: 'SEG_NOT_FOUND',
+    message: `run ${run_id} is not a committed run of tenant ${org_id} (it has no runs row)`,
+    details: { org_id, run_id },
+  });
 }
 
 function toSegError(err: unknown, what: string): SegError {
@@ -104,9 +151,35 @@ function toSegError(err: unknown, what: string): SegError {
   });
 }
 
+const removedRunsOf = (s: Snapshot): string[] =>
+  (s.summary[REMOVED_RUNS_SUMMARY_KEY] ?? '').split(',').filter((id) => id !== '');
+
+// The snapshot holding a commit's rows: the newest in the ancestry tagged with its key, unless a later
+// maintenance rewrite removed that run's rows (then none, so that a replay appends them again).
 function snapshotFor(table: LoadedTable, key: string, value: string): Snapshot | undefined {
-  return snapshotAncestry(table.metadata).find((s) => s.summary[key] === value);
+  for (const s of snapshotAncestry(table.metadata)) {
+    if (s.summary[key] === value) return s;
+    if (key === RUN_ID_SUMMARY_KEY && removedRunsOf(s).includes(value)) return undefined;
+  }
+  return undefined;
 }
+
+// Run ids whose rows a table holds by its history: appended (tagged) and not removed since.
+function runsWithRows(table: LoadedTable): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const s of snapshotAncestry(table.metadata)) {
+    for (const id of removedRunsOf(s)) seen.add(id);
+    const id = s.summary[RUN_ID_SUMMARY_KEY];
+    if (id !== undefined && !seen.has(id)) {
+      seen.add(id);
+      out.push(id);
+    }
+  }
+  return out;
+}
+
+const micros = (v: unknown): bigint => BigInt(v as bigint);
 
 /** {@link FindingIngestPort} on Iceberg tables, with the read side of findings. */
 export class IcebergFindingStore implements FindingIngestPort {
@@ -240,7 +313,9 @@ export class IcebergFindingStore implements FindingIngestPort {
     const runCommit = tables.find((t) => t.table === 'runs');
     if (!runCommit)
       throw new SegError({ error_code: 'SEG_NOT_FOUND', message: `run ${run_id} was never committed` });
-    const runRow = (await this.#tables.table('runs').scan({ filter: (r) => r.run_id === run_id }))[0];
+    const runRow = (
+      await this.#tables.table('runs').scan({ where: { column: 'run_id', values: [run_id] } })
+    )[0];
     const orgId = runRow ? String(runRow.org_id) : undefined;
     const now = this.#clock.now().toISOString();
     if (this.#events && orgId) {
@@ -323,27 +398,103 @@ export class IcebergFindingStore implements FindingIngestPort {
     };
   }
 
-  /** Findings matching every given filter (tenant filters prune partitions), in commit order. */
+  // The ids of the committed runs (those with a `runs` row), of one tenant or of every tenant.
+  async #committedRunIds(org_id?: string): Promise<Set<string>> {
+    const rows = await this.#tables.table('runs').scan({
+      columns: ['run_id'],
+      ...(org_id !== undefined ? { partition: (p) => p.org_id === org_id } : {}),
+    });
+    return new Set(rows.map((r) => String(r.run_id)));
+  }
+
+  // The finding rows of the given runs (only the data files whose run_id bounds allow one of them are
+  // read), in commit order, decoded.
+  async #findingsOf(
+    org_id: string | undefined,
+    run_ids: readonly string[],
+    filter?: (row: Row) => boolean,
+  ): Promise<StoredFinding[]> {
+    if (run_ids.length === 0) return [];
+    const rows = await this.#tables.table('findings').scan({
+      ...(org_id !== undefined ? { partition: (p) => p.org_id === org_id } : {}),
+      where: { column: 'run_id', values: run_ids },
+      ...(filter ? { filter } : {}),
+    });
+    rows.sort((a, b) => (micros(a.committed_at) < micros(b.committed_at) ? -1 : 1));
+    return Promise.all(rows.map((r) => this.#decode(r)));
+  }
+
+  /**
+   * The committed runs of a tenant: the summaries in its `runs` table (a run is committed once its run
+   * row is, the last step of `commit`), oldest first by `ended_at`, then by commit time (`committed_at`,
+   * then commit order). A run whose commit died before its run row is not among them.
+   */
+  async runs(org_id: string): Promise<RunSummary[]> {
+    const layout = this.#tables.layout('runs');
+    const rows = await this.#tables.table('runs').scan({ partition: (p) => p.org_id === org_id });
+    // Stable: ties stay in the scan's commit order.
+    rows.sort((a, b) => {
+      const ended = micros(a.ended_at) - micros(b.ended_at);
+      const committed = micros(a.committed_at) - micros(b.committed_at);
+      return ended !== 0n ? (ended < 0n ? -1 : 1) : committed < 0n ? -1 : committed > 0n ? 1 : 0;
+    });
+    const seen = new Set<string>();
+    const out: RunSummary[] = [];
+    for (const row of rows) {
+      const run = fromRow<RunSummary>(layout, row).value;
+      if (seen.has(run.run_id)) continue;
+      seen.add(run.run_id);
+      out.push(run);
+    }
+    return out;
+  }
+
+  /** The latest committed run of a tenant (the last of {@link runs}), or undefined when it has none. */
+  async latestRun(org_id: string): Promise<RunSummary | undefined> {
+    return (await this.runs(org_id)).at(-1);
+  }
+
+  /** One committed run of a tenant; `SEG_NOT_FOUND` naming it when the `runs` table has no row for it. */
+  async run(org_id: string, run_id: string): Promise<RunSummary> {
+    const found = (await this.runs(org_id)).find((r) => r.run_id === run_id);
+    if (!found) throw notCommitted(org_id, run_id);
+    return found;
+  }
+
+  /**
+   * The findings of one committed run of a tenant, in commit order; `SEG_NOT_FOUND` when the run is not
+   * committed. Reads only the data files whose `run_id` bounds (manifest metrics) allow that run, so the
+   * cost follows the run's size, not the history's.
+   */
+  async runFindings(org_id: string, run_id: string): Promise<StoredFinding[]> {
+    await this.run(org_id, run_id);
+    return this.#findingsOf(org_id, [run_id]);
+  }
+
+  /**
+   * Findings of committed runs matching every given filter, in commit order. Tenant filters prune
+   * partitions, `run_id` prunes data files by their bounds; rows of a run without a `runs` row are never
+   * returned.
+   */
   async findings(query: FindingQuery = {}): Promise<StoredFinding[]> {
     const cols: [keyof FindingQuery, string][] = [
       ['id', 'id'],
-      ['org_id', 'org_id'],
-      ['run_id', 'run_id'],
       ['control_id', 'control_id'],
       ['severity', 'severity'],
       ['result', 'result'],
       ['fingerprint', 'fingerprint'],
     ];
     const active = cols.filter(([k]) => query[k] !== undefined);
-    const rows = await this.#tables.table('findings').scan({
-      ...(query.org_id !== undefined ? { partition: (p) => p.org_id === query.org_id } : {}),
-      filter: (r) => active.every(([k, c]) => r[c] === query[k]),
-    });
-    rows.sort((a, b) => (BigInt(a.committed_at as bigint) < BigInt(b.committed_at as bigint) ? -1 : 1));
-    return Promise.all(rows.map((r) => this.#decode(r)));
+    const committed = await this.#committedRunIds(query.org_id);
+    const runIds =
+      query.run_id === undefined ? [...committed] : committed.has(query.run_id) ? [query.run_id] : [];
+    return this.#findingsOf(query.org_id, runIds, (r) => active.every(([k, c]) => r[c] === query[k]));
   }
 
-  /** The latest observation of every fingerprint of a tenant (by `updated_at`, then commit time). */
+  /**
+   * The latest observation of every fingerprint of a tenant (by `updated_at`, then commit time), over
+   * its committed runs.
+   */
   async currentState(org_id: string): Promise<StoredFinding[]> {
     const latest = new Map<string, StoredFinding>();
     for (const f of await this.findings({ org_id })) {
@@ -354,9 +505,14 @@ export class IcebergFindingStore implements FindingIngestPort {
     return [...latest.values()];
   }
 
-  /** Compares two runs of a tenant by fingerprint: new, changed, resolved and unchanged findings. */
+  /**
+   * Compares two committed runs of a tenant by fingerprint: new, changed, resolved and unchanged
+   * findings. Reads only the two runs' data files; `SEG_NOT_FOUND` naming a run that is not committed.
+   */
   async diffRuns(org_id: string, base_run_id: string, head_run_id: string): Promise<RunDiff> {
-    const all = await this.findings({ org_id });
+    const committed = new Set((await this.runs(org_id)).map((r) => r.run_id));
+    for (const id of [base_run_id, head_run_id]) if (!committed.has(id)) throw notCommitted(org_id, id);
+    const all = await this.#findingsOf(org_id, [base_run_id, head_run_id]);
     const index = (run: string) =>
       new Map(all.filter((f) => f.run_id === run).map((f) => [f.finding.fingerprint, f]));
     const base = index(base_run_id);
@@ -379,23 +535,42 @@ export class IcebergFindingStore implements FindingIngestPort {
     return diff;
   }
 
+  // Commit times (micros) before which the rows of a run without a `runs` row are dead.
+  #deadBefore(options: MaintenanceOptions): bigint {
+    const grace = options.graceMs ?? DEAD_RUN_GRACE_MS;
+    if (!Number.isFinite(grace) || grace < 0) {
+      throw new SegError({
+        error_code: 'SEG_INVALID_ARGUMENT',
+        message: `grace period must be a non-negative number of milliseconds, got ${grace}`,
+        details: { grace_ms: grace },
+      });
+    }
+    return isoToMicros(new Date(this.#clock.now().getTime() - grace).toISOString());
+  }
+
   /**
    * Every blob reference held by the tables (evidence rows and the pointers inside findings), with the
-   * tenant and commit time retention needs. Feed it to `EvidenceStore.purgeExpired`.
+   * tenant and commit time retention needs. Feed it to `EvidenceStore.purgeExpired`. Rows of committed
+   * runs are references, and so are the rows of a run without a `runs` row while they are younger than
+   * the grace period (a commit in flight); older ones belong to a dead run and reference nothing.
    */
-  async evidenceReferences(): Promise<BlobReference[]> {
+  async evidenceReferences(options: MaintenanceOptions = {}): Promise<BlobReference[]> {
+    const deadBefore = this.#deadBefore(options);
+    const committed = await this.#committedRunIds();
+    const live = (row: Row) =>
+      row.run_id === null || committed.has(String(row.run_id)) || micros(row.committed_at) >= deadBefore;
     const refs: BlobReference[] = [];
-    const evidenceColumns = ['org_id', 'hash', 'committed_at'];
-    for (const row of await this.#tables.table('evidence').scan({ columns: evidenceColumns })) {
+    const evidenceColumns = ['org_id', 'run_id', 'hash', 'committed_at'];
+    for (const row of await this.#tables.table('evidence').scan({ columns: evidenceColumns, filter: live })) {
       refs.push({
         org_id: String(row.org_id),
         hash: String(row.hash),
-        committed_at: microsToIso(BigInt(row.committed_at as bigint)),
+        committed_at: microsToIso(micros(row.committed_at)),
       });
     }
-    const findingColumns = ['org_id', 'committed_at', 'evidence'];
-    for (const row of await this.#tables.table('findings').scan({ columns: findingColumns })) {
-      const committed_at = microsToIso(BigInt(row.committed_at as bigint));
+    const findingColumns = ['org_id', 'run_id', 'committed_at', 'evidence'];
+    for (const row of await this.#tables.table('findings').scan({ columns: findingColumns, filter: live })) {
+      const committed_at = microsToIso(micros(row.committed_at));
       for (const p of JSON.parse(String(row.evidence ?? '[]')) as { hash: string }[]) {
         refs.push({ org_id: String(row.org_id), hash: p.hash, committed_at });
       }
@@ -403,9 +578,17 @@ export class IcebergFindingStore implements FindingIngestPort {
     return refs;
   }
 
-  /** Compacts every table (one file per partition); returns the tables that were rewritten. */
-  async compact(): Promise<{ table: TableName; files_added: number }[]> {
-    const out: { table: TableName; files_added: number }[] = [];
+  /**
+   * Maintenance of every table, one rewrite snapshot per table that needs one: partitions of more than
+   * one data file become one file, and in the run tables (evidence, findings, assets, controls) the rows
+   * of dead runs (no `runs` row, older than the grace period) are removed; the files that may hold them
+   * are found by their `run_id` bounds. The snapshot's summary names the removed runs
+   * ({@link REMOVED_RUNS_SUMMARY_KEY}), so that a later commit of such a run id appends its rows again.
+   * Returns the tables that were rewritten.
+   */
+  async compact(options: MaintenanceOptions = {}): Promise<CompactedTable[]> {
+    const deadBefore = this.#deadBefore(options);
+    const out: CompactedTable[] = [];
     for (const name of [
       'assets',
       'controls',
@@ -415,8 +598,38 @@ export class IcebergFindingStore implements FindingIngestPort {
       'attestations',
       'runs',
     ] as const) {
-      const r = await this.#tables.table(name).compact();
-      if (r.snapshotId !== null) out.push({ table: name, files_added: r.addedFiles });
+      const runTable = (RUN_TABLES as readonly TableName[]).includes(name);
+      const r = await this.#tables.table(name).compact({
+        // Read again on every attempt: a run whose row was committed meanwhile is no longer dead.
+        removal: async (loaded) => {
+          if (!runTable) return undefined;
+          const committed = await this.#committedRunIds();
+          const dead = new Set(runsWithRows(loaded).filter((id) => !committed.has(id)));
+          if (dead.size === 0) return undefined;
+          return {
+            candidates: { column: 'run_id', values: [...dead] },
+            groupOf: (row) =>
+              row.run_id !== null && dead.has(String(row.run_id)) && micros(row.committed_at) < deadBefore
+                ? String(row.run_id)
+                : undefined,
+          };
+        },
+        summary: (removed): Record<string, string> =>
+          removed.size === 0
+            ? {}
+            : {
+                [REMOVED_RUNS_SUMMARY_KEY]: [...removed.keys()].sort().join(','),
+                [REMOVED_ROWS_SUMMARY_KEY]: String([...removed.values()].reduce((a, b) => a + b, 0)),
+              },
+      });
+      if (r.snapshotId === null) continue;
+      out.push({
+        table: name,
+        files_added: r.addedFiles,
+        files_removed: r.deletedFiles,
+        rows_removed: [...r.removed.values()].reduce((a, b) => a + b, 0),
+        runs_removed: [...r.removed.keys()].sort(),
+      });
     }
     return out;
   }

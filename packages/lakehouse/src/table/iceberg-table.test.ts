@@ -3,6 +3,7 @@ import { parquetMetadata } from 'hyparquet';
 import { readFileSync } from 'node:fs';
 import { SqlCatalog } from '../catalog/sql-catalog.ts';
 import { SqliteDriver } from '../catalog/sqlite-driver.ts';
+import type { FileIO } from '../io/file-io.ts';
 import { fileUri, LocalFileIO, localPath } from '../io/local-file-io.ts';
 import { orgDaySpec, smallSchema } from '../testing/small-table.ts';
 import { tempDir } from '../testing/temp-dir.ts';
@@ -112,6 +113,43 @@ describe('IcebergTable', () => {
       ]);
       await expect(t.scan({ columns: ['n', 'nope'] })).rejects.toThrow('no column nope in t');
     });
+
+    it('reads only the files whose bounds allow a value of `where`, and only its rows', async () => {
+      const reads: string[] = [];
+      const recording: FileIO = {
+        read: (uri) => (reads.push(uri), io.read(uri)),
+        writeNew: (uri, bytes) => io.writeNew(uri, bytes),
+        exists: (uri) => io.exists(uri),
+        delete: (uri) => io.delete(uri),
+        list: (prefix) => io.list(prefix),
+      };
+      const t = new IcebergTable({
+        catalog,
+        io: recording,
+        ident: { namespace: 'seg', name: 't' },
+        create: { schema, spec: { 'spec-id': 0, fields: [] } },
+      });
+      await t.append([{ org_id: 'a', n: 1n, at: 0n }]);
+      await t.append([{ org_id: 'c', n: 2n, at: 0n }]);
+      await t.append([
+        { org_id: 'b', n: 3n, at: 0n },
+        { org_id: 'd', n: 4n, at: 0n },
+      ]);
+      // Longer than the writer bounds (64 bytes): this file has no bounds and is always read.
+      await t.append([{ org_id: 'x'.repeat(65), n: 5n, at: 0n }]);
+      const parquet = () => reads.filter((u) => u.endsWith('.parquet'));
+      reads.length = 0;
+      expect(await t.scan({ where: { column: 'org_id', values: ['c'] }, columns: ['n'] })).toEqual([
+        { n: 2n },
+      ]);
+      expect(parquet()).toHaveLength(3);
+      reads.length = 0;
+      expect((await t.scan({ where: { column: 'org_id', values: ['a', 'e'] } })).map((r) => r.n)).toEqual([
+        1n,
+      ]);
+      expect(parquet()).toHaveLength(2);
+      await expect(t.scan({ where: { column: 'n', values: ['1'] } })).rejects.toThrow('is not a string');
+    });
   });
 
   describe('#compact', () => {
@@ -131,6 +169,44 @@ describe('IcebergTable', () => {
         'total-records': '5',
       });
       expect((await t.compact()).snapshotId).toBeNull();
+    });
+
+    it('rewrites the files holding rows to remove, alone in their partition or not, and counts them', async () => {
+      const t = table();
+      await t.append([
+        { org_id: 'a', n: 1n, at: 0n },
+        { org_id: 'a', n: 2n, at: 0n },
+      ]);
+      await t.append([{ org_id: 'b', n: 3n, at: 0n }]);
+      await t.append([{ org_id: 'c', n: 4n, at: 0n }]);
+      await t.append([{ org_id: 'c', n: 5n, at: 0n }]);
+      const out = await t.compact({
+        removal: async () => ({
+          candidates: { column: 'org_id', values: ['a', 'b', 'c'] },
+          groupOf: (row) => (row.n === 2n || row.n === 3n || row.n === 5n ? `g${row.org_id}` : undefined),
+        }),
+        summary: (removed) => ({ 'x.removed': [...removed].map(([k, v]) => `${k}=${v}`).join(',') }),
+      });
+      // a: rewritten without one row; b: emptied (no file); c: merged, without one row.
+      expect(out).toMatchObject({ addedFiles: 2, addedRows: 2, deletedFiles: 4 });
+      expect([...out.removed].sort()).toEqual([
+        ['ga', 1],
+        ['gb', 1],
+        ['gc', 1],
+      ]);
+      expect((await t.scan()).map((r) => r.n).sort()).toEqual([1n, 4n]);
+      const { metadata } = await t.load();
+      expect(metadata.snapshots.at(-1)!.summary).toMatchObject({
+        operation: 'overwrite',
+        'x.removed': 'ga=1,gb=1,gc=1',
+        'deleted-records': '5',
+        'total-records': '2',
+      });
+      // A lone candidate file without rows to remove is left as it is.
+      const again = await t.compact({
+        removal: async () => ({ candidates: { column: 'org_id', values: ['a'] }, groupOf: () => undefined }),
+      });
+      expect(again).toMatchObject({ snapshotId: null, deletedFiles: 0 });
     });
 
     it('compacts a data file of more rows than one call can take as arguments', async () => {

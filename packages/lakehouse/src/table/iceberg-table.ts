@@ -63,16 +63,61 @@ export interface AppendOptions {
   prepare?: (table: LoadedTable, rows: readonly Row[]) => Promise<readonly Row[]>;
 }
 
+/**
+ * Rows whose string column holds one of `values`. A data file whose manifest bounds (lower and upper) of
+ * that column leave none of the values in range cannot hold such a row and is not read; a file without
+ * bounds for the column may and is read.
+ */
+export interface ColumnIn {
+  /** A string column of the current schema. */
+  column: string;
+  values: readonly string[];
+}
+
 /** Options of {@link IcebergTable.scan}. */
 export interface ScanOptions {
   /** Keep only files whose partition matches (partition values keyed by partition field name). */
   partition?: (partition: Record<string, unknown>) => boolean;
+  /**
+   * Keep only rows whose column is one of the values, and read only the data files whose column bounds
+   * allow one of them (so reading one run touches only the files that may hold it).
+   */
+  where?: ColumnIn;
   /** Keep only rows matching. */
   filter?: (row: Row) => boolean;
   /** Read at this snapshot instead of the current one. */
   snapshotId?: bigint;
   /** Read only these columns (current schema names); rows then hold just them. Default: every column. */
   columns?: readonly string[];
+}
+
+/** Rows {@link IcebergTable.compact} removes while it rewrites. */
+export interface RowRemoval {
+  /** The data files that may hold rows to remove (by column bounds); only those are read for it. */
+  candidates: ColumnIn;
+  /** The group a row to remove is counted under (a run id, say), or undefined to keep the row. */
+  groupOf: (row: Row) => string | undefined;
+}
+
+/** Options of {@link IcebergTable.compact}. */
+export interface CompactOptions {
+  /**
+   * Called with the freshly loaded table before every attempt: the rows to remove this time, if any. A
+   * candidate file that holds some is rewritten without them even when it is alone in its partition; a
+   * file that holds none is left as it is (unless its partition is merged). Rows are removed from merged
+   * partitions too.
+   */
+  removal?: (table: LoadedTable) => Promise<RowRemoval | undefined>;
+  /** Extra snapshot summary properties, given the removed rows counted by group (empty when none). */
+  summary?: (removed: ReadonlyMap<string, number>) => Record<string, string>;
+}
+
+/** The outcome of {@link IcebergTable.compact}. */
+export interface CompactOutcome extends CommitOutcome {
+  /** Data files replaced (merged or rewritten without removed rows). */
+  deletedFiles: number;
+  /** Rows removed, counted by the group {@link RowRemoval.groupOf} gave them. */
+  removed: ReadonlyMap<string, number>;
 }
 
 /** A live data file with the sequence number it was committed at. */
@@ -114,6 +159,38 @@ function fieldSummaries(
       upper_bound: hi === null ? null : serializeSingleValue(type, hi),
     };
   });
+}
+
+// Whether a data file may hold a row whose string column (field `fieldId`) is one of `sorted` (UTF-8
+// bytes, ascending): some value lies within the file's lower and upper bound, or the file has no bounds.
+function mayHold(file: DataFile, fieldId: number, sorted: readonly Buffer[]): boolean {
+  const lower = file.lower_bounds?.find((b) => b.key === fieldId)?.value;
+  const upper = file.upper_bounds?.find((b) => b.key === fieldId)?.value;
+  if (!lower || !upper) return true;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (Buffer.compare(sorted[mid] as Buffer, lower) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && Buffer.compare(sorted[lo] as Buffer, upper) <= 0;
+}
+
+// A compiled `ColumnIn`: the field id, the values in bound order, and the set to test rows with.
+interface ColumnMatch {
+  column: string;
+  mayHold: (file: DataFile) => boolean;
+  values: ReadonlySet<string>;
+}
+
+function columnMatch(schema: IcebergSchema, where: ColumnIn, table: string): ColumnMatch {
+  const field = schema.fields.find((f) => f.name === where.column);
+  if (!field) throw new Error(`no column ${where.column} in ${table}`);
+  if (field.type !== 'string') throw new Error(`column ${where.column} of ${table} is not a string`);
+  const values = new Set(where.values);
+  const sorted = [...values].map((v) => Buffer.from(v, 'utf8')).sort(Buffer.compare);
+  return { column: field.name, mayHold: (f) => mayHold(f, field.id, sorted), values };
 }
 
 function totals(parent: Snapshot | undefined) {
@@ -180,7 +257,10 @@ export class IcebergTable {
         out.push({ dataFile: e.data_file, sequenceNumber: seq });
       }
     }
-    return out;
+    // Oldest first (the manifest list starts with the newest manifest), so scans return commit order.
+    return out.sort((a, b) =>
+      a.sequenceNumber < b.sequenceNumber ? -1 : a.sequenceNumber > b.sequenceNumber ? 1 : 0,
+    );
   }
 
   /**
@@ -241,7 +321,7 @@ export class IcebergTable {
     entries: ManifestEntry[],
     keep: ManifestFile[] | undefined,
     snapshotId: bigint,
-    operation: 'append' | 'replace',
+    operation: 'append' | 'replace' | 'overwrite',
     extra: Record<string, string>,
     written: string[],
     dataDurable: Promise<void>,
@@ -346,21 +426,32 @@ export class IcebergTable {
     return { snapshotId, addedRows: Number(rowsOf(added)), addedFiles: added.length };
   }
 
-  /** Reads rows (column names from the current schema, matched by field id). */
+  /**
+   * Reads rows (column names from the current schema, matched by field id), data file by data file in
+   * commit order (by sequence number). Only the data files that `partition` and `where` leave are read,
+   * and of them only the columns asked for (and `where`'s).
+   */
   async scan(options: ScanOptions = {}): Promise<Row[]> {
     const { metadata } = await this.load();
     const full = currentSchema(metadata);
+    const match = options.where ? columnMatch(full, options.where, this.#o.ident.name) : undefined;
     let schema = full;
+    // The `where` column is decoded to test rows, and dropped again when it was not asked for.
+    let extra: string | undefined;
     if (options.columns) {
       const wanted = new Set(options.columns);
       const unknown = [...wanted].filter((c) => !full.fields.some((f) => f.name === c));
       if (unknown.length > 0) throw new Error(`no column ${unknown.join(', ')} in ${this.#o.ident.name}`);
+      if (match && !wanted.has(match.column)) wanted.add((extra = match.column));
       schema = { ...full, fields: full.fields.filter((f) => wanted.has(f.name)) };
     }
     const out: Row[] = [];
     for (const { dataFile } of await this.#liveFiles(metadata, options.snapshotId)) {
       if (options.partition && !options.partition(dataFile.partition)) continue;
+      if (match && !match.mayHold(dataFile)) continue;
       for (const row of await this.#rowsOfFile(dataFile, schema)) {
+        if (match && !match.values.has(row[match.column] as string)) continue;
+        if (extra !== undefined) delete row[extra];
         if (!options.filter || options.filter(row)) out.push(row);
       }
     }
@@ -369,15 +460,23 @@ export class IcebergTable {
 
   /**
    * Rewrites the live data files of every partition that has more than one file into one file per
-   * partition (a `replace` snapshot). Rows are unchanged; readers at older snapshots keep working.
+   * partition, and the files that hold rows `options.removal` removes into files without them (one
+   * snapshot: `replace` when every row stays, `overwrite` when rows were removed). Readers at older
+   * snapshots keep working.
    */
-  async compact(): Promise<CommitOutcome> {
+  async compact(options: CompactOptions = {}): Promise<CompactOutcome> {
     const io = this.#o.io;
     for (let attempt = 1; ; attempt++) {
       const base = await this.load();
       const md = base.metadata;
       const manifests = await this.#manifestsOf(md);
       const live = await this.#liveFiles(md, undefined, manifests);
+      const schema = currentSchema(md);
+      const spec = defaultSpec(md);
+      const removal = options.removal ? await options.removal(base) : undefined;
+      const candidate = removal
+        ? columnMatch(schema, removal.candidates, this.#o.ident.name).mayHold
+        : () => false;
       const groups = new Map<string, LiveFile[]>();
       for (const f of live) {
         const key = JSON.stringify(f.dataFile.partition);
@@ -385,19 +484,31 @@ export class IcebergTable {
         if (group) group.push(f);
         else groups.set(key, [f]);
       }
-      const victims = [...groups.values()].filter((g) => g.length > 1).flat();
-      if (victims.length === 0) return { snapshotId: null, addedRows: 0, addedFiles: 0, attempts: attempt };
-      const victimPaths = new Set(victims.map((v) => v.dataFile.file_path));
-      const schema = currentSchema(md);
-      const spec = defaultSpec(md);
+      const removed = new Map<string, number>();
+      const victims: LiveFile[] = [];
       // One partition at a time: only its rows are in memory while its file is encoded.
       const files: DataFile[] = [];
       const writes: Promise<void>[] = [];
       try {
         for (const group of groups.values()) {
-          if (group.length < 2) continue;
+          const merge = group.length > 1;
+          if (!merge && !candidate((group[0] as LiveFile).dataFile)) continue;
           const rows: Row[] = [];
-          for (const v of group) for (const row of await this.#rowsOfFile(v.dataFile, schema)) rows.push(row);
+          let dropped = 0;
+          for (const v of group) {
+            for (const row of await this.#rowsOfFile(v.dataFile, schema)) {
+              const gone = removal?.groupOf(row);
+              if (gone === undefined) rows.push(row);
+              else {
+                dropped++;
+                removed.set(gone, (removed.get(gone) ?? 0) + 1);
+              }
+            }
+          }
+          // A lone candidate that holds nothing to remove stays as it is.
+          if (!merge && dropped === 0) continue;
+          for (const v of group) victims.push(v);
+          if (rows.length === 0) continue;
           const pending = await writeDataFiles(io, md.location, schema, spec, rows, codecOf(md.properties));
           for (const f of pending.files) files.push(f);
           writes.push(pending.durable);
@@ -407,6 +518,9 @@ export class IcebergTable {
         await Promise.all(files.map((f) => io.delete(f.file_path)));
         throw err;
       }
+      const nothing = { snapshotId: null, addedRows: 0, addedFiles: 0, attempts: attempt };
+      if (victims.length === 0) return { ...nothing, deletedFiles: 0, removed };
+      const victimPaths = new Set(victims.map((v) => v.dataFile.file_path));
       const durable = Promise.all(writes).then(() => undefined);
       durable.catch(() => undefined);
       const written = files.map((f) => f.file_path);
@@ -441,12 +555,12 @@ export class IcebergTable {
           entries,
           [],
           snapshotId,
-          'replace',
-          {},
+          removed.size > 0 ? 'overwrite' : 'replace',
+          options.summary?.(removed) ?? {},
           written,
           durable,
         );
-        return { ...outcome, attempts: attempt };
+        return { ...outcome, attempts: attempt, deletedFiles: victims.length, removed };
       } catch (err) {
         await Promise.all(written.map((p) => io.delete(p)));
         if (!(err instanceof CommitConflictError) || attempt >= this.#o.maxAttempts) throw err;
