@@ -260,7 +260,7 @@ export class IcebergFindingStore implements FindingIngestPort {
         if (hash !== undefined) {
           throw new SegError({
             error_code: 'SEG_EVIDENCE_WRITE_FAILED',
-            message: `evidence blob ${hash}${more.length > 0 ? ` (and ${more.length} more)` : ''} is not stored; store it before committing`,
+            message: `evidence blob ${hash}${more.length > 0 ? ` (and ${more.length} more)` : ''} is not stored intact (missing, or its stored bytes do not hash to it); store it before committing`,
             retryable: true,
             details: { hash, missing: more.length + 1 },
           });
