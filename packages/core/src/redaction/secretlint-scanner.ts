@@ -1,0 +1,84 @@
+// Detection by value with secretlint's recommended preset, a rule set maintained upstream
+// (`@secretlint/secretlint-rule-preset-recommend`): many texts are joined into one source and linted in
+// one call, and each reported range is mapped back to the texts it covers.
+import { lintSource } from '@secretlint/core';
+import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import type { SecretLintCoreConfig } from '@secretlint/types';
+import type { SecretSpan } from './secret-patterns.ts';
+
+// The preset as shipped, but without `filter-comments`: a `secretlint-disable` comment is data here, and
+// data must not be able to switch detection off.
+const CONFIG: SecretLintCoreConfig = {
+  rules: [
+    {
+      id: recommended.meta.id,
+      rule: recommended,
+      rules: [{ id: '@secretlint/secretlint-rule-filter-comments', disabled: true }],
+    },
+  ],
+};
+
+// Between two texts: a line of its own that no rule's pattern matches, so a match never joins two texts
+// (a range that still spans several is applied to each of them).
+const SEPARATOR = '\n\u0000\n';
+
+// A range may stop short of the token it reports (some rules report the label's start with the secret's
+// length); it is widened to the whole run of token characters around it.
+const TOKEN = /[A-Za-z0-9+/=_.~-]/;
+
+function widen(text: string, start: number, end: number): [number, number] {
+  let s = start;
+  let e = end;
+  while (s > 0 && TOKEN.test(text[s - 1]!)) s -= 1;
+  while (e < text.length && TOKEN.test(text[e]!)) e += 1;
+  return [s, e];
+}
+
+/** `AWSSecretAccessKey` or `GITHUB_TOKEN` → `aws_secret_access_key`, `github_token`. */
+function kindOf(messageId: string): string {
+  return messageId
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** Lints `texts` in one secretlint call; for each text, the spans the preset reports in it. */
+export async function secretlintSpans(texts: readonly string[]): Promise<SecretSpan[][]> {
+  const out: SecretSpan[][] = texts.map(() => []);
+  if (texts.length === 0) return out;
+  const starts: number[] = [];
+  let length = 0;
+  for (const t of texts) {
+    starts.push(length);
+    length += t.length + SEPARATOR.length;
+  }
+  const content = texts.join(SEPARATOR);
+  const result = await lintSource({
+    source: { content, filePath: 'seg-redaction.txt', ext: '.txt', contentType: 'text' },
+    options: { config: CONFIG, noPhysicFilePath: true, maskSecrets: true },
+  });
+  for (const message of result.messages) {
+    if (message.type !== 'message') continue;
+    const [from, to] = message.range;
+    const kind = kindOf(message.messageId);
+    // The texts the range overlaps: binary search for the first, then walk.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= from) lo = mid;
+      else hi = mid - 1;
+    }
+    for (let i = lo; i < texts.length && starts[i]! < to; i++) {
+      const text = texts[i]!;
+      const start = Math.max(0, from - starts[i]!);
+      const end = Math.min(text.length, to - starts[i]!);
+      if (end <= start) continue;
+      const [s, e] = widen(text, start, end);
+      out[i]!.push({ start: s, end: e, kind });
+    }
+  }
+  return out;
+}
