@@ -16,6 +16,7 @@ export {
   evidenceKey,
   sha256Hex,
 } from './evidence/evidence-recorder.ts';
+export type { EvidenceRecorderOptions } from './evidence/evidence-recorder.ts';
 export { DEFAULT_RETRY, awsCall, rawResponse, withAbortSignal } from './provider/aws-call.ts';
 export type { AwsCallOptions, RetryPolicy } from './provider/aws-call.ts';
 export { absentAsNull, awsErrorName, isThrottle, isTransient, toSegError } from './provider/aws-error.ts';

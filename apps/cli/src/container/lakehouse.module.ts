@@ -18,6 +18,8 @@ import {
   fileUri,
 } from '@neurocipher/seg-lakehouse';
 import type { FileIO, TableName } from '@neurocipher/seg-lakehouse';
+import type { Redactor } from '@neurocipher/seg-ports';
+import { RedactorId } from '@neurocipher/seg-ports';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId, LakehouseId } from './ids.ts';
 
@@ -94,7 +96,7 @@ export function lakehouseModule(): ContainerModule {
     options
       .bind<Lakehouse>(LakehouseId)
       .toResolvedValue(
-        (config: CliConfig): Lakehouse => {
+        (config: CliConfig, redactor: Redactor): Lakehouse => {
           if (
             !config.catalog.startsWith('sqlite:') ||
             !config.warehouse.startsWith('file:') ||
@@ -122,6 +124,7 @@ export function lakehouseModule(): ContainerModule {
           const keys = new LocalKeyProvider({ keyFile: config.master_key });
           const evidence = new EvidenceStore({
             blobs: new LocalBlobStore({ root: config.blobs.slice('file:'.length) }),
+            redactor,
           });
           return {
             catalog,
@@ -133,7 +136,7 @@ export function lakehouseModule(): ContainerModule {
             committedFiles: (result) => committedFiles(tables, io, result),
           };
         },
-        [CliConfigId],
+        [CliConfigId, RedactorId],
       )
       .inSingletonScope();
   });

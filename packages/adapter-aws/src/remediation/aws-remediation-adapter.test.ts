@@ -68,6 +68,7 @@ describe('AwsRemediationAdapter', () => {
       session: fx.session,
       inventory: fx.inventory,
       evidence: fx.blobs,
+      redactor: fx.redactor,
       defaults: {
         access_log_bucket: seed.buckets.pass,
         flow_log_bucket: seed.buckets.pass,
@@ -163,6 +164,7 @@ describe('AwsRemediationAdapter', () => {
         session: fx.session,
         inventory: fx.inventory,
         evidence: fx.blobs,
+        redactor: fx.redactor,
         plans: new BlobPlanRecordStore({ store: blobs }),
       });
     const urn = failingAsset(seed, 'cis-logging-kms-rotation');
