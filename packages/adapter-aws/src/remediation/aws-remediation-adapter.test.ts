@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseApplyResult, parseRollbackResult } from '@neurocipher/seg-contracts';
 import { awsAssetUrn } from '../inventory/asset-urn.ts';
+import { accessKeyNativeId } from '../inventory/iam-collectors.ts';
 import { InMemoryBlobStore } from '@neurocipher/seg-ports/testing';
 import { AwsRemediationAdapter } from './aws-remediation-adapter.ts';
 import { BlobPlanRecordStore } from './blob-plan-record-store.ts';
@@ -130,7 +131,7 @@ describe('AwsRemediationAdapter', () => {
       kind: 'iam-access-key',
       account_id: seed.account_id,
       region: 'global',
-      native_id: keyId,
+      native_id: accessKeyNativeId(String(user.body['user_name']), keyId),
     });
     const plan = await remediation.plan(failingFinding('cis-iam-access-key-rotation', urn), 'apply');
     expect((await remediation.apply(plan)).status).toBe('success');
