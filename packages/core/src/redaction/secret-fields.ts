@@ -3,19 +3,45 @@
 // Words that make a field name a secret's, matched on the key lowercased with `_`, `-`, `.` and spaces removed
 // (`SecretAccessKey`, `db_password`, `client-secret`, `Private Key`, `x-api-key`, `ConnectionString`).
 const SECRET_FIELD =
-  /secret|password|passwd|passphrase|pwd|token|privatekey|privkey|credential|apikey|authkey|accesskey|accountkey|clientkey|signingkey|encryptionkey|masterkey|connectionstring|connstr|authorization|cookie|sessionkey|sastoken/;
+  /secret|password|passwd|passphrase|pwd|privatekey|privkey|credential|apikey|authkey|accesskey|accountkey|clientkey|signingkey|masterkey|connectionstring|connstr|sastoken/;
+// Words that name a field that may hold a secret or a setting (`SessionToken` and `Authorization` hold
+// one, `http_tokens: "required"` does not): its value is taken only when it looks like a token.
+const TOKEN_FIELD = /token|authorization|cookie|sessionkey/;
 
 // Field names that contain a secret word but hold metadata about the secret, never the secret itself:
 // an id, name, ARN, type, date, count, length, policy, status (`SecretArn`, `TokenType`, `PasswordLastUsed`,
 // `AccessKeyId`, `password_enabled`, `MinimumPasswordLength`). Their values still go through the detectors
 // by value, so an actual secret under such a name is still found.
 const METADATA_FIELD =
-  /(?:id|ids|arn|arns|name|names|type|types|date|time|at|age|used|count|length|enabled|required|reuseprevention|policy|policies|status|state|version|versionid|expires|expiry|expiration|metadata|rotation|lastrotated|present|set|kind|changed|created|updated|modified|rotated)$/;
+  /(?:id|ids|arn|arns|name|names|type|types|date|time|at|age|used|count|length|enabled|required|reuseprevention|policy|policies|status|state|version|versionid|expires|expiry|expiration|metadata|rotation|lastrotated|present|set|kind|changed|created|updated|modified|rotated|spec|usage|origin|manager|format|algorithm|length|size)$/;
 
-/** Whether a field name names a secret (see the word list above); metadata fields about a secret do not. */
-export function isSecretFieldName(key: string): boolean {
+/** How a field name marks its value: a `secret` field, a `token` field, or null (no secret in the name). */
+export type SecretField = 'secret' | 'token' | null;
+
+/** The kind of secret field a name is (see the word lists above); metadata fields about a secret are none. */
+export function secretFieldOf(key: string): SecretField {
   const k = key.toLowerCase().replace(/[\s_.-]/g, '');
-  return SECRET_FIELD.test(k) && !METADATA_FIELD.test(k);
+  if (METADATA_FIELD.test(k)) return null;
+  if (SECRET_FIELD.test(k)) return 'secret';
+  return TOKEN_FIELD.test(k) ? 'token' : null;
+}
+
+/** Whether a field name names a secret or a token. */
+export function isSecretFieldName(key: string): boolean {
+  return secretFieldOf(key) !== null;
+}
+
+// A token: no spaces, at least 12 characters, and letters mixed with digits or symbols.
+const TOKEN_LIKE = /^(?=.*[A-Za-z])(?=.*[0-9+/=_.~-])\S{12,}$/;
+
+/** Whether `value` under a field of `field`'s kind is taken as the secret (see {@link isSecretLikeValue}). */
+export function isFieldSecret(field: Exclude<SecretField, null>, value: string): boolean {
+  if (!isSecretLikeValue(value)) return false;
+  return (
+    field === 'secret' ||
+    TOKEN_LIKE.test(value.trim()) ||
+    /^(?:bearer|basic|token)\s+\S{8,}/i.test(value.trim())
+  );
 }
 
 const KEPT_WORDS = new Set([

@@ -127,14 +127,19 @@ function highEntropySpans(text: string, out: SecretSpan[]): void {
   for (const m of text.matchAll(ENTROPY_RUN)) {
     const run = m[0];
     if (/^[0-9a-fA-F-]+$/.test(run)) continue;
-    // A path of words (`service-role/AWSServiceRoleForSupport`) is split at `/` and judged per segment.
+    // A run of words joined by `/` or `-` (`service-role/AWSServiceRoleForSupport`, a bucket name with a
+    // token appended) is judged per segment, so only the random part goes; the whole run only when no
+    // segment is long enough and it looks encoded (an AWS secret access key with `/` in it).
     let at = m.index;
-    for (const part of run.split('/')) {
-      if (part.length >= 20 && shannonEntropy(part) > ENTROPY_LIMIT)
+    let found = false;
+    for (const part of run.split(/[/-]/)) {
+      if (part.length >= 20 && shannonEntropy(part) > ENTROPY_LIMIT) {
         out.push({ start: at, end: at + part.length, kind: 'high_entropy_string' });
+        found = true;
+      }
       at += part.length + 1;
     }
-    if (run.includes('/') && shannonEntropy(run) > ENTROPY_LIMIT && looksEncoded(run))
+    if (!found && /[/-]/.test(run) && shannonEntropy(run) > ENTROPY_LIMIT && looksEncoded(run))
       out.push({ start: m.index, end: m.index + run.length, kind: 'high_entropy_string' });
   }
 }

@@ -57,6 +57,7 @@ describe('SecretRedactor', () => {
         ],
         user_data: 'export DB_PASSWORD=s3cr3t-Pa55 && run',
         conn: 'Server=db;User Id=app;Password=Zx9!qLm2;',
+        SessionToken: 'IQoJb3JpZ2luX2VjEJr/wEaCXVzLWVhc3QtMSJH',
       });
       expect(out.value).toEqual({
         password: '[REDACTED:password]',
@@ -67,10 +68,11 @@ describe('SecretRedactor', () => {
         ],
         user_data: 'export DB_PASSWORD=[REDACTED:password] && run',
         conn: 'Server=db;User Id=app;Password=[REDACTED:password];',
+        SessionToken: '[REDACTED:session_token]',
       });
     });
 
-    it('keeps the values of fields that describe a secret: dates, booleans, numbers, ARNs', async () => {
+    it('keeps the values of fields that describe a secret or are settings: dates, booleans, numbers, ARNs', async () => {
       const input = {
         PasswordLastUsed: '2026-03-01T10:00:00Z',
         password_enabled: 'true',
@@ -80,6 +82,9 @@ describe('SecretRedactor', () => {
         SecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf',
         token_expiry: '2026-12-31',
         access_key_1_active: 'false',
+        http_tokens: 'required',
+        CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+        TokenType: 'Bearer',
       };
       const out = await one(input);
       expect(out.value).toEqual(input);

@@ -1,5 +1,6 @@
 import type { Redacted, Redaction, Redactor } from '@neurocipher/seg-ports';
-import { fieldKind, isSecretFieldName, isSecretLikeValue } from './secret-fields.ts';
+import { fieldKind, isFieldSecret, secretFieldOf } from './secret-fields.ts';
+import type { SecretField } from './secret-fields.ts';
 import { applySpans, entropySpans, patternSpans } from './secret-patterns.ts';
 import { secretlintSpans } from './secretlint-scanner.ts';
 
@@ -116,46 +117,54 @@ export class SecretRedactor implements Redactor {
     return verdict.text;
   }
 
-  // `field` is the secret kind of the key the value sits under (null when the key names no secret).
+  // `field` is the secret field the value sits under: how its name marks it and the redaction kind.
   #rebuild(
     value: unknown,
-    field: string | null,
+    field: Field | null,
     known: ReadonlyMap<string, Verdict>,
     counts: Map<string, number>,
   ): unknown {
     if (typeof value === 'string') {
-      if (field !== null && isSecretLikeValue(value)) {
-        counts.set(field, (counts.get(field) ?? 0) + 1);
-        return `[REDACTED:${field}]`;
+      if (field !== null && isFieldSecret(field.of, value)) {
+        counts.set(field.kind, (counts.get(field.kind) ?? 0) + 1);
+        return `[REDACTED:${field.kind}]`;
       }
       return this.#text(value, known, counts);
     }
     if (Array.isArray(value)) return value.map((v) => this.#rebuild(v, field, known, counts));
     if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value);
-    const pairKind = keyValuePairKind(value as Record<string, unknown>);
+    const pair = keyValuePairField(value as Record<string, unknown>);
     const out: Record<string, unknown> = {};
-    for (const [k, v] of entries) {
-      const kind = isSecretFieldName(k)
-        ? fieldKind(k)
-        : pairKind !== null && VALUE_KEYS.has(k)
-          ? pairKind
-          : null;
-      out[k] = this.#rebuild(v, kind, known, counts);
+    for (const [k, v] of Object.entries(value)) {
+      const named = fieldOf(k);
+      out[k] = this.#rebuild(v, named ?? (pair !== null && VALUE_KEYS.has(k) ? pair : null), known, counts);
     }
     return out;
   }
 }
 
+interface Field {
+  of: Exclude<SecretField, null>;
+  kind: string;
+}
+
+function fieldOf(name: string): Field | null {
+  const of = secretFieldOf(name);
+  return of === null ? null : { of, kind: fieldKind(name) };
+}
+
 const NAME_KEYS = ['Key', 'key', 'Name', 'name', 'ParameterKey', 'OptionName', 'Variable'];
 const VALUE_KEYS = new Set(['Value', 'value', 'ParameterValue', 'OptionValue']);
 
-// `{Key: "db_password", Value: "…"}` (AWS tags, environment variables, parameters): the kind of the name
-// when it names a secret, else null.
-function keyValuePairKind(o: Record<string, unknown>): string | null {
+// `{Key: "db_password", Value: "…"}` (AWS tags, environment variables, parameters): the field its name
+// makes of the value, or null.
+function keyValuePairField(o: Record<string, unknown>): Field | null {
   for (const k of NAME_KEYS) {
     const name = o[k];
-    if (typeof name === 'string' && isSecretFieldName(name)) return fieldKind(name);
+    if (typeof name === 'string') {
+      const field = fieldOf(name);
+      if (field) return field;
+    }
   }
   return null;
 }
