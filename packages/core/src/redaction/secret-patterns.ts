@@ -25,12 +25,12 @@ const PRIVATE_KEY: PatternRule = {
   kind: 'private_key',
   gate: 'PRIVATE KEY',
   pattern:
-    /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|[\sA-Za-z0-9+/=:,.\\-]*)/dg,
+    /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[^\0]*?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|[\sA-Za-z0-9+/=:,.\\-]*)/dg,
 };
 
 const RULES: PatternRule[] = [
   PRIVATE_KEY,
-  { kind: 'private_key', gate: 'PuTTY-User-Key-File', pattern: /PuTTY-User-Key-File-\d[\s\S]*/dg },
+  { kind: 'private_key', gate: 'PuTTY-User-Key-File', pattern: /PuTTY-User-Key-File-\d[^\0]*/dg },
   // AWSKeyDetector: access key ids (the preset scans ids only together with account ids, which must stay).
   {
     kind: 'aws_access_key_id',
@@ -44,7 +44,7 @@ const RULES: PatternRule[] = [
   {
     kind: 'basic_auth',
     gate: '://',
-    pattern: /[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^\s:/?#@"'<>{}]+:[^\s/?@"'<>{}]*)@/dg,
+    pattern: /:\/\/([^\s:/?#@"'<>{}\0]+:[^\s/?@"'<>{}\0]*)@/dg,
   },
   // JwtTokenDetector.
   {
@@ -97,58 +97,61 @@ const RULES: PatternRule[] = [
   { kind: 'discord_webhook', gate: '/api/webhooks/', pattern: /\/api\/webhooks\/(\d+\/[A-Za-z0-9_-]+)/dg },
 ];
 
-// A secret assigned to a secret-named word in text: `password=…`, `"api_key": "…"`, `token: …`,
+// A secret assigned to a secret-named word in text: `password=…`, `"api_key": "…"`, `DB_PASSWORD=…`,
 // `Password=…;` in a connection string. The value is group 3.
 const ASSIGNMENT =
-  /(?<![A-Za-z0-9])([A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?key|access[_-]?key|account[_-]?key)[A-Za-z0-9_.-]*)(["']?\s*(?::=|=>|[:=])\s*["']?)([^\s"',;&<>{}()[\]]{2,})/dgi;
-const ASSIGNMENT_GATE = /password|passwd|passphrase|pwd|secret|token|key|credential/i;
+  /(password|passwd|passphrase|pwd|secret|token|api[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?key|access[_-]?key|account[_-]?key)[A-Za-z0-9_.-]*(["']?\s*(?::=|=>|[:=])\s*["']?)([^\s"',;&<>{}()[\]\0]{2,})/dgi;
 
-// Base64HighEntropyString (limit 4.5 over runs of at least 20 characters of its alphabet).
-const ENTROPY_RUN = /[A-Za-z0-9+/=_-]{20,}/g;
+// Base64HighEntropyString: a limit of 4.5 bits per character over runs of its alphabet.
+// A string of n characters has at most log2(n) bits per character, so only runs of 23 or more can pass
+// 4.5: shorter ones are not examined (detect-secrets would not flag them either).
+const ENTROPY_MIN = 23;
+// The run alphabet `[A-Za-z0-9+/=_-]` as a table over char codes (a scan by hand is several times faster
+// than a regular expression over megabytes of joined text).
+const IN_RUN = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-')
+  IN_RUN[c.charCodeAt(0)] = 1;
 const ENTROPY_LIMIT = 4.5;
 
-/** Shannon entropy of a string in bits per character. */
+const COUNTS = new Uint32Array(128);
+
+/** Shannon entropy of an ASCII string in bits per character (other characters count as one symbol). */
 export function shannonEntropy(text: string): number {
-  const counts = new Map<string, number>();
-  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  COUNTS.fill(0);
+  for (let i = 0; i < text.length; i++) COUNTS[Math.min(127, text.charCodeAt(i))]! += 1;
   let h = 0;
-  for (const n of counts.values()) {
+  for (const n of COUNTS) {
+    if (n === 0) continue;
     const p = n / text.length;
     h -= p * Math.log2(p);
   }
   return h;
 }
 
-// Runs that are identifiers by construction are spared: a run inside an ARN or URN, and runs made only of
-// hex digits and `-` (sha256 content addresses, UUIDs), whose entropy cannot reach the limit anyway.
-function highEntropySpans(text: string, out: SecretSpan[]): void {
-  if (text.length < 20) return;
-  if (/^(?:arn|urn):/i.test(text)) return;
-  for (const m of text.matchAll(ENTROPY_RUN)) {
-    const run = m[0];
-    if (/^[0-9a-fA-F-]+$/.test(run)) continue;
-    // A run of words joined by `/` or `-` (`service-role/AWSServiceRoleForSupport`, a bucket name with a
-    // token appended) is judged per segment, so only the random part goes; the whole run only when no
-    // segment is long enough and it looks encoded (an AWS secret access key with `/` in it).
-    let at = m.index;
-    let found = false;
-    for (const part of run.split(/[/-]/)) {
-      if (part.length >= 20 && shannonEntropy(part) > ENTROPY_LIMIT) {
-        out.push({ start: at, end: at + part.length, kind: 'high_entropy_string' });
-        found = true;
-      }
-      at += part.length + 1;
+// The high-entropy runs of one run of the alphabet at `at` (see {@link entropySpans}).
+function highEntropyRun(run: string, at: number, found: (start: number, end: number) => void): void {
+  if (/^[0-9a-fA-F-]+$/.test(run)) return;
+  // A run of words joined by `/` or `-` (`service-role/AWSServiceRoleForSupport`, a bucket name with a
+  // token appended) is judged per segment, so only the random part goes; the whole run only when no
+  // segment is long enough and it looks encoded (an AWS secret access key with `/` in it).
+  let start = at;
+  let any = false;
+  for (const part of run.split(/[/-]/)) {
+    if (part.length >= ENTROPY_MIN && shannonEntropy(part) > ENTROPY_LIMIT) {
+      found(start, start + part.length);
+      any = true;
     }
-    if (!found && /[/-]/.test(run) && shannonEntropy(run) > ENTROPY_LIMIT && looksEncoded(run))
-      out.push({ start: m.index, end: m.index + run.length, kind: 'high_entropy_string' });
+    start += part.length + 1;
   }
+  if (!any && /[/-]/.test(run) && shannonEntropy(run) > ENTROPY_LIMIT && looksEncoded(run))
+    found(at, at + run.length);
 }
 
 // Base64 with `/` in it (an AWS secret access key) rather than a path of words: some segment mixes
 // digits or `+` with letters, or the run ends in padding.
 function looksEncoded(run: string): boolean {
   return (
-    /=$/.test(run) || run.includes('+') || run.split('/').some((p) => /\d/.test(p) && /[A-Za-z]/.test(p))
+    /=$/.test(run) || run.includes('+') || run.split(/[/-]/).some((p) => /\d/.test(p) && /[A-Za-z]/.test(p))
   );
 }
 
@@ -158,52 +161,133 @@ function spanOf(m: RegExpExecArray | RegExpMatchArray, group: number): [number, 
 }
 
 // ARNs name things (`arn:aws:secretsmanager:…:secret:prod/db`): no assignment starts inside one.
-const ARN = /\barn:[a-z0-9-]+:[^\s"',]*/g;
+const ARN = /\barn:[a-z0-9-]+:[^\s"',\0]*/g;
 
 /**
- * The secrets the pattern rules and the assignments to secret-named words find in `text`, possibly
- * overlapping; {@link applySpans} merges them.
+ * Between two texts examined together: a line of its own with a NUL, which no rule matches across (the
+ * rules' classes exclude NUL), so a match never joins two texts.
  */
-export function patternSpans(text: string): SecretSpan[] {
-  const out: SecretSpan[] = [];
-  if (text.length < 8) return out;
+export const TEXT_SEPARATOR = '\n\0\n';
+
+/** Texts joined by {@link TEXT_SEPARATOR}, with where each starts, to examine them in one pass. */
+export interface JoinedTexts {
+  content: string;
+  starts: number[];
+  texts: readonly string[];
+}
+
+/** Joins texts for one pass of many patterns (see {@link spansByText}). */
+export function joinTexts(texts: readonly string[]): JoinedTexts {
+  const starts: number[] = [];
+  let length = 0;
+  for (const t of texts) {
+    starts.push(length);
+    length += t.length + TEXT_SEPARATOR.length;
+  }
+  return { content: texts.join(TEXT_SEPARATOR), starts, texts };
+}
+
+/** The index of the text of `joined` that position `at` of its content falls in (or precedes). */
+export function ownerOf(joined: JoinedTexts, at: number): number {
+  const { starts } = joined;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Adds a span `[from, to)` of the joined content to the texts it covers, clipped to each and, with
+ * `widen`, grown to whole tokens on both sides.
+ */
+export function addSpan(
+  joined: JoinedTexts,
+  out: (SecretSpan[] | undefined)[],
+  from: number,
+  to: number,
+  kind: string,
+  widen?: (text: string, start: number, end: number) => [number, number],
+): void {
+  const { starts, texts } = joined;
+  for (let i = ownerOf(joined, from); i < texts.length && starts[i]! < to; i++) {
+    const text = texts[i]!;
+    let start = Math.max(0, from - starts[i]!);
+    let end = Math.min(text.length, to - starts[i]!);
+    if (end <= start) continue;
+    if (widen) [start, end] = widen(text, start, end);
+    (out[i] ??= []).push({ start, end, kind });
+  }
+}
+
+/**
+ * For each text, the secrets the pattern rules and the assignments to secret-named words find in it,
+ * possibly overlapping ({@link applySpans} merges them). All texts are examined in one pass per rule.
+ */
+export function patternSpans(joined: JoinedTexts): (SecretSpan[] | undefined)[] {
+  const out: (SecretSpan[] | undefined)[] = new Array<SecretSpan[] | undefined>(joined.texts.length);
+  if (joined.texts.length === 0) return out;
+  const content = joined.content;
   for (const rule of RULES) {
-    if (rule.gate !== null && !text.includes(rule.gate)) continue;
-    for (const m of text.matchAll(rule.pattern)) {
+    if (rule.gate !== null && !content.includes(rule.gate)) continue;
+    for (const m of content.matchAll(rule.pattern)) {
       const span = spanOf(m, 1) ?? spanOf(m, 0);
-      if (span && span[1] > span[0]) out.push({ start: span[0], end: span[1], kind: rule.kind });
+      if (span && span[1] > span[0]) addSpan(joined, out, span[0], span[1], rule.kind);
     }
+  }
+  const arns = [...content.matchAll(ARN)].map((m) => [m.index, m.index + m[0].length] as const);
+  let a = 0;
+  for (const m of content.matchAll(ASSIGNMENT)) {
+    // No assignment starts inside an ARN (both are found in content order).
+    while (a < arns.length && arns[a]![1] <= m.index) a += 1;
+    if (a < arns.length && arns[a]![0] <= m.index) continue;
+    const value = m[3] ?? '';
+    const span = spanOf(m, 3);
+    if (span && isSecretLikeValue(value) && !value.startsWith('[REDACTED'))
+      addSpan(joined, out, span[0], span[1], 'password');
   }
   // `user:password@host` is URL user info, not an email address: the host stays.
-  const userInfo = out.filter((s) => s.kind === 'basic_auth');
-  if (userInfo.length > 0) {
-    const kept = out.filter(
+  for (const spans of out) {
+    if (!spans) continue;
+    const userInfo = spans.filter((s) => s.kind === 'basic_auth');
+    if (userInfo.length === 0) continue;
+    const kept = spans.filter(
       (s) => s.kind !== 'email' || !userInfo.some((u) => s.start < u.end && s.end > u.start),
     );
-    out.length = 0;
-    out.push(...kept);
-  }
-  if (ASSIGNMENT_GATE.test(text)) {
-    const arns = text.includes('arn:')
-      ? [...text.matchAll(ARN)].map((m) => [m.index, m.index + m[0].length])
-      : [];
-    for (const m of text.matchAll(ASSIGNMENT)) {
-      if (arns.some(([s, e]) => m.index >= s! && m.index < e!)) continue;
-      const span = spanOf(m, 3);
-      if (span && isSecretLikeValue(m[3] ?? '') && !(m[3] ?? '').startsWith('[REDACTED'))
-        out.push({ start: span[0], end: span[1], kind: 'password' });
-    }
+    spans.length = 0;
+    spans.push(...kept);
   }
   return out;
 }
 
 /**
- * The runs of `text` that detect-secrets' Base64HighEntropyString would flag: at least 20 characters of
- * `[A-Za-z0-9+/=_-]` above 4.5 bits per character (hex digests, UUIDs, ARNs and URNs spared).
+ * For each text, the runs that detect-secrets' Base64HighEntropyString would flag: runs of
+ * `[A-Za-z0-9+/=_-]` above 4.5 bits per character (so at least 23 characters long). Hex digests and UUIDs (hex and `-`) are spared, and
+ * so are texts that are an ARN or URN (identifiers). All texts are examined in one pass.
  */
-export function entropySpans(text: string): SecretSpan[] {
-  const out: SecretSpan[] = [];
-  highEntropySpans(text, out);
+export function entropySpans(joined: JoinedTexts): (SecretSpan[] | undefined)[] {
+  const { texts } = joined;
+  const out: (SecretSpan[] | undefined)[] = new Array<SecretSpan[] | undefined>(texts.length);
+  if (texts.length === 0) return out;
+  const found = (from: number, to: number): void => {
+    const i = ownerOf(joined, from);
+    if (/^(?:arn|urn):/i.test(texts[i]!)) return;
+    addSpan(joined, out, from, to, 'high_entropy_string');
+  };
+  const content = joined.content;
+  let start = -1;
+  for (let i = 0; i <= content.length; i++) {
+    const c = i < content.length ? content.charCodeAt(i) : 0;
+    if (c < 128 && IN_RUN[c] === 1) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= ENTROPY_MIN) highEntropyRun(content.slice(start, i), start, found);
+    start = -1;
+  }
   return out;
 }
 
@@ -220,8 +304,12 @@ export function mergeSpans(spans: readonly SecretSpan[]): SecretSpan[] {
 }
 
 /** Replaces each (merged) span by `[REDACTED:<kind>]`, counting kinds into `counts`. */
-export function applySpans(text: string, spans: readonly SecretSpan[], counts: Map<string, number>): string {
-  if (spans.length === 0) return text;
+export function applySpans(
+  text: string,
+  spans: readonly SecretSpan[] | undefined,
+  counts: Map<string, number>,
+): string {
+  if (!spans || spans.length === 0) return text;
   let out = '';
   let at = 0;
   for (const s of mergeSpans(spans)) {

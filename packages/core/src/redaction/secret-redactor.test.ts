@@ -126,13 +126,35 @@ describe('SecretRedactor', () => {
       expect(out.value).toEqual(input);
     });
 
+    it('examines the strings of one call together without letting a match run from one into the next', async () => {
+      const [a, b] = await new SecretRedactor().redact([
+        `-----BEGIN PRIVATE KEY-----\n${PEM_BODY}`,
+        'release notes\n-----END PRIVATE KEY----- and more',
+      ]);
+      expect(a!.value).toBe('[REDACTED:private_key]');
+      expect(b).toEqual({ value: 'release notes\n-----END PRIVATE KEY----- and more', redactions: [] });
+    });
+
+    it('gives the same result on its own thread as on the calling thread', async () => {
+      const values = [{ a: `key ${AWS_KEY_ID}`, b: GITHUB, c: ['plain text here', `x ${AWS_SECRET}`] }];
+      const threaded = new SecretRedactor({ thread: true, threadMinTexts: 1 });
+      try {
+        const [inline] = await new SecretRedactor().redact(values);
+        const [off] = await threaded.redact(values);
+        expect(off).toEqual(inline);
+        expect(off!.redactions.length).toBeGreaterThan(0);
+      } finally {
+        await threaded.close();
+      }
+    });
+
     it('cannot be switched off by a secretlint-disable comment in the data', async () => {
       const out = await one(`// secretlint-disable\n${GITHUB}\n// secretlint-enable`);
       expect(out.value).not.toContain(GITHUB);
     });
 
-    it('is idempotent, leaves its input unchanged, and gives the same result for repeated strings', async () => {
-      const redactor = new SecretRedactor({ cacheSize: 2 });
+    it('is idempotent, leaves its input unchanged, and gives the same result across batches', async () => {
+      const redactor = new SecretRedactor({ batchSize: 2 });
       const input = { a: `key ${AWS_KEY_ID}`, b: [`key ${AWS_KEY_ID}`, 'plain text here'], n: 3 };
       const copy = structuredClone(input);
       const [first, second] = await redactor.redact([input, input]);

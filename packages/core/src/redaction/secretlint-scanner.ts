@@ -4,7 +4,8 @@
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import type { SecretLintCoreConfig } from '@secretlint/types';
-import type { SecretSpan } from './secret-patterns.ts';
+import { addSpan } from './secret-patterns.ts';
+import type { JoinedTexts, SecretSpan } from './secret-patterns.ts';
 
 // The preset as shipped, but without `filter-comments`: a `secretlint-disable` comment is data here, and
 // data must not be able to switch detection off.
@@ -17,10 +18,6 @@ const CONFIG: SecretLintCoreConfig = {
     },
   ],
 };
-
-// Between two texts: a line of its own that no rule's pattern matches, so a match never joins two texts
-// (a range that still spans several is applied to each of them).
-const SEPARATOR = '\n\u0000\n';
 
 // A range may stop short of the token it reports (some rules report the label's start with the secret's
 // length); it is widened to the whole run of token characters around it.
@@ -44,41 +41,18 @@ function kindOf(messageId: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-/** Lints `texts` in one secretlint call; for each text, the spans the preset reports in it. */
-export async function secretlintSpans(texts: readonly string[]): Promise<SecretSpan[][]> {
-  const out: SecretSpan[][] = texts.map(() => []);
-  if (texts.length === 0) return out;
-  const starts: number[] = [];
-  let length = 0;
-  for (const t of texts) {
-    starts.push(length);
-    length += t.length + SEPARATOR.length;
-  }
-  const content = texts.join(SEPARATOR);
+/** Lints joined texts in one secretlint call; for each text, the spans the preset reports in it. */
+export async function secretlintSpans(joined: JoinedTexts): Promise<(SecretSpan[] | undefined)[]> {
+  const out: (SecretSpan[] | undefined)[] = new Array<SecretSpan[] | undefined>(joined.texts.length);
+  if (joined.texts.length === 0) return out;
+  // A range that spans several texts (no rule should) is applied to each of them.
   const result = await lintSource({
-    source: { content, filePath: 'seg-redaction.txt', ext: '.txt', contentType: 'text' },
+    source: { content: joined.content, filePath: 'seg-redaction.txt', ext: '.txt', contentType: 'text' },
     options: { config: CONFIG, noPhysicFilePath: true, maskSecrets: true },
   });
   for (const message of result.messages) {
     if (message.type !== 'message') continue;
-    const [from, to] = message.range;
-    const kind = kindOf(message.messageId);
-    // The texts the range overlaps: binary search for the first, then walk.
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= from) lo = mid;
-      else hi = mid - 1;
-    }
-    for (let i = lo; i < texts.length && starts[i]! < to; i++) {
-      const text = texts[i]!;
-      const start = Math.max(0, from - starts[i]!);
-      const end = Math.min(text.length, to - starts[i]!);
-      if (end <= start) continue;
-      const [s, e] = widen(text, start, end);
-      out[i]!.push({ start: s, end: e, kind });
-    }
+    addSpan(joined, out, message.range[0], message.range[1], kindOf(message.messageId), widen);
   }
   return out;
 }

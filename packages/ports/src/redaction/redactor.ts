@@ -22,10 +22,11 @@ export interface Redacted<T> {
  * - `redact` takes many values at once so an implementation can examine them in one pass (distinct
  *   strings once); results are in input order, one per value.
  * - A string value is redacted as text: each secret found in it is replaced by `[REDACTED:<kind>]` and
- *   the rest of the text is kept. Arrays and objects are redacted element by element into a new value;
- *   object keys are kept, and a value under a key that names a secret (`password`, `SecretAccessKey`,
- *   `private_key`, …) is replaced whole when it looks like a secret. Numbers, booleans and null are kept.
- *   The input is never changed.
+ *   the rest of the text is kept. Arrays and objects are redacted element by element; object keys are
+ *   kept, and a value under a key that names a secret (`password`, `SecretAccessKey`, `private_key`, …)
+ *   is replaced whole when it looks like a secret. Numbers, booleans and null are kept.
+ * - The input is never changed: a changed part is a copy, and the result may share the parts that
+ *   needed no redaction with the input (a clean value may come back as the same object).
  * - Idempotent: redacting a redacted value changes nothing and reports nothing.
  * - Deterministic: equal inputs give equal outputs, so redacted content still de-duplicates.
  * - `redactions` counts what was removed (never the removed text), kinds sorted.
