@@ -19,8 +19,9 @@ export interface Redacted<T> {
  * pre-states, finding messages and asset names and properties all go through it.
  *
  * Contract:
- * - `redact` takes many values at once so an implementation can examine them in one pass (distinct
- *   strings once); results are in input order, one per value.
+ * - `redact` takes many values at once so an implementation can examine all their strings in one pass
+ *   (callers hand over a chunk at a time, not one value per call); results are in input order, one per
+ *   value.
  * - A string value is redacted as text: each secret found in it is replaced by `[REDACTED:<kind>]` and
  *   the rest of the text is kept. Arrays and objects are redacted element by element; object keys are
  *   kept, and a value under a key that names a secret (`password`, `SecretAccessKey`, `private_key`, …)
@@ -31,7 +32,8 @@ export interface Redacted<T> {
  * - Deterministic: equal inputs give equal outputs, so redacted content still de-duplicates.
  * - `redactions` counts what was removed (never the removed text), kinds sorted.
  *
- * Errors: none for JSON values; a value that is not JSON (a function, a cycle) is a programming error.
+ * Errors: none for JSON values (a value that is not JSON, a function or a cycle, is a programming error);
+ * `SEG_INTERNAL` when an implementation that works elsewhere (a worker thread) fails.
  */
 export interface Redactor {
   /** Redacts each value (a text or a JSON value); results in input order. */
