@@ -23,6 +23,7 @@ import {
 } from '@neurocipher/seg-adapter-aws/testing';
 import type { Asset } from '@neurocipher/seg-contracts';
 import { describeAdapterConformance } from '@neurocipher/seg-conformance';
+import { InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,7 @@ describeAdapterConformance({
       session: fx.session,
       inventory: fx.inventory,
       evidence: fx.blobs,
+      redactor: fx.redactor,
     });
     return {
       inventory: fx.inventory,
@@ -109,7 +111,11 @@ describeAdapterConformance({
       retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
     });
     return {
-      inventory: new AwsInventoryAdapter({ session, evidence: new LocalDirBlobStore({ root: dir }) }),
+      inventory: new AwsInventoryAdapter({
+        session,
+        evidence: new LocalDirBlobStore({ root: dir }),
+        redactor: new InMemoryRedactor(),
+      }),
       scope,
       async close() {
         session.destroy();

@@ -146,6 +146,7 @@ describe('CIS AWS Foundations end to end on moto', () => {
       session: fx.session,
       inventory: fx.inventory,
       evidence: fx.blobs,
+      redactor: fx.redactor,
       defaults: {
         access_log_bucket: seed.buckets.pass,
         flow_log_bucket: seed.buckets.pass,
@@ -229,6 +230,7 @@ describe('CIS AWS Foundations end to end on moto', () => {
         session: chaos.session,
         inventory: chaos.inventory,
         evidence: chaos.blobs,
+        redactor: chaos.redactor,
         stepTimeoutMs: 1_000,
       });
       const plan = await remediation.plan(finding, 'apply');

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '@neurocipher/seg-adapter-aws';
 import { motoClientConfig, startMotoServer, type MotoServer } from '@neurocipher/seg-adapter-aws/testing';
+import { InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { isSegError } from '@neurocipher/seg-contracts';
 import type { Asset, ControlSpec, EvidenceObj, Finding, IngestContext } from '@neurocipher/seg-contracts';
 import {
@@ -160,6 +161,7 @@ describe('lakehouse with warehouse and evidence on S3 (moto), SQLite catalog', (
       blobs: new S3BlobStore({ client: s3, bucket: BUCKET, prefix: 'evidence/' }),
       chunkSize: CHUNK,
       clock,
+      redactor: new InMemoryRedactor(),
     });
     keys = new LocalKeyProvider({ masterKey: randomBytes(32) });
     const store = new IcebergFindingStore({ tables, keys, evidence, clock });

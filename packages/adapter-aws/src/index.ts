@@ -2,6 +2,7 @@
 export { AwsInventoryAdapter } from './inventory/aws-inventory-adapter.ts';
 export type { AwsInventoryAdapterOptions, BodyValidator } from './inventory/aws-inventory-adapter.ts';
 export { awsAssetUrn, parseAwsAssetUrn } from './inventory/asset-urn.ts';
+export { accessKeyNativeId } from './inventory/iam-collectors.ts';
 export { AWS_ASSET_KINDS, AWS_COLLECTORS } from './inventory/collectors.ts';
 export type { AssetLocator, Capture, KindCollector, NativeAsset } from './inventory/collector.ts';
 export { validateNormalizedBody } from './inventory/normalized-validator.ts';
@@ -16,6 +17,7 @@ export {
   evidenceKey,
   sha256Hex,
 } from './evidence/evidence-recorder.ts';
+export type { EvidenceRecorderOptions } from './evidence/evidence-recorder.ts';
 export { DEFAULT_RETRY, awsCall, rawResponse, withAbortSignal } from './provider/aws-call.ts';
 export type { AwsCallOptions, RetryPolicy } from './provider/aws-call.ts';
 export { absentAsNull, awsErrorName, isThrottle, isTransient, toSegError } from './provider/aws-error.ts';

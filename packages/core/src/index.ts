@@ -106,6 +106,8 @@ export { WorkerPool } from './evaluation/worker-pool.ts';
 export type { WorkerPoolOptions } from './evaluation/worker-pool.ts';
 export { bundleVectors, parseVectorFile, runVectors } from './validation/vectors.ts';
 export type { ControlVector, VectorFile, VectorOutcome } from './validation/vectors.ts';
+export { SecretRedactor } from './redaction/secret-redactor.ts';
+export type { SecretRedactorOptions } from './redaction/secret-redactor.ts';
 export { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE, evidenceIndex } from './run/evidence-sink.ts';
 export type { EvidenceIndex, EvidenceSink, StoredEvidenceRef } from './run/evidence-sink.ts';
 export { PortRunAttester } from './run/run-attester.ts';

@@ -76,8 +76,6 @@ export type {
 } from './evidence/evidence-store.ts';
 export { LocalBlobStore } from './evidence/local-blob-store.ts';
 export type { LocalBlobStoreOptions } from './evidence/local-blob-store.ts';
-export { redactJson, redactString, redactText } from './evidence/redaction.ts';
-export type { Redaction, RedactionKind } from './evidence/redaction.ts';
 export { IcebergTableStore, TABLE_COMMIT_KEY } from './tables/iceberg-table-store.ts';
 export type { IcebergTableStoreOptions } from './tables/iceberg-table-store.ts';
 export { RestCatalog, losslessFetch } from './catalog/rest-catalog.ts';

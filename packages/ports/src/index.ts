@@ -19,6 +19,8 @@ export type { AssetListingOptions } from './paging/asset-listing.ts';
 export { decodeKeysetCursor, encodeKeysetCursor } from './paging/keyset-cursor.ts';
 export { pageAfter } from './paging/keyset-page.ts';
 export type { KeyedPage } from './paging/keyset-page.ts';
+export { RedactorId } from './redaction/redactor.ts';
+export type { Redacted, Redaction, Redactor } from './redaction/redactor.ts';
 export { RemediationPortId } from './remediation/remediation-port.ts';
 export type { RemediationPort } from './remediation/remediation-port.ts';
 export { BlobStoreId, assertBlobKey } from './storage/blob-store.ts';

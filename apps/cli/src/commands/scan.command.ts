@@ -5,8 +5,8 @@ import type { Finding, Severity } from '@neurocipher/seg-contracts';
 import { envelopeFileName } from '@neurocipher/seg-attest';
 import { RunService, runControlsOf } from '@neurocipher/seg-core';
 import type { AttestedRun } from '@neurocipher/seg-core';
-import { InventoryPortId } from '@neurocipher/seg-ports';
-import type { InventoryPort } from '@neurocipher/seg-ports';
+import { InventoryPortId, RedactorId } from '@neurocipher/seg-ports';
+import type { InventoryPort, Redactor } from '@neurocipher/seg-ports';
 import { buildContainer } from '../container/container.ts';
 import { AttesterId, EvaluatorId, LakehouseId } from '../container/ids.ts';
 import type { Attester } from '../container/attestation.module.ts';
@@ -120,6 +120,7 @@ export function scanCommand(
       const service = new RunService<AttestedRun>({
         inventory,
         evaluator,
+        redactor: container.get<Redactor>(RedactorId),
         ...(lake ? { ingest: lake.store, evidence: lake.evidence, committedFiles: lake } : {}),
         ...(attester ? { attester: attester.step } : {}),
         releaseEngine: true,

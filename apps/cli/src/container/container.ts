@@ -6,6 +6,7 @@ import { CliConfigId } from './ids.ts';
 import { inventoryModule } from './inventory.module.ts';
 import type { ProviderChoice } from './inventory.module.ts';
 import { lakehouseModule } from './lakehouse.module.ts';
+import { redactionModule } from './redaction.module.ts';
 import { remediationModule } from './remediation.module.ts';
 
 /** What a command needs bound; modules not asked for are not loaded. */
@@ -21,6 +22,7 @@ export interface ContainerParts {
 export function buildContainer(config: CliConfig, parts: ContainerParts): Container {
   const container = new Container();
   container.bind<CliConfig>(CliConfigId).toConstantValue(config);
+  container.load(redactionModule());
   if (parts.provider) container.load(inventoryModule(parts.provider));
   if (parts.evaluation) container.load(evaluationModule());
   if (parts.lakehouse) container.load(lakehouseModule());

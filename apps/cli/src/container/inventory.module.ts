@@ -2,8 +2,8 @@ import { ContainerModule } from 'inversify';
 import { SegError, normalizedConfigSchemaFor } from '@neurocipher/seg-contracts';
 import { AwsInventoryAdapter, AwsSession } from '@neurocipher/seg-adapter-aws';
 import { LocalBlobStore } from '@neurocipher/seg-lakehouse';
-import type { InventoryPort } from '@neurocipher/seg-ports';
-import { InventoryPortId } from '@neurocipher/seg-ports';
+import type { InventoryPort, Redactor } from '@neurocipher/seg-ports';
+import { InventoryPortId, RedactorId } from '@neurocipher/seg-ports';
 import { SnapshotInventory } from '@neurocipher/seg-adapter-snapshot';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId, ProviderId } from './ids.ts';
@@ -28,9 +28,10 @@ function validateBody(kind: string, body: Record<string, unknown>): void {
 /**
  * The AWS inventory over the configured accounts (assuming `role/<aws.role_name>` in each) and regions;
  * `aws.endpoint_url` (`AWS_ENDPOINT_URL`) points it at a simulator. Credentials come from the SDK default
- * chain (`AWS_PROFILE` / `--profile`). Raw responses go to the configured local blob store as evidence.
+ * chain (`AWS_PROFILE` / `--profile`). Raw responses go, redacted, to the configured local blob store as
+ * evidence.
  */
-function awsInventory(config: CliConfig): InventoryPort {
+function awsInventory(config: CliConfig, redactor: Redactor): InventoryPort {
   if (config.aws.accounts.length === 0) {
     throw new SegError({
       error_code: 'SEG_INVALID_ARGUMENT',
@@ -55,6 +56,7 @@ function awsInventory(config: CliConfig): InventoryPort {
   return new AwsInventoryAdapter({
     session,
     evidence: new LocalBlobStore({ root: config.blobs.slice('file:'.length) }),
+    redactor,
     validateBody,
   });
 }
@@ -66,7 +68,7 @@ export function inventoryModule(provider: ProviderChoice): ContainerModule {
     options
       .bind<InventoryPort>(InventoryPortId)
       .toResolvedValue(
-        async (config: CliConfig, choice: ProviderChoice): Promise<InventoryPort> => {
+        async (config: CliConfig, choice: ProviderChoice, redactor: Redactor): Promise<InventoryPort> => {
           switch (choice.kind) {
             case 'snapshot':
               return SnapshotInventory.open({
@@ -75,10 +77,10 @@ export function inventoryModule(provider: ProviderChoice): ContainerModule {
                 maxLineBytes: config.snapshot_max_line_bytes,
               });
             case 'aws':
-              return awsInventory(config);
+              return awsInventory(config, redactor);
           }
         },
-        [CliConfigId, ProviderId],
+        [CliConfigId, ProviderId, RedactorId],
       )
       .inSingletonScope();
   });

@@ -15,6 +15,8 @@ import {
   fileUri,
 } from '@neurocipher/seg-lakehouse';
 import type { FileIO } from '@neurocipher/seg-lakehouse';
+import type { Redactor } from '@neurocipher/seg-ports';
+import { RedactorId } from '@neurocipher/seg-ports';
 import { makeUserDirSync } from '../cli/file-errors.ts';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId, LakehouseId } from './ids.ts';
@@ -44,7 +46,7 @@ export function lakehouseModule(): ContainerModule {
     options
       .bind<Lakehouse>(LakehouseId)
       .toResolvedValue(
-        (config: CliConfig): Lakehouse => {
+        (config: CliConfig, redactor: Redactor): Lakehouse => {
           if (
             !config.catalog.startsWith('sqlite:') ||
             !config.warehouse.startsWith('file:') ||
@@ -72,6 +74,7 @@ export function lakehouseModule(): ContainerModule {
           const keys = new LocalKeyProvider({ keyFile: config.master_key });
           const evidence = new EvidenceStore({
             blobs: new LocalBlobStore({ root: config.blobs.slice('file:'.length) }),
+            redactor,
           });
           return {
             catalog,
@@ -83,7 +86,7 @@ export function lakehouseModule(): ContainerModule {
             committedFiles: (result) => committedFiles(tables, io, result),
           };
         },
-        [CliConfigId],
+        [CliConfigId, RedactorId],
       )
       .inSingletonScope();
   });

@@ -9,6 +9,8 @@ import {
 } from '@neurocipher/seg-adapter-aws';
 import type { PlanRecordStore, RemediationDefaults } from '@neurocipher/seg-adapter-aws';
 import { LocalBlobStore } from '@neurocipher/seg-lakehouse';
+import type { Redactor } from '@neurocipher/seg-ports';
+import { RedactorId } from '@neurocipher/seg-ports';
 import type { CliConfig } from '../config/cli-config.ts';
 import { CliConfigId } from './ids.ts';
 
@@ -44,7 +46,7 @@ export function remediationModule(): ContainerModule {
     options
       .bind<CliRemediation>(CliRemediationId)
       .toResolvedValue(
-        (config: CliConfig): CliRemediation => {
+        (config: CliConfig, redactor: Redactor): CliRemediation => {
           if (!config.blobs.startsWith('file:')) {
             throw new SegError({
               error_code: 'SEG_INVALID_ARGUMENT',
@@ -77,11 +79,12 @@ export function remediationModule(): ContainerModule {
                 ...(config.aws.endpoint_url ? { endpoint: config.aws.endpoint_url } : {}),
               });
               sessions.push(session);
-              const inventory = new AwsInventoryAdapter({ session, evidence: blobs });
+              const inventory = new AwsInventoryAdapter({ session, evidence: blobs, redactor });
               const remediation = new AwsRemediationAdapter({
                 session,
                 inventory,
                 evidence: blobs,
+                redactor,
                 plans,
                 defaults,
               });
@@ -92,7 +95,7 @@ export function remediationModule(): ContainerModule {
             },
           };
         },
-        [CliConfigId],
+        [CliConfigId, RedactorId],
       )
       .inSingletonScope();
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { SegError, isSegError, type EvidencePointer } from '@neurocipher/seg-contracts';
-import type { BlobStore } from '@neurocipher/seg-ports';
+import type { BlobStore, Redactor } from '@neurocipher/seg-ports';
 
 /** Media type of the canonical JSON evidence blobs this adapter writes. */
 export const EVIDENCE_MEDIA_TYPE = 'application/json';
@@ -25,20 +25,35 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
+/** Options of {@link EvidenceRecorder}. */
+export interface EvidenceRecorderOptions {
+  store: BlobStore;
+  /** Removes secrets from every value before it is canonicalised and hashed (core's `SecretRedactor`). */
+  redactor: Redactor;
+}
+
 /**
- * Stores evidence (raw API responses, change-set previews, captured pre-states) as canonical JSON blobs
- * addressed by their sha256 through the BlobStore port, and verifies them on read (spec §8.1, §24).
+ * Stores evidence (raw API responses, change-set previews, captured pre-states) as redacted canonical
+ * JSON blobs addressed by their sha256 through the BlobStore port, and verifies them on read (spec §8.1,
+ * §24). What is stored, and so what is read back, is the redacted value.
  */
 export class EvidenceRecorder {
   readonly #store: BlobStore;
+  readonly #redactor: Redactor;
 
-  constructor(options: { store: BlobStore }) {
+  /** Creates the recorder over a blob store and a redactor. */
+  constructor(options: EvidenceRecorderOptions) {
     this.#store = options.store;
+    this.#redactor = options.redactor;
   }
 
-  /** Stores `value` and returns its pointer. Idempotent: equal content gives the same key and hash. */
+  /**
+   * Redacts `value`, stores it and returns its pointer. Idempotent: equal content gives the same key and
+   * hash.
+   */
   async put(value: unknown): Promise<EvidencePointer> {
-    const bytes = canonicalBytes(value);
+    const [redacted] = await this.#redactor.redact([value]);
+    const bytes = canonicalBytes(redacted?.value);
     const hash = sha256Hex(bytes);
     try {
       await this.#store.put(evidenceKey(hash), bytes, { content_type: EVIDENCE_MEDIA_TYPE });

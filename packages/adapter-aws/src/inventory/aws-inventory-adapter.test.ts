@@ -341,6 +341,7 @@ describe('AwsInventoryAdapter', () => {
       const inventory = new AwsInventoryAdapter({
         session: fx2.session,
         evidence: fx2.blobs,
+        redactor: fx2.redactor,
         collectors: [synthetic],
       });
       try {
@@ -374,6 +375,7 @@ describe('AwsInventoryAdapter', () => {
         const other = new AwsInventoryAdapter({
           session: fx2.session,
           evidence: fx2.blobs,
+          redactor: fx2.redactor,
           collectors: [synthetic],
         });
         const resumed = await other.list_assets(scope, ['ec2-instance'], null, {

@@ -14,7 +14,13 @@ import {
   type PageRequest,
   type Scope,
 } from '@neurocipher/seg-contracts';
-import { systemClock, type BlobStore, type Clock, type InventoryPort } from '@neurocipher/seg-ports';
+import {
+  systemClock,
+  type BlobStore,
+  type Clock,
+  type InventoryPort,
+  type Redactor,
+} from '@neurocipher/seg-ports';
 import { ConfigHistory } from '../evidence/config-history.ts';
 import { EvidenceRecorder, canonicalBytes, sha256Hex } from '../evidence/evidence-recorder.ts';
 import { mapBounded } from '../provider/concurrency.ts';
@@ -34,6 +40,8 @@ export interface AwsInventoryAdapterOptions {
   session: AwsSession;
   /** Where raw API responses and captured configs go as sha256 blobs (a local directory by default). */
   evidence: BlobStore;
+  /** Removes secrets from raw responses and captured configs before they are hashed and stored. */
+  redactor: Redactor;
   /** Time source of `discovered_at` / `captured_at`; default the wall clock. */
   clock?: Clock;
   /** Checks every normalized body before it leaves the adapter; default: the contracts' normalized schemas. */
@@ -95,7 +103,7 @@ export class AwsInventoryAdapter implements InventoryPort {
     this.#ttl = options.snapshotTtlMs ?? 15 * 60_000;
     this.#max = options.maxSnapshots ?? 16;
     this.#collectors = new Map((options.collectors ?? AWS_COLLECTORS).map((c) => [c.kind, c]));
-    this.evidence = new EvidenceRecorder({ store: options.evidence });
+    this.evidence = new EvidenceRecorder({ store: options.evidence, redactor: options.redactor });
     this.history = new ConfigHistory({ evidence: this.evidence });
   }
 

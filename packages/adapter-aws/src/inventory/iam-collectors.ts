@@ -19,6 +19,7 @@ import {
   type Policy,
   type User,
 } from '@aws-sdk/client-iam';
+import { createHash } from 'node:crypto';
 import { SegError } from '@neurocipher/seg-contracts';
 import { rawResponse } from '../provider/aws-call.ts';
 import { absentAsNull } from '../provider/aws-error.ts';
@@ -66,6 +67,15 @@ async function listKeys(
     c.send(new ListAccessKeysCommand({ UserName }), o),
   );
   return r.AccessKeyMetadata ?? [];
+}
+
+/**
+ * The native id of an access key asset: `<user name>/<first 16 hex of sha256(access key id)>`. Unique and
+ * stable, and resolvable by listing the user's keys, but it does not carry the access key id itself, so
+ * the asset's URN (which every finding and output shows) never holds one (detect-secrets flags them).
+ */
+export function accessKeyNativeId(userName: string, accessKeyId: string): string {
+  return `${userName}/${createHash('sha256').update(accessKeyId).digest('hex').slice(0, 16)}`;
 }
 
 const account = (kind: string, accountId: string): NativeAsset => ({
@@ -232,8 +242,8 @@ export const iamAccessKeyCollector: KindCollector = {
           kind: 'iam-access-key',
           account_id: accountId,
           region: 'global',
-          native_id: k.AccessKeyId,
-          name: `${u.UserName}/${k.AccessKeyId}`,
+          native_id: accessKeyNativeId(u.UserName, k.AccessKeyId),
+          name: `${u.UserName} key ending ${k.AccessKeyId.slice(-4)}`,
           properties: { account_id: accountId, region: 'global', user_name: u.UserName },
         });
       }
@@ -242,23 +252,27 @@ export const iamAccessKeyCollector: KindCollector = {
   },
   async read(session, at) {
     const acct = at.account_id;
-    const lastUsed = await session.call('iam', acct, session.homeRegion, 'GetAccessKeyLastUsed', (c, o) =>
-      c.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: at.native_id }), o),
+    const slash = at.native_id.lastIndexOf('/');
+    const userName = at.native_id.slice(0, Math.max(0, slash));
+    const keys = slash > 0 ? await listKeys(session, acct, userName) : [];
+    const key = keys.find(
+      (k) => k.AccessKeyId && accessKeyNativeId(userName, k.AccessKeyId) === at.native_id,
     );
-    const userName = lastUsed.UserName;
-    const keys = userName ? await listKeys(session, acct, userName) : [];
-    const key = keys.find((k) => k.AccessKeyId === at.native_id);
-    if (!userName || !key) {
+    if (!key?.AccessKeyId) {
       throw new SegError({
         error_code: 'SEG_NOT_FOUND',
         message: `access key ${at.native_id} not found`,
         details: { account_id: acct },
       });
     }
+    const accessKeyId = key.AccessKeyId;
+    const lastUsed = await session.call('iam', acct, session.homeRegion, 'GetAccessKeyLastUsed', (c, o) =>
+      c.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }), o),
+    );
     const used = lastUsed.AccessKeyLastUsed?.LastUsedDate;
     return {
       body: {
-        access_key_id: at.native_id,
+        access_key_id: accessKeyId,
         user_name: userName,
         status: key.Status === 'Active' ? 'Active' : 'Inactive',
         create_date: iso(key.CreateDate),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseApplyResult, parseRollbackResult } from '@neurocipher/seg-contracts';
 import { awsAssetUrn } from '../inventory/asset-urn.ts';
+import { accessKeyNativeId } from '../inventory/iam-collectors.ts';
 import { InMemoryBlobStore } from '@neurocipher/seg-ports/testing';
 import { AwsRemediationAdapter } from './aws-remediation-adapter.ts';
 import { BlobPlanRecordStore } from './blob-plan-record-store.ts';
@@ -68,6 +69,7 @@ describe('AwsRemediationAdapter', () => {
       session: fx.session,
       inventory: fx.inventory,
       evidence: fx.blobs,
+      redactor: fx.redactor,
       defaults: {
         access_log_bucket: seed.buckets.pass,
         flow_log_bucket: seed.buckets.pass,
@@ -129,7 +131,7 @@ describe('AwsRemediationAdapter', () => {
       kind: 'iam-access-key',
       account_id: seed.account_id,
       region: 'global',
-      native_id: keyId,
+      native_id: accessKeyNativeId(String(user.body['user_name']), keyId),
     });
     const plan = await remediation.plan(failingFinding('cis-iam-access-key-rotation', urn), 'apply');
     expect((await remediation.apply(plan)).status).toBe('success');
@@ -163,6 +165,7 @@ describe('AwsRemediationAdapter', () => {
         session: fx.session,
         inventory: fx.inventory,
         evidence: fx.blobs,
+        redactor: fx.redactor,
         plans: new BlobPlanRecordStore({ store: blobs }),
       });
     const urn = failingAsset(seed, 'cis-logging-kms-rotation');

@@ -19,6 +19,7 @@ import {
   type BlobStore,
   type Clock,
   type InventoryPort,
+  type Redactor,
   type RemediationPort,
 } from '@neurocipher/seg-ports';
 import { EvidenceRecorder, canonicalBytes, sha256Hex } from '../evidence/evidence-recorder.ts';
@@ -47,6 +48,8 @@ export interface AwsRemediationAdapterOptions {
   inventory: InventoryPort;
   /** Where dry-run previews and apply/rollback evidence go (content-addressed blobs). */
   evidence: BlobStore;
+  /** Removes secrets from previews and apply/rollback evidence before they are hashed and stored. */
+  redactor: Redactor;
   /**
    * Where plans, their captured pre-states and their apply/rollback log are kept. Default: in memory, so a
    * plan can be applied and rolled back only by this adapter instance; pass a {@link BlobPlanRecordStore}
@@ -155,7 +158,7 @@ export class AwsRemediationAdapter implements RemediationPort {
   constructor(options: AwsRemediationAdapterOptions) {
     this.#session = options.session;
     this.#inventory = options.inventory;
-    this.#evidence = new EvidenceRecorder({ store: options.evidence });
+    this.#evidence = new EvidenceRecorder({ store: options.evidence, redactor: options.redactor });
     this.#defaults = options.defaults ?? {};
     this.#stepTimeout = options.stepTimeoutMs ?? 60_000;
     this.#clock = options.clock ?? systemClock;

@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redactor } from '@neurocipher/seg-ports';
+import { InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { AwsInventoryAdapter, type BodyValidator } from '../inventory/aws-inventory-adapter.ts';
 import { AwsSession, type AwsSessionOptions } from '../provider/aws-session.ts';
 import { LocalDirBlobStore } from './local-dir-blob-store.ts';
@@ -12,6 +14,8 @@ export interface MotoAdapterFixture {
   session: AwsSession;
   blobs: LocalDirBlobStore;
   inventory: AwsInventoryAdapter;
+  /** The redactor the inventory applies to its evidence (pass it to other adapters of the fixture). */
+  redactor: Redactor;
   /** Destroys the clients and removes the evidence directory. */
   close(): Promise<void>;
 }
@@ -27,6 +31,8 @@ export async function motoAdapterFixture(
     regions?: readonly string[];
     validateBody?: BodyValidator;
     session?: Partial<AwsSessionOptions>;
+    /** Redactor of the evidence; default an {@link InMemoryRedactor} that removes nothing. */
+    redactor?: Redactor;
   } = {},
 ): Promise<MotoAdapterFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'seg-aws-evidence-'));
@@ -42,15 +48,18 @@ export async function motoAdapterFixture(
     ...options.session,
   });
   const blobs = new LocalDirBlobStore({ root: dir });
+  const redactor = options.redactor ?? new InMemoryRedactor();
   const inventory = new AwsInventoryAdapter({
     session,
     evidence: blobs,
+    redactor,
     ...(options.validateBody ? { validateBody: options.validateBody } : {}),
   });
   return {
     session,
     blobs,
     inventory,
+    redactor,
     async close() {
       session.destroy();
       await rm(dir, { recursive: true, force: true });

@@ -26,6 +26,7 @@ export {
   seedCisScenario,
 } from './cis-seed.ts';
 export type { CisSeed } from './cis-seed.ts';
+export { seedSecretResources } from './secret-seed.ts';
 export { LocalDirBlobStore } from './local-dir-blob-store.ts';
 export { FaultInjector, refusedEndpoint, startBlackholeServer } from './fault-injector.ts';
 export type { BlackholeServer, Fault } from './fault-injector.ts';

@@ -394,6 +394,42 @@ describe('RunService', () => {
       });
     });
 
+    it('removes secrets from finding messages and asset names and properties before the commit', async () => {
+      const token = 'ghp_4kF9zQ2mX7bT1cV8nL3pR6sW0yH5jD2gA9eK';
+      const leaky = asset('bucket', 'b9', { name: 'b9', region: token });
+      leaky.asset.name = `deploy ${token}`;
+      leaky.asset.properties = { db_password: 'hunter2-Pa55', owner_key: SECRET_KEY_ID, tier: 'gold' };
+      const tenant = [...TENANT, leaky];
+      const secretInventory = new InMemoryInventory({
+        assets: tenant.map((t) => t.asset),
+        configs: tenant.map((t) => t.config),
+      });
+      const tables = new InMemoryTableStore();
+      const ingest = new InMemoryFindingIngest({ tables });
+      const outcome = await new RunService({
+        inventory: secretInventory,
+        evaluator,
+        ingest,
+        evidence: new RedactingSink(),
+      }).run(request());
+
+      const finding = outcome.findings.find((f) => f.asset.urn === leaky.asset.ref.urn)!;
+      expect(finding.message).toBe('region [REDACTED:github_token] is not approved');
+      const row = outcome.assets.find((a) => a.ref.urn === leaky.asset.ref.urn)!;
+      expect(row.name).toBe('deploy [REDACTED:github_token]');
+      expect(row.properties).toEqual({
+        db_password: '[REDACTED:db_password]',
+        owner_key: '[REDACTED:aws_access_key_id]',
+        tier: 'gold',
+      });
+      // What was committed (findings and assets tables) holds none of the secrets outside the URNs, which
+      // are identifiers and stay as listed (the access key asset's URN names its key id).
+      const committed = JSON.stringify([await tables.scan('findings'), await tables.scan('assets')]);
+      expect(committed).toContain(leaky.asset.ref.urn);
+      const outsideUrns = committed.replace(/"urn":"[^"]*"/g, '');
+      for (const secret of [token, 'hunter2-Pa55', SECRET_KEY_ID]) expect(outsideUrns).not.toContain(secret);
+    });
+
     it('refuses a composition that would commit unresolvable pointers or attest an uncommitted run', () => {
       const ingest = new InMemoryFindingIngest();
       expect(() => new RunService({ inventory, evaluator, ingest })).toThrow(

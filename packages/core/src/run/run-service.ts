@@ -12,9 +12,10 @@ import type {
   Scope,
 } from '@neurocipher/seg-contracts';
 import { systemClock } from '@neurocipher/seg-ports';
-import type { Clock, FindingIngestPort, InventoryPort } from '@neurocipher/seg-ports';
+import type { Clock, FindingIngestPort, InventoryPort, Redactor } from '@neurocipher/seg-ports';
 import type { AssetDocument, DetailedEvalResult, EvaluateOptions } from '../evaluation/evaluator.ts';
 import { RESULTS } from '../evaluation/findings.ts';
+import { SecretRedactor } from '../redaction/secret-redactor.ts';
 import { EVIDENCE_INDEX_MEDIA_TYPE, evidenceIndex } from './evidence-sink.ts';
 import type { EvidenceSink, StoredEvidenceRef } from './evidence-sink.ts';
 import type { RunAttester } from './run-attester.ts';
@@ -48,6 +49,12 @@ export interface RunServiceOptions<A = unknown> {
   evidence?: EvidenceSink;
   /** Names the files each commit produced, so the attestation pins them (else only snapshot ids). */
   committedFiles?: CommittedFilesSource;
+  /**
+   * Removes secrets from finding messages and from asset names and properties before they are committed
+   * or returned (evaluation sees the assets as listed). Default: a {@link SecretRedactor} of this run
+   * service. Evidence bodies are redacted by the evidence sink.
+   */
+  redactor?: Redactor;
   /** Signs the committed run; needs `ingest`. */
   attester?: RunAttester<A>;
   /** Time source of the run's `started_at` and `ended_at`. */
@@ -102,6 +109,8 @@ export interface RunOutcome<A = unknown> {
 
 interface ChunkEvidence {
   findings: Finding[];
+  /** The chunk's assets, redacted in place in the run's list once the chunk is evaluated. */
+  assets: { list: Asset[]; start: number; end: number };
   bodies: ReadonlyMap<string, string>;
   capturedAt: ReadonlyMap<string, string>;
 }
@@ -129,6 +138,7 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
 export class RunService<A = unknown> {
   readonly #o: RunServiceOptions<A>;
   readonly #clock: Clock;
+  readonly #redactor: Redactor;
 
   /** Checks the composition: `evidence` is required with `ingest`, and `attester` needs `ingest`. */
   constructor(options: RunServiceOptions<A>) {
@@ -137,6 +147,7 @@ export class RunService<A = unknown> {
     if (options.attester && !options.ingest) throw invalid('only a committed run can be attested');
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
+    this.#redactor = options.redactor ?? new SecretRedactor();
   }
 
   /** Runs the job once; every failure is a `SegError` from the port or engine that failed. */
@@ -202,6 +213,7 @@ export class RunService<A = unknown> {
       }
     };
     const storeChunk = async (chunk: ChunkEvidence): Promise<void> => {
+      await this.#redactChunk(chunk);
       const remap = new Map<string, string>();
       const sizes = new Map<string, number>();
       if (store) {
@@ -266,7 +278,12 @@ export class RunService<A = unknown> {
         for (const [k, v] of Object.entries(result.run.counts)) counts[k] = (counts[k] ?? 0) + v;
         const capturedAt = new Map(documents.map((d) => [d.asset.ref.urn, d.config.captured_at]));
         await awaitPending();
-        const next = storeChunk({ findings: result.findings, bodies: evidenceBodies, capturedAt });
+        const next = storeChunk({
+          findings: result.findings,
+          assets: { list: assets, start, end: start + part.length },
+          bodies: evidenceBodies,
+          capturedAt,
+        });
         next.catch(() => undefined); // awaited by awaitPending; this only keeps it from counting as unhandled
         pending = next;
         pendingEnd = start + part.length;
@@ -347,6 +364,23 @@ export class RunService<A = unknown> {
     outcome.material = material;
     if (this.#o.attester) outcome.attestation = await this.#o.attester.attest(run, material);
     return outcome;
+  }
+
+  // Redacts a chunk's finding messages and its assets' names and properties (URNs, kinds and times are
+  // identifiers and stay): one redactor call for each, distinct strings examined once.
+  async #redactChunk(chunk: ChunkEvidence): Promise<void> {
+    const messages = await this.#redactor.redact(chunk.findings.map((f) => f.message));
+    chunk.findings.forEach((f, i) => (f.message = messages[i]!.value));
+    const { list, start, end } = chunk.assets;
+    const part = list.slice(start, end);
+    const redacted = await this.#redactor.redact(
+      part.map((a) => ({ name: a.name, properties: a.properties })),
+    );
+    part.forEach((asset, i) => {
+      const r = redacted[i]!;
+      if (r.redactions.length === 0) return;
+      list[start + i] = { ...asset, name: r.value.name, properties: r.value.properties };
+    });
   }
 
   // Every page of the listing (a stable, URN-ordered listing), reported as it grows.

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { tempDir } from '../testing/temp-dir.ts';
 import { sampleRun, uuidFrom } from '../../test/fixtures.ts';
 import { openEmbeddedLakehouse } from './open-embedded-lakehouse.ts';
@@ -11,7 +12,7 @@ describe('openEmbeddedLakehouse', () => {
   afterEach(() => dir.remove());
 
   it('stores evidence, commits a run that points at it, and refuses evidence never stored', async () => {
-    const lake = openEmbeddedLakehouse({ root: dir.path });
+    const lake = openEmbeddedLakehouse({ root: dir.path, redactor: new InMemoryRedactor() });
     try {
       const r = sampleRun({ org: 'org-a', run: uuidFrom('e1'), day: '2026-01-01', assetCount: 1 });
       for (const e of r.evidence) {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Clock, EventBus, KeyProvider } from '@neurocipher/seg-ports';
+import type { Clock, EventBus, KeyProvider, Redactor } from '@neurocipher/seg-ports';
 import { SqlCatalog } from '../catalog/sql-catalog.ts';
 import { SqliteDriver } from '../catalog/sqlite-driver.ts';
 import { EvidenceStore } from '../evidence/evidence-store.ts';
@@ -21,6 +21,8 @@ export interface EmbeddedLakehouseOptions {
   keys?: KeyProvider;
   /** Per-tenant evidence retention in days (default 400 for everyone). */
   retentionDays?: Readonly<Record<string, number>>;
+  /** Redacts evidence bodies before they are stored; without one the evidence store only reads. */
+  redactor?: Redactor;
 }
 
 /** The embedded lakehouse and its parts. */
@@ -55,6 +57,7 @@ export function openEmbeddedLakehouse(options: EmbeddedLakehouseOptions = {}): E
     blobs: new LocalBlobStore({ root: join(root, 'blobs') }),
     ...(clock ? { clock } : {}),
     ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
+    ...(options.redactor ? { redactor: options.redactor } : {}),
   });
   const keys = options.keys ?? new LocalKeyProvider({ keyFile: join(root, 'keys', 'master.key') });
   const store = new IcebergFindingStore({

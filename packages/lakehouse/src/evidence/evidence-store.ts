@@ -8,10 +8,8 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import type { BlobStore, Clock } from '@neurocipher/seg-ports';
+import type { BlobStore, Clock, Redaction, Redactor } from '@neurocipher/seg-ports';
 import { systemClock } from '@neurocipher/seg-ports';
-import type { Redaction } from './redaction.ts';
-import { redactJson, redactText } from './redaction.ts';
 
 /** Chunk size of large blobs: 8 MiB. */
 export const CHUNK_SIZE = 8 * 1024 * 1024;
@@ -59,6 +57,11 @@ export interface BlobReference {
 /** Options of {@link EvidenceStore}. */
 export interface EvidenceStoreOptions {
   blobs: BlobStore;
+  /**
+   * Removes secrets from every body before it is canonicalised and hashed (core's `SecretRedactor` in
+   * the apps). Without one the store only reads, checks and purges: `put` and `putMany` refuse.
+   */
+  redactor?: Redactor;
   clock?: Clock;
   /** Retention in days per tenant; tenants not listed get `defaultRetentionDays`. */
   retentionDays?: Readonly<Record<string, number>>;
@@ -97,15 +100,26 @@ function integrityError(message: string, details: Record<string, unknown>): SegE
   });
 }
 
-// Redacts and canonicalises a body: objects as RFC 8785 JSON, text as is, raw bytes untouched.
-function prepare(body: unknown): { bytes: Uint8Array; redactions: Redaction[] } {
-  if (body instanceof Uint8Array) return { bytes: body, redactions: [] };
-  if (typeof body === 'string') {
-    const r = redactText(body);
-    return { bytes: Buffer.from(r.text, 'utf8'), redactions: r.redactions };
+// Redacts and canonicalises bodies (all of one call in one pass of the redactor): objects as RFC 8785
+// JSON, text as is, raw bytes untouched (binary artefacts are not scanned).
+type Prepared = { bytes: Uint8Array; redactions: Redaction[] };
+
+async function prepare(redactor: Redactor | undefined, bodies: readonly unknown[]): Promise<Prepared[]> {
+  if (!redactor) {
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: 'this evidence store has no redactor: it cannot store evidence bodies',
+    });
   }
-  const r = redactJson(body);
-  return { bytes: Buffer.from(canonicalize(r.value) ?? 'null', 'utf8'), redactions: r.redactions };
+  const text = bodies.filter((b) => !(b instanceof Uint8Array));
+  const redacted = await redactor.redact(text);
+  let next = 0;
+  return bodies.map((body) => {
+    if (body instanceof Uint8Array) return { bytes: body, redactions: [] };
+    const r = redacted[next++]!;
+    const out = typeof r.value === 'string' ? r.value : (canonicalize(r.value) ?? 'null');
+    return { bytes: Buffer.from(out, 'utf8'), redactions: r.redactions };
+  });
 }
 
 /** The evidence blob store. */
@@ -115,6 +129,7 @@ export class EvidenceStore {
   readonly #retention: Readonly<Record<string, number>>;
   readonly #defaultDays: number;
   readonly #chunkSize: number;
+  readonly #redactor: Redactor | undefined;
   // Bodies in packs, by hash, from every pack index read so far; refreshed when a lookup misses.
   readonly #packed = new Map<string, PackedAt>();
   // The index of every pack read or written so far, by pack id.
@@ -130,6 +145,7 @@ export class EvidenceStore {
     this.#retention = options.retentionDays ?? {};
     this.#defaultDays = options.defaultRetentionDays ?? DEFAULT_RETENTION_DAYS;
     this.#chunkSize = options.chunkSize ?? CHUNK_SIZE;
+    this.#redactor = options.redactor;
   }
 
   /** Retention in days of a tenant. */
@@ -142,7 +158,7 @@ export class EvidenceStore {
    * are redacted; raw bytes are stored as given (binary artefacts are not scanned).
    */
   async put(body: unknown, media_type: string): Promise<StoredEvidence> {
-    const { bytes, redactions } = prepare(body);
+    const [{ bytes, redactions }] = (await prepare(this.#redactor, [body])) as [Prepared];
     const stored = await this.putBytes(bytes, media_type);
     return { ...stored, redactions };
   }
@@ -154,7 +170,11 @@ export class EvidenceStore {
    */
   async putMany(items: ReadonlyArray<{ body: unknown; media_type: string }>): Promise<StoredEvidence[]> {
     await this.#refreshPacks();
-    const prepared = items.map((item) => ({ ...prepare(item.body), media_type: item.media_type }));
+    const redacted = await prepare(
+      this.#redactor,
+      items.map((i) => i.body),
+    );
+    const prepared = redacted.map((r, i) => ({ ...r, media_type: items[i]!.media_type }));
     // A body already in a pack counts as stored only once that pack's bytes verify (read once per pack).
     const packsOfKnown = new Set<string>();
     for (const p of prepared) {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isSegError } from '@neurocipher/seg-contracts';
-import { InMemoryBlobStore } from '@neurocipher/seg-ports/testing';
+import { InMemoryBlobStore, InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { sampleRun, uuidFrom } from '../../test/fixtures.ts';
 import { SqlCatalog } from '../catalog/sql-catalog.ts';
 import { SqliteDriver } from '../catalog/sqlite-driver.ts';
@@ -101,7 +101,7 @@ describe('BlobStoreFileIO', () => {
         io,
         warehouse: 'mem://lake/warehouse',
       });
-      const evidence = new EvidenceStore({ blobs: evidenceBlobs });
+      const evidence = new EvidenceStore({ blobs: evidenceBlobs, redactor: new InMemoryRedactor() });
       const store = new IcebergFindingStore({
         tables: new LakehouseTables({ catalog, io }),
         keys: new LocalKeyProvider({ masterKey: randomBytes(32) }),

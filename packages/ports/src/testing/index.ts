@@ -28,6 +28,8 @@ export { InMemoryJobQueue } from './in-memory-job-queue.ts';
 export type { DeadLetter, InMemoryJobQueueOptions } from './in-memory-job-queue.ts';
 export { InMemoryKeyProvider } from './in-memory-key-provider.ts';
 export type { InMemoryKeyProviderOptions } from './in-memory-key-provider.ts';
+export { InMemoryRedactor } from './in-memory-redactor.ts';
+export type { InMemoryRedactorOptions } from './in-memory-redactor.ts';
 export { InMemoryRemediation, SET_PROPERTY_ACTION } from './in-memory-remediation.ts';
 export type { InMemoryFix, InMemoryRemediationOptions, ResourceState } from './in-memory-remediation.ts';
 export { InMemorySigner, ed25519KeyId } from './in-memory-signer.ts';

@@ -72,13 +72,13 @@ export const IAM_REMEDIATIONS: readonly ControlRemediation[] = [
     summary:
       "iam:UpdateAccessKey Status=Inactive for the stale key (issuing a replacement is the owner's job)",
     rollback: 'iam:UpdateAccessKey Status=Active',
-    plan(config, at) {
+    plan(config) {
       if (config['status'] !== 'Active') return [];
       return [
         {
           op: deactivateAccessKeys,
-          description: `Deactivate access key ${at.native_id} of user ${String(config['user_name'])}`,
-          params: { user_name: config['user_name'], access_key_ids: [at.native_id] },
+          description: `Deactivate the access key ending ${String(config['access_key_id']).slice(-4)} of user ${String(config['user_name'])}`,
+          params: { user_name: config['user_name'], access_key_ids: [config['access_key_id']] },
           project: (c) => {
             c['status'] = 'Inactive';
           },
