@@ -124,7 +124,9 @@ describe('seg on hostile input', () => {
       expect(r.code).toBe(2);
       expect(r.err).toMatch(ONE_LINE);
       expect(terminalControls(r.err)).toEqual([]);
-      expect(r.err).toContain('run x\\x1b]0;owned\\x07\\x1b[31m\\x9b2J\\u202eevil\\ntail is not a committed run');
+      expect(r.err).toContain(
+        'run x\\x1b]0;owned\\x07\\x1b[31m\\x9b2J\\u202eevil\\ntail is not a committed run',
+      );
     });
   });
 
