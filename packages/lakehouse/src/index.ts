@@ -53,6 +53,7 @@ export type {
   IcebergFindingStoreOptions,
   MaintenanceOptions,
   RunDiff,
+  RunFindingFilter,
   StoredFinding,
 } from './ingest/iceberg-finding-store.ts';
 export { columnsFromContract } from './tables/columns-from-contract.ts';
