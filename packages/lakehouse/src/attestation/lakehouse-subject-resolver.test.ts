@@ -90,7 +90,7 @@ describe('lakehouseSubjectResolver', () => {
     const resolver = lakehouseSubjectResolver({ tables: lake.tables, io: lake.io, evidence, summaries });
     const { path, name } = await fileOf('findings');
     const bytes = readFileSync(path);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = bytes.at(-1)! ^ 1;
     writeFileSync(path, bytes);
     expect(
       await failure(verifyRunData(statement, { resolver, evidenceIndexMediaType: INDEX_MEDIA_TYPE })),
