@@ -52,6 +52,12 @@ function boundaries({ forTests }) {
           onlyDependOnLibsWithTags: ['scope:contracts', 'scope:ports'],
           bannedExternalImports: [...cloudSdks, ...appOnly],
         },
+        // The report formats (SARIF, OCSF, CSV, HTML): pure functions over the contracts, served by apps.
+        {
+          sourceTag: 'scope:reports',
+          onlyDependOnLibsWithTags: ['scope:contracts', 'scope:ports'],
+          ...only([]),
+        },
         { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
         { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
       ],

@@ -1,6 +1,7 @@
 // The lakehouse with its warehouse and evidence blobs on S3 (moto), catalog in SQLite: commit a run through
 // IcebergFindingStore, read the evidence back verified from S3, and have pyiceberg read the tables from the
-// S3 warehouse (through the lakehouse's own reader script) and see what was committed.
+// S3 warehouse (through the lakehouse's own reader script) and see what was committed. Evidence URIs sealed
+// under a KMS master key (moto's KMS, adapter-aws's KmsKeyProvider) open again in a fresh store.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -8,8 +9,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { S3BlobStore } from '@neurocipher/seg-adapter-aws';
+import { KmsKeyProvider, S3BlobStore } from '@neurocipher/seg-adapter-aws';
 import { motoClientConfig, startMotoServer, type MotoServer } from '@neurocipher/seg-adapter-aws/testing';
 import { InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { isSegError } from '@neurocipher/seg-contracts';
@@ -134,6 +136,7 @@ describe('lakehouse with warehouse and evidence on S3 (moto), SQLite catalog', (
   let s3: S3Client;
   let dir: string;
   let catalog: SqlCatalog;
+  let io: BlobStoreFileIO;
   let tables: LakehouseTables;
   let evidence: EvidenceStore;
   let keys: LocalKeyProvider;
@@ -145,7 +148,7 @@ describe('lakehouse with warehouse and evidence on S3 (moto), SQLite catalog', (
     s3 = new S3Client(motoClientConfig(moto));
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     dir = await mkdtemp(join(tmpdir(), 'seg-lake-s3-'));
-    const io = new BlobStoreFileIO({
+    io = new BlobStoreFileIO({
       blobs: new S3BlobStore({ client: s3, bucket: BUCKET, prefix: 'warehouse/' }),
       uriPrefix: WAREHOUSE,
     });
@@ -274,5 +277,40 @@ describe('lakehouse with warehouse and evidence on S3 (moto), SQLite catalog', (
     );
     expect(isSegError(failure)).toBe(true);
     expect(String((failure as Error).message)).toMatch(/corrupt/);
+  });
+
+  it('seals evidence URIs under a KMS master key that a fresh store opens, and another key cannot', async () => {
+    const kms = new KMSClient(motoClientConfig(moto));
+    try {
+      const keyArn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+      const otherArn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+      // Tables of their own namespace, so the run above stays as pyiceberg read it.
+      const kmsTables = new LakehouseTables({ catalog, io, namespace: 'seg_kms' });
+      const writer = new IcebergFindingStore({
+        tables: kmsTables,
+        keys: new KmsKeyProvider({ client: kms, keyId: keyArn }),
+      });
+      await writer.commit(sample.findings, sample.evidence, sample.context);
+      const stored = await kmsTables.table('evidence').scan({ columns: ['uri'] });
+      expect(stored).toHaveLength(sample.evidence.length);
+      for (const { uri } of stored) {
+        expect(UriSealer.isSealed(String(uri))).toBe(true);
+        expect(String(uri)).toContain(encodeURIComponent(keyArn));
+      }
+      const reader = new IcebergFindingStore({
+        tables: kmsTables,
+        keys: new KmsKeyProvider({ client: kms, keyId: keyArn }),
+      });
+      expect((await reader.runFindings(ORG, RUN_ID)).map((f) => f.finding)).toEqual(sample.findings);
+      const stranger = new IcebergFindingStore({
+        tables: kmsTables,
+        keys: new KmsKeyProvider({ client: kms, keyId: otherArn }),
+      });
+      await expect(stranger.runFindings(ORG, RUN_ID)).rejects.toMatchObject({
+        error_code: 'SEG_INVALID_ARGUMENT',
+      });
+    } finally {
+      kms.destroy();
+    }
   });
 });

@@ -90,4 +90,31 @@ describe('module boundaries (DESIGN.md §4)', () => {
   ])('allows %s', async (_what, file, code) => {
     expect(await boundaryErrors(file, code)).toEqual([]);
   });
+
+  // The report formats may depend only on contracts (and ports): no other library, no external package.
+  it.each([
+    [
+      'the reports library importing the lakehouse',
+      'packages/reports/src/evil.ts',
+      "import { IcebergFindingStore } from '@neurocipher/seg-lakehouse';\nexport const c = IcebergFindingStore;\n",
+    ],
+    [
+      'the reports library importing core',
+      'packages/reports/src/evil.ts',
+      "import { x } from '@neurocipher/seg-core';\nexport const c = x;\n",
+    ],
+    [
+      'the reports library importing an external package',
+      'packages/reports/src/evil.ts',
+      "import canonicalize from 'canonicalize';\nexport const c = canonicalize;\n",
+    ],
+  ])('rejects %s', async (_what, file, code) => {
+    expect(await boundaryErrors(file, code)).not.toEqual([]);
+  });
+
+  it('allows the reports library importing contracts and ports', async () => {
+    const code =
+      "import type { Finding } from '@neurocipher/seg-contracts';\nimport type { Clock } from '@neurocipher/seg-ports';\nexport type X = Finding | Clock;\n";
+    expect(await boundaryErrors('packages/reports/src/fine.ts', code)).toEqual([]);
+  });
 });

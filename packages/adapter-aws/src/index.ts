@@ -66,5 +66,7 @@ export type { DiffEntry } from './remediation/json-diff.ts';
 export type { StepContext, StepOp } from './remediation/step-op.ts';
 export { KmsSigner, ecdsaP256Keyid } from './kms/kms-signer.ts';
 export type { KmsSignerOptions } from './kms/kms-signer.ts';
+export { KMS_DATA_KEY_CONTEXT, KmsKeyProvider } from './kms/kms-key-provider.ts';
+export type { KmsKeyProviderOptions } from './kms/kms-key-provider.ts';
 export { S3BlobStore } from './storage/s3-blob-store.ts';
 export type { S3BlobStoreOptions } from './storage/s3-blob-store.ts';

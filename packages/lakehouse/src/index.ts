@@ -53,6 +53,7 @@ export type {
   IcebergFindingStoreOptions,
   MaintenanceOptions,
   RunDiff,
+  RunFindingFilter,
   StoredFinding,
 } from './ingest/iceberg-finding-store.ts';
 export { columnsFromContract } from './tables/columns-from-contract.ts';
@@ -83,3 +84,5 @@ export type { RestCatalogOptions } from './catalog/rest-catalog.ts';
 export { committedFiles, lakehouseTableName, tableFileUri } from './ingest/committed-files.ts';
 export type { CommittedFile, CommittedTable } from './ingest/committed-files.ts';
 export { runAttestations } from './ingest/run-attestations.ts';
+export { lakehouseSubjectResolver } from './attestation/lakehouse-subject-resolver.ts';
+export type { LakehouseSubjectResolverOptions } from './attestation/lakehouse-subject-resolver.ts';

@@ -58,6 +58,13 @@ export async function readWithPyiceberg(
   return parseLossless(stdout);
 }
 
+/** The tables pyiceberg lists in namespace `seg` of the SQL catalog at `uri`, sorted by name. */
+export async function listWithPyiceberg(uri: string): Promise<string[]> {
+  const script = new URL('./pyiceberg_read.py', import.meta.url).pathname;
+  const { stdout } = await run(PYTHON, [script, '--list', 'seg', uri, 'seg']);
+  return JSON.parse(stdout) as string[];
+}
+
 /** Reads several catalogs in one pyiceberg process (each: SQLAlchemy URI and tables). */
 export async function readManyWithPyiceberg(
   specs: readonly { uri: string; tables: readonly string[] }[],

@@ -2,8 +2,10 @@
 
 usage: pyiceberg_read.py <catalog-name> <sqlalchemy-uri | http uri of a REST catalog> <namespace> <table>...
        pyiceberg_read.py --many '<json list of [catalog-name, uri, namespace, [tables]]>'
+       pyiceberg_read.py --list <catalog-name> <uri> <namespace>
 Prints one JSON object (a list of them with --many): per table its schema, partition spec, current snapshot, row count, the rows
 (timestamps as integer microseconds since the epoch) and row counts per org_id through a filtered scan.
+With --list: the names of the tables in the namespace, sorted, as a JSON list.
 """
 import datetime
 import json
@@ -24,11 +26,14 @@ def plain(v):
     return v
 
 
-def read(name, uri, namespace, tables):
+def open_catalog(name, uri):
     if uri.startswith("http"):
-        catalog = RestCatalog(name, uri=uri)
-    else:
-        catalog = SqlCatalog(name, uri=uri, init_catalog_tables="false")
+        return RestCatalog(name, uri=uri)
+    return SqlCatalog(name, uri=uri, init_catalog_tables="false")
+
+
+def read(name, uri, namespace, tables):
+    catalog = open_catalog(name, uri)
     out = {}
     for t in tables:
         table = catalog.load_table(f"{namespace}.{t}")
@@ -54,6 +59,9 @@ def read(name, uri, namespace, tables):
 def main():
     if sys.argv[1] == "--many":
         print(json.dumps([read(*spec) for spec in json.loads(sys.argv[2])]))
+    elif sys.argv[1] == "--list":
+        name, uri, namespace = sys.argv[2:]
+        print(json.dumps(sorted(ident[-1] for ident in open_catalog(name, uri).list_tables(namespace))))
     else:
         name, uri, namespace, *tables = sys.argv[1:]
         print(json.dumps(read(name, uri, namespace, tables)))

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { renderHtmlReport } from '@neurocipher/seg-reports';
 import { EXIT_OK } from '../cli/exit-codes.ts';
 import { writeUserFileSync } from '../cli/file-errors.ts';
 import type { CliIo } from '../cli/io.ts';
-import { renderHtmlReport } from '../output/html-report.ts';
 import { bundleMetadata, loadRun } from './run-data.ts';
 import { configFor, usageError, withLakehouse } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';

@@ -1,9 +1,9 @@
 import type { ControlSpec, Finding, RunSummary } from '@neurocipher/seg-contracts';
 import { DirectoryBundleSource, controlSpecOf, frameworksOf, parseManifest } from '@neurocipher/seg-core';
 import type { IcebergFindingStore } from '@neurocipher/seg-lakehouse';
+import type { FrameworkRefs } from '@neurocipher/seg-reports';
 import type { CliConfig } from '../config/cli-config.ts';
 import { resolveBundleRef } from '../container/evaluation.module.ts';
-import type { FrameworkRefs } from '../output/report-context.ts';
 import { usageError } from './shared.ts';
 
 /**

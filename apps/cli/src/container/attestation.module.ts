@@ -3,21 +3,17 @@ import { existsSync, linkSync, renameSync, rmSync, writeFileSync } from 'node:fs
 import * as fsPromises from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ContainerModule } from 'inversify';
-import { isSegError } from '@neurocipher/seg-contracts';
 import {
   AttestationService,
   Ed25519Signer,
   TransparencyLog,
   noteSigner,
-  parseSubjectName,
   runSummaryBytes,
-  verifyFailed,
 } from '@neurocipher/seg-attest';
-import type { LogLocation, StatementSubject, SubjectResolver } from '@neurocipher/seg-attest';
+import type { LogLocation, SubjectResolver } from '@neurocipher/seg-attest';
 import { PortRunAttester, RunMaterialRegistry } from '@neurocipher/seg-core';
 import type { AttestedRun, RunAttester } from '@neurocipher/seg-core';
-import { LocalBlobStore, TABLE_NAMES, tableFileUri } from '@neurocipher/seg-lakehouse';
-import type { TableName } from '@neurocipher/seg-lakehouse';
+import { LocalBlobStore, lakehouseSubjectResolver } from '@neurocipher/seg-lakehouse';
 import { fileError, makeUserDirSync, readUserFileSync } from '../cli/file-errors.ts';
 import type { CliConfig } from '../config/cli-config.ts';
 import { AttesterId, CliConfigId, LakehouseId } from './ids.ts';
@@ -98,44 +94,14 @@ function signingKey(path: string): { signer: Ed25519Signer; publicKeyPath: strin
 }
 
 /**
- * Fetches what a subject names so a verifier can re-hash it: a run summary from `summaries` (canonical
- * bytes by run id), a table file from the warehouse, an evidence blob (verified against its hash by the
- * evidence store). Missing is `undefined`; a blob the store refuses as corrupt is
- * `SEG_ATTEST_VERIFY_FAILED` (`subject_digest_mismatch`).
+ * The lakehouse's subject resolver (`lakehouseSubjectResolver`) over this lakehouse: run summaries from
+ * `summaries`, table files from the warehouse, evidence blobs through the verifying evidence store.
  */
 export function subjectResolver(
   lake: Lakehouse,
   summaries: ReadonlyMap<string, Uint8Array>,
 ): SubjectResolver {
-  return {
-    resolve: async (subject: StatementSubject): Promise<Uint8Array | undefined> => {
-      const ref = parseSubjectName(subject.name);
-      try {
-        switch (ref.kind) {
-          case 'run_summary':
-            return summaries.get(ref.run_id);
-          case 'data_file': {
-            if (!(TABLE_NAMES as readonly string[]).includes(ref.table)) return undefined;
-            const { metadata } = await lake.tables.table(ref.table as TableName).load();
-            return await lake.io.read(tableFileUri(metadata.location, ref.path));
-          }
-          case 'evidence':
-            return await lake.evidence.get(ref.sha256);
-          default:
-            return undefined;
-        }
-      } catch (error) {
-        // A missing artifact is a verdict (`subject_missing`), and so is a blob whose bytes do not verify.
-        if (isSegError(error) && error.details.integrity === true)
-          throw verifyFailed('subject_digest_mismatch', error.message, { name: subject.name });
-        const missing =
-          (isSegError(error) && error.error_code === 'SEG_NOT_FOUND') ||
-          (error as NodeJS.ErrnoException).code === 'ENOENT';
-        if (!missing) throw error;
-        return undefined;
-      }
-    },
-  };
+  return lakehouseSubjectResolver({ tables: lake.tables, io: lake.io, evidence: lake.evidence, summaries });
 }
 
 /**

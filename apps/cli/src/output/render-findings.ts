@@ -1,8 +1,6 @@
 import type { Result, Severity } from '@neurocipher/seg-contracts';
-import { toCsv } from './csv.ts';
-import { toOcsf } from './ocsf.ts';
-import type { ReportInput } from './report-context.ts';
-import { toSarif } from './sarif.ts';
+import { toCsv, toOcsf, toSarif } from '@neurocipher/seg-reports';
+import type { ReportInput } from '@neurocipher/seg-reports';
 import { terminalText } from './terminal-text.ts';
 
 /** The text formats `seg scan` and `seg findings` print. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { sampleReport } from '../../test/sample-report.ts';
 import type { ApplyResult, RemediationPlan } from '@neurocipher/seg-contracts';
+import { toCsv } from '@neurocipher/seg-reports';
+import { sampleReport } from '@neurocipher/seg-reports/testing';
 import { renderDiff } from '../commands/findings.command.ts';
 import { renderStepRun } from '../remediation/render-remediation.ts';
-import { toCsv } from './csv.ts';
 import { renderFindings } from './render-findings.ts';
 import { terminalControls } from '../testing/terminal-controls.ts';
 import { terminalText } from './terminal-text.ts';

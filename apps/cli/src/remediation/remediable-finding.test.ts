@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isSegError } from '@neurocipher/seg-contracts';
+import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { Finding } from '@neurocipher/seg-contracts';
 import type { StoredFinding } from '@neurocipher/seg-lakehouse';
 import { remediableFinding } from './remediable-finding.ts';
@@ -27,15 +27,20 @@ function stored(id: string, urn: string, result: Finding['result']): StoredFindi
 }
 
 const AWS = 'urn:asset:aws:bucket:123456789012:us-east-1:logs';
+const acme = [
+  stored('11111111-1111-5111-8111-111111111111', AWS, 'fail'),
+  stored('22222222-2222-5222-8222-222222222222', AWS, 'pass'),
+  stored('33333333-3333-5333-8333-333333333333', 'urn:asset:aws:bucket:arn:aws:s3:::demo', 'fail'),
+];
+// The by-id read of IcebergFindingStore, with its error; `asked` records every lookup.
+const asked: string[] = [];
 const source: FindingSource = {
-  findings: async ({ org_id }) =>
-    org_id !== 'acme'
-      ? []
-      : [
-          stored('11111111-1111-5111-8111-111111111111', AWS, 'fail'),
-          stored('22222222-2222-5222-8222-222222222222', AWS, 'pass'),
-          stored('33333333-3333-5333-8333-333333333333', 'urn:asset:aws:bucket:arn:aws:s3:::demo', 'fail'),
-        ],
+  finding: async (org_id, id) => {
+    asked.push(`${org_id}/${id}`);
+    const found = org_id === 'acme' ? acme.find((f) => f.finding.id === id) : undefined;
+    if (!found) throw new SegError({ error_code: 'SEG_NOT_FOUND', message: `finding ${id} not found` });
+    return found;
+  },
 };
 
 async function errorOf(p: Promise<unknown>): Promise<string> {
@@ -49,9 +54,16 @@ async function errorOf(p: Promise<unknown>): Promise<string> {
 }
 
 describe('remediableFinding', () => {
-  it('returns a failing finding on an asset of an AWS account scan', async () => {
+  it('returns a failing finding on an asset of an AWS account scan, read by its id', async () => {
+    asked.length = 0;
     const found = await remediableFinding(source, 'acme', '11111111-1111-5111-8111-111111111111');
     expect(found.finding.asset.urn).toBe(AWS);
+    // An id typed in upper case is looked up as the engine writes it.
+    await remediableFinding(source, 'acme', '11111111-1111-5111-8111-111111111111'.toUpperCase());
+    expect(asked).toEqual([
+      'acme/11111111-1111-5111-8111-111111111111',
+      'acme/11111111-1111-5111-8111-111111111111',
+    ]);
   });
 
   it('refuses, in one line, an unknown id, another tenant, a snapshot asset, a passing finding, a non-UUID', async () => {

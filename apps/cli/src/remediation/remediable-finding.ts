@@ -7,9 +7,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Results a remediation can drive toward pass. */
 export const FAILING_RESULTS: readonly string[] = ['fail', 'warn'];
 
-/** The read side of the lakehouse that {@link remediableFinding} needs. */
+/**
+ * The read side of the lakehouse that {@link remediableFinding} needs: one committed finding of a tenant
+ * by id (`IcebergFindingStore.finding`), `SEG_NOT_FOUND` when there is none.
+ */
 export interface FindingSource {
-  findings(query: { org_id: string }): Promise<StoredFinding[]>;
+  finding(org_id: string, id: string): Promise<StoredFinding>;
 }
 
 // Whether a URN names an asset the AWS adapter inventoried (and so can change): account, region and id.
@@ -42,9 +45,12 @@ export async function remediableFinding(
       details: { finding_id: finding_id.slice(0, 80) },
     });
   }
-  const wanted = finding_id.toLowerCase();
-  const found = (await source.findings({ org_id })).find((f) => f.finding.id.toLowerCase() === wanted);
-  if (!found) {
+  let found: StoredFinding;
+  try {
+    // Finding ids are written as lowercase UUIDs (UUIDv5 of run id and fingerprint).
+    found = await source.finding(org_id, finding_id.toLowerCase());
+  } catch (err) {
+    if (!isSegError(err) || err.error_code !== 'SEG_NOT_FOUND') throw err;
     throw new SegError({
       error_code: 'SEG_NOT_FOUND',
       message: `finding ${finding_id} is not in the lakehouse of tenant ${org_id}`,

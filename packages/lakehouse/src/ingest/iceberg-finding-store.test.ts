@@ -269,6 +269,15 @@ describe('IcebergFindingStore', () => {
           `run ${dead} is not a committed run of tenant org-a (it has no runs row)`,
         ]);
       }
+      expect((await store.finding('org-a', committed.findings[2]!.id)).finding).toEqual(
+        committed.findings[2],
+      );
+      const deadId = died.findings[0]!.id;
+      await expect(store.finding('org-a', deadId)).rejects.toMatchObject({
+        error_code: 'SEG_NOT_FOUND',
+        message: `finding ${deadId} is not a finding of a committed run of tenant org-a`,
+      });
+      expect(await store.findings({ id: deadId })).toEqual([]);
     });
 
     it('counts a dead run’s rows as evidence references only while they may be a commit in flight', async () => {
@@ -413,6 +422,74 @@ describe('IcebergFindingStore', () => {
       expect((await store.runFindings('org-a', latest)).map((f) => f.finding)).toEqual(runs.at(-1)!.findings);
       expect(findingReads().length).toBeGreaterThanOrEqual(1);
       expect(findingReads().length).toBeLessThanOrEqual(2);
+    });
+
+    it('find a finding by id, or a run’s findings by filter, reading only the files whose bounds allow them', async () => {
+      const io = new RecordingFileIO();
+      const tables = new LakehouseTables({ catalog: lake.catalog, io });
+      const store = new IcebergFindingStore({ tables, keys: lake.keys, clock: fixedClock });
+      // Ten runs of ten findings whose ids lie in disjoint ranges (run i: 0000000i-…), one file each.
+      const runs = Array.from({ length: 10 }, (_, i) => {
+        const r = sampleRun({ org: 'org-a', run: uuidFrom(`by-id-${i}`), day: '2026-01-01', assetCount: 5 });
+        r.findings = r.findings.map((f, j) => ({
+          ...f,
+          id: `0000000${i}-0000-4000-8000-${String(j).padStart(12, '0')}`,
+        }));
+        return r;
+      });
+      for (const r of runs) await store.commit(r.findings, r.evidence, r.context);
+      const other = sampleRun({ org: 'org-b', run: uuidFrom('by-id-b'), day: '2026-01-01', assetCount: 1 });
+      await store.commit(other.findings, other.evidence, other.context);
+      const dataOf = async (name: TableName) =>
+        `${(await tables.table(name).load()).metadata.location}/data/`;
+      const findingsData = await dataOf('findings');
+      const runsData = await dataOf('runs');
+      const reads = (prefix: string) => io.reads.filter((u) => u.startsWith(prefix));
+
+      const wanted = runs[7]!.findings[3]!;
+      io.reads.length = 0;
+      const found = await store.finding('org-a', wanted.id);
+      expect(found).toMatchObject({ org_id: 'org-a', run_id: runs[7]!.context.run.run_id, finding: wanted });
+      expect(reads(findingsData)).toHaveLength(1);
+      expect(reads(runsData)).toHaveLength(1);
+      // The query form prunes by the id's bounds too.
+      io.reads.length = 0;
+      expect((await store.findings({ org_id: 'org-a', id: wanted.id })).map((f) => f.finding)).toEqual([
+        wanted,
+      ]);
+      expect(reads(findingsData)).toHaveLength(1);
+
+      for (const [org, id] of [
+        ['org-b', wanted.id],
+        ['org-a', '0000000a-0000-4000-8000-000000000000'],
+      ] as const) {
+        const err = await store.finding(org, id).catch((e: unknown) => e);
+        expect(isSegError(err) && [err.error_code, err.message, err.details]).toEqual([
+          'SEG_NOT_FOUND',
+          `finding ${id} is not a finding of a committed run of tenant ${org}`,
+          { org_id: org, finding_id: id },
+        ]);
+      }
+
+      const run = runs[4]!;
+      const run_id = run.context.run.run_id;
+      io.reads.length = 0;
+      const fails = await store.runFindings('org-a', run_id, { result: 'fail', control_id: 'cis-s3-1' });
+      expect(fails.map((f) => f.finding)).toEqual(
+        run.findings.filter((f) => f.result === 'fail' && f.control_id === 'cis-s3-1'),
+      );
+      expect(reads(findingsData)).toHaveLength(1);
+      expect(reads(runsData)).toHaveLength(1);
+      const one = run.findings[6]!;
+      expect(
+        (
+          await store.runFindings('org-a', run_id, { fingerprint: one.fingerprint, severity: one.severity })
+        ).map((f) => f.finding),
+      ).toEqual([one]);
+      expect(await store.runFindings('org-a', run_id, { severity: 'critical' })).toEqual([]);
+      await expect(store.runFindings('org-b', run_id, { result: 'fail' })).rejects.toMatchObject({
+        error_code: 'SEG_NOT_FOUND',
+      });
     });
   });
 });

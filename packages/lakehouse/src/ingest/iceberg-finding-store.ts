@@ -25,6 +25,7 @@ import {
 import type { Clock, EventBus, FindingIngestPort, KeyProvider } from '@neurocipher/seg-ports';
 import { systemClock } from '@neurocipher/seg-ports';
 import type { LoadedTable } from '../catalog/catalog.ts';
+import type { ColumnIn } from '../table/iceberg-table.ts';
 import { CommitConflictError } from '../catalog/catalog.ts';
 import type { Row } from '../iceberg/schema.ts';
 import type { Snapshot } from '../iceberg/table-metadata.ts';
@@ -87,6 +88,13 @@ export interface FindingQuery {
   result?: Finding['result'];
   fingerprint?: string;
 }
+
+/** Filters of {@link IcebergFindingStore.runFindings} within one run; every given field must match. */
+export type RunFindingFilter = Pick<FindingQuery, 'control_id' | 'severity' | 'result' | 'fingerprint'>;
+
+// The finding columns a query filters by, each named as in the query. Each given one is also a `where`
+// condition of the scan: a data file whose bounds of that column leave the value out is not read.
+const FILTER_COLUMNS = ['id', 'control_id', 'severity', 'result', 'fingerprint'] as const;
 
 /** Options of the maintenance reads and rewrites ({@link IcebergFindingStore.compact}, `evidenceReferences`). */
 export interface MaintenanceOptions {
@@ -398,27 +406,34 @@ export class IcebergFindingStore implements FindingIngestPort {
     };
   }
 
-  // The ids of the committed runs (those with a `runs` row), of one tenant or of every tenant.
-  async #committedRunIds(org_id?: string): Promise<Set<string>> {
+  // The ids of the committed runs (those with a `runs` row), of one tenant or of every tenant; with
+  // `among`, only those of these ids (reading only the runs files whose run_id bounds allow one).
+  async #committedRunIds(org_id?: string, among?: readonly string[]): Promise<Set<string>> {
+    if (among !== undefined && among.length === 0) return new Set();
     const rows = await this.#tables.table('runs').scan({
       columns: ['run_id'],
       ...(org_id !== undefined ? { partition: (p) => p.org_id === org_id } : {}),
+      ...(among !== undefined ? { where: { column: 'run_id', values: among } } : {}),
     });
     return new Set(rows.map((r) => String(r.run_id)));
   }
 
-  // The finding rows of the given runs (only the data files whose run_id bounds allow one of them are
-  // read), in commit order, decoded.
+  // The finding rows of the given runs matching `filter`, in commit order, decoded. Only the data files
+  // whose bounds allow one of the runs and every filter value are read.
   async #findingsOf(
     org_id: string | undefined,
     run_ids: readonly string[],
-    filter?: (row: Row) => boolean,
+    filter: Pick<FindingQuery, (typeof FILTER_COLUMNS)[number]> = {},
   ): Promise<StoredFinding[]> {
     if (run_ids.length === 0) return [];
+    const where: ColumnIn[] = [{ column: 'run_id', values: run_ids }];
+    for (const column of FILTER_COLUMNS) {
+      const value = filter[column];
+      if (value !== undefined) where.push({ column, values: [value] });
+    }
     const rows = await this.#tables.table('findings').scan({
       ...(org_id !== undefined ? { partition: (p) => p.org_id === org_id } : {}),
-      where: { column: 'run_id', values: run_ids },
-      ...(filter ? { filter } : {}),
+      where,
     });
     rows.sort((a, b) => (micros(a.committed_at) < micros(b.committed_at) ? -1 : 1));
     return Promise.all(rows.map((r) => this.#decode(r)));
@@ -454,41 +469,63 @@ export class IcebergFindingStore implements FindingIngestPort {
     return (await this.runs(org_id)).at(-1);
   }
 
-  /** One committed run of a tenant; `SEG_NOT_FOUND` naming it when the `runs` table has no row for it. */
+  /**
+   * One committed run of a tenant; `SEG_NOT_FOUND` naming it when the `runs` table has no row for it.
+   * Reads only the tenant's `runs` files whose `run_id` bounds allow it.
+   */
   async run(org_id: string, run_id: string): Promise<RunSummary> {
-    const found = (await this.runs(org_id)).find((r) => r.run_id === run_id);
-    if (!found) throw notCommitted(org_id, run_id);
-    return found;
+    const [row] = await this.#tables.table('runs').scan({
+      partition: (p) => p.org_id === org_id,
+      where: { column: 'run_id', values: [run_id] },
+    });
+    if (!row) throw notCommitted(org_id, run_id);
+    return fromRow<RunSummary>(this.#tables.layout('runs'), row).value;
   }
 
   /**
-   * The findings of one committed run of a tenant, in commit order; `SEG_NOT_FOUND` when the run is not
-   * committed. Reads only the data files whose `run_id` bounds (manifest metrics) allow that run, so the
-   * cost follows the run's size, not the history's.
+   * The findings of one committed run of a tenant matching every given filter (control, severity,
+   * result, fingerprint), in commit order; `SEG_NOT_FOUND` when the run is not committed. Reads only the
+   * data files whose bounds (manifest metrics) allow that run and every filter value, so the cost follows
+   * the run's size, not the history's.
    */
-  async runFindings(org_id: string, run_id: string): Promise<StoredFinding[]> {
+  async runFindings(org_id: string, run_id: string, filter: RunFindingFilter = {}): Promise<StoredFinding[]> {
     await this.run(org_id, run_id);
-    return this.#findingsOf(org_id, [run_id]);
+    return this.#findingsOf(org_id, [run_id], filter);
+  }
+
+  /**
+   * One finding of a tenant by id, as committed by a committed run; `SEG_NOT_FOUND` when the tenant has
+   * none with that id (ids compare exactly; the engine writes lowercase UUIDs), or only in a run without
+   * a `runs` row. Reads only the tenant's findings files whose `id` bounds allow the id, then only the
+   * `runs` files whose `run_id` bounds allow the runs it was found in.
+   */
+  async finding(org_id: string, id: string): Promise<StoredFinding> {
+    const rows = await this.#tables.table('findings').scan({
+      partition: (p) => p.org_id === org_id,
+      where: { column: 'id', values: [id] },
+    });
+    const committed = await this.#committedRunIds(org_id, [...new Set(rows.map((r) => String(r.run_id)))]);
+    // Ids are unique per run and a replayed run adds no rows; were there several, the last commit wins.
+    const row = rows.filter((r) => committed.has(String(r.run_id))).at(-1);
+    if (!row) {
+      throw new SegError({
+        error_code: 'SEG_NOT_FOUND',
+        message: `finding ${id} is not a finding of a committed run of tenant ${org_id}`,
+        details: { org_id, finding_id: id },
+      });
+    }
+    return this.#decode(row);
   }
 
   /**
    * Findings of committed runs matching every given filter, in commit order. Tenant filters prune
-   * partitions, `run_id` prunes data files by their bounds; rows of a run without a `runs` row are never
-   * returned.
+   * partitions; `run_id` and every other filter prune data files by their bounds; rows of a run without a
+   * `runs` row are never returned.
    */
   async findings(query: FindingQuery = {}): Promise<StoredFinding[]> {
-    const cols: [keyof FindingQuery, string][] = [
-      ['id', 'id'],
-      ['control_id', 'control_id'],
-      ['severity', 'severity'],
-      ['result', 'result'],
-      ['fingerprint', 'fingerprint'],
-    ];
-    const active = cols.filter(([k]) => query[k] !== undefined);
-    const committed = await this.#committedRunIds(query.org_id);
-    const runIds =
-      query.run_id === undefined ? [...committed] : committed.has(query.run_id) ? [query.run_id] : [];
-    return this.#findingsOf(query.org_id, runIds, (r) => active.every(([k, c]) => r[c] === query[k]));
+    const runs = query.run_id === undefined ? undefined : [query.run_id];
+    const committed = await this.#committedRunIds(query.org_id, runs);
+    return this.#findingsOf(query.org_id, [...committed], query);
   }
 
   /**

@@ -150,6 +150,53 @@ describe('IcebergTable', () => {
       expect(parquet()).toHaveLength(2);
       await expect(t.scan({ where: { column: 'n', values: ['1'] } })).rejects.toThrow('is not a string');
     });
+
+    it('with several `where` conditions reads only the files whose bounds allow all of them', async () => {
+      const reads: string[] = [];
+      const recording: FileIO = {
+        read: (uri) => (reads.push(uri), io.read(uri)),
+        writeNew: (uri, bytes) => io.writeNew(uri, bytes),
+        exists: (uri) => io.exists(uri),
+        delete: (uri) => io.delete(uri),
+        list: (prefix) => io.list(prefix),
+      };
+      const t = new IcebergTable({
+        catalog,
+        io: recording,
+        ident: { namespace: 'seg', name: 'two' },
+        create: {
+          schema: {
+            type: 'struct',
+            'schema-id': 0,
+            fields: [
+              { id: 1, name: 'run', required: true, type: 'string' },
+              { id: 2, name: 'id', required: true, type: 'string' },
+              { id: 3, name: 'n', required: true, type: 'long' },
+            ],
+          },
+          spec: { 'spec-id': 0, fields: [] },
+        },
+      });
+      await t.append([
+        { run: 'r1', id: 'a', n: 1n },
+        { run: 'r1', id: 'b', n: 2n },
+      ]);
+      await t.append([
+        { run: 'r2', id: 'a', n: 3n },
+        { run: 'r2', id: 'c', n: 4n },
+      ]);
+      await t.append([{ run: 'r1', id: 'x', n: 5n }]);
+      const parquet = () => reads.filter((u) => u.endsWith('.parquet'));
+      reads.length = 0;
+      const where = [
+        { column: 'run', values: ['r1'] },
+        { column: 'id', values: ['a'] },
+      ];
+      expect(await t.scan({ where, columns: ['n'] })).toEqual([{ n: 1n }]);
+      // r2's file fails the run bounds, the third file the id bounds.
+      expect(parquet()).toHaveLength(1);
+      expect(await t.scan({ where: [] })).toHaveLength(5);
+    });
   });
 
   describe('#compact', () => {

@@ -34,6 +34,11 @@ export interface IcebergTableOptions {
   maxAttempts?: number;
   /** Test hook: called at named points of a commit (used to inject crashes). */
   onCommitStep?: (step: CommitStep) => void | Promise<void>;
+  /**
+   * Awaited before every append and compaction, before the table is loaded (`LakehouseTables` creates
+   * its sibling tables there, so the first write to a lakehouse makes all of them exist).
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** Named points of a commit, in order. */
@@ -80,9 +85,10 @@ export interface ScanOptions {
   partition?: (partition: Record<string, unknown>) => boolean;
   /**
    * Keep only rows whose column is one of the values, and read only the data files whose column bounds
-   * allow one of them (so reading one run touches only the files that may hold it).
+   * allow one of them (so reading one run touches only the files that may hold it). Several conditions
+   * must all hold: a file is read only when the bounds of every one of them allow it.
    */
-  where?: ColumnIn;
+  where?: ColumnIn | readonly ColumnIn[];
   /** Keep only rows matching. */
   filter?: (row: Row) => boolean;
   /** Read at this snapshot instead of the current one. */
@@ -208,8 +214,8 @@ function observed<T>(p: Promise<T>): Promise<T> {
 
 /** One Iceberg table: fast appends, scans and compaction with optimistic, retried commits. */
 export class IcebergTable {
-  readonly #o: Required<Omit<IcebergTableOptions, 'onCommitStep'>> &
-    Pick<IcebergTableOptions, 'onCommitStep'>;
+  readonly #o: Required<Omit<IcebergTableOptions, 'onCommitStep' | 'beforeWrite'>> &
+    Pick<IcebergTableOptions, 'onCommitStep' | 'beforeWrite'>;
   #ensured: Promise<LoadedTable> | undefined;
 
   /** Binds a table; it is created on first use. */
@@ -222,10 +228,15 @@ export class IcebergTable {
     return this.#o.ident;
   }
 
-  /** Creates the table if needed and loads its current metadata. */
-  async load(): Promise<LoadedTable> {
+  /** Creates the table if it does not exist yet (asked of the catalog once per instance). */
+  async ensure(): Promise<void> {
     this.#ensured ??= this.#o.catalog.ensureTable(this.#o.ident, this.#o.create);
     await this.#ensured;
+  }
+
+  /** Creates the table if needed and loads its current metadata. */
+  async load(): Promise<LoadedTable> {
+    await this.ensure();
     return this.#o.catalog.loadTable(this.#o.ident);
   }
 
@@ -269,6 +280,7 @@ export class IcebergTable {
    */
   async append(rows: readonly Row[], options: AppendOptions = {}): Promise<CommitOutcome> {
     const io = this.#o.io;
+    await this.#o.beforeWrite?.();
     for (let attempt = 1; ; attempt++) {
       const base = await this.load();
       const todo = options.prepare ? await options.prepare(base, rows) : rows;
@@ -434,24 +446,31 @@ export class IcebergTable {
   async scan(options: ScanOptions = {}): Promise<Row[]> {
     const { metadata } = await this.load();
     const full = currentSchema(metadata);
-    const match = options.where ? columnMatch(full, options.where, this.#o.ident.name) : undefined;
+    const where =
+      options.where === undefined ? [] : 'column' in options.where ? [options.where] : options.where;
+    const matches = where.map((w) => columnMatch(full, w, this.#o.ident.name));
     let schema = full;
-    // The `where` column is decoded to test rows, and dropped again when it was not asked for.
-    let extra: string | undefined;
+    // The `where` columns are decoded to test rows, and dropped again when they were not asked for.
+    const extra: string[] = [];
     if (options.columns) {
       const wanted = new Set(options.columns);
       const unknown = [...wanted].filter((c) => !full.fields.some((f) => f.name === c));
       if (unknown.length > 0) throw new Error(`no column ${unknown.join(', ')} in ${this.#o.ident.name}`);
-      if (match && !wanted.has(match.column)) wanted.add((extra = match.column));
+      for (const m of matches) {
+        if (!wanted.has(m.column)) {
+          wanted.add(m.column);
+          extra.push(m.column);
+        }
+      }
       schema = { ...full, fields: full.fields.filter((f) => wanted.has(f.name)) };
     }
     const out: Row[] = [];
     for (const { dataFile } of await this.#liveFiles(metadata, options.snapshotId)) {
       if (options.partition && !options.partition(dataFile.partition)) continue;
-      if (match && !match.mayHold(dataFile)) continue;
+      if (!matches.every((m) => m.mayHold(dataFile))) continue;
       for (const row of await this.#rowsOfFile(dataFile, schema)) {
-        if (match && !match.values.has(row[match.column] as string)) continue;
-        if (extra !== undefined) delete row[extra];
+        if (!matches.every((m) => m.values.has(row[m.column] as string))) continue;
+        for (const column of extra) delete row[column];
         if (!options.filter || options.filter(row)) out.push(row);
       }
     }
@@ -466,6 +485,7 @@ export class IcebergTable {
    */
   async compact(options: CompactOptions = {}): Promise<CompactOutcome> {
     const io = this.#o.io;
+    await this.#o.beforeWrite?.();
     for (let attempt = 1; ; attempt++) {
       const base = await this.load();
       const md = base.metadata;

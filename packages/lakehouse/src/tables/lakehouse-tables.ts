@@ -17,13 +17,18 @@ export interface LakehouseTablesOptions {
   onCommitStep?: (table: TableName, step: CommitStep) => void | Promise<void>;
 }
 
-/** The seven canonical Iceberg tables of one catalog namespace, with their contract layouts. */
+/**
+ * The seven canonical Iceberg tables of one catalog namespace, with their contract layouts. The first
+ * write (append or compaction) to any of them creates all seven, so a reader of a lakehouse that has
+ * been committed to once finds every table, empty or not.
+ */
 export class LakehouseTables {
   /** Catalog namespace. */
   readonly namespace: string;
   readonly #tables = new Map<TableName, { table: IcebergTable; layout: TableLayout }>();
+  #created: Promise<void> | undefined;
 
-  /** Binds the tables; each is created on first use. */
+  /** Binds the tables; each is created on first use, and all of them on the first write to one. */
   constructor(options: LakehouseTablesOptions) {
     this.namespace = options.namespace ?? 'seg';
     for (const name of TABLE_NAMES) {
@@ -40,9 +45,27 @@ export class LakehouseTables {
         },
         ...(options.now ? { now: options.now } : {}),
         ...(hook ? { onCommitStep: (step: CommitStep) => hook(name, step) } : {}),
+        beforeWrite: () => this.ensureAll(),
       });
       this.#tables.set(name, { table, layout });
     }
+  }
+
+  /**
+   * Creates every canonical table that does not exist yet (with its schema, partition spec and contract
+   * property). Idempotent, and safe against other processes creating them at the same time (the
+   * catalog's create is create-if-absent); done once per instance when it succeeds, tried again after a
+   * failure. Call it when opening a lakehouse for writing; every write calls it first.
+   */
+  ensureAll(): Promise<void> {
+    this.#created ??= Promise.all(TABLE_NAMES.map((name) => this.table(name).ensure())).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#created = undefined;
+        throw err;
+      },
+    );
+    return this.#created;
   }
 
   /** The table object of a canonical table. */

@@ -1,12 +1,13 @@
-// A small, varied report input for the output-format and HTML tests: every result, every severity,
-// three controls with framework mappings, and cells that need CSV quoting.
+// A small, varied report input for the report-format tests (here and in apps that render reports): every
+// result, every severity, three controls with framework mappings, and cells that need CSV quoting.
 import { createHash } from 'node:crypto';
 import type { Asset, ControlSpec, Finding, Result, RunSummary, Severity } from '@neurocipher/seg-contracts';
-import type { ReportInput } from '../src/output/report-context.ts';
+import type { ReportInput } from '../report-context.ts';
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 const uuid = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
+/** Three CIS controls of different severities (storage, network, IAM). */
 export const sampleControls: ControlSpec[] = [
   {
     id: 'cis-storage-secure-transport',
@@ -44,6 +45,7 @@ export const sampleControls: ControlSpec[] = [
   },
 ];
 
+/** Framework mappings of {@link sampleControls}, by control id. */
 export const sampleFrameworks = {
   'cis-storage-secure-transport': { cis_aws_v3: '2.1.1', aws_fsbp: 'S3.5' },
   'cis-network-sg-no-admin-ingress': { cis_aws_v3: '5.2' },
@@ -103,6 +105,10 @@ const rows: Array<[string, string, Result, Severity, string]> = [
   ['cis-storage-secure-transport', 'bucket:arn:aws:s3:::demo-c', 'fail', 'info', 'informational check'],
 ];
 
+/**
+ * Eight findings over the three controls: every result and severity, one message with a quote and comma,
+ * one starting with a spreadsheet formula and holding a newline.
+ */
 export const sampleFindings: Finding[] = rows.map(([control, urn, result, severity, message], i) => ({
   id: uuid(i + 1),
   control_id: control,
@@ -117,6 +123,7 @@ export const sampleFindings: Finding[] = rows.map(([control, urn, result, severi
   fingerprint: sha(`fp-${i}`),
 }));
 
+/** The assets of {@link sampleFindings}, by URN (region `us-east-1`, one account). */
 export const sampleAssets: Map<string, Asset> = new Map(
   sampleFindings.map((f) => {
     const kind = f.asset.urn.split(':')[3] as string;
@@ -132,6 +139,7 @@ export const sampleAssets: Map<string, Asset> = new Map(
   }),
 );
 
+/** The run {@link sampleFindings} belong to (tenant `demo`). */
 export const sampleRun: RunSummary = {
   run_id: uuid(900),
   scope: { org_id: 'demo', tags: {} },
@@ -141,7 +149,7 @@ export const sampleRun: RunSummary = {
   counts: { pass: 1, warn: 1, fail: 4, error: 1, not_applicable: 1 },
 };
 
-/** The sample as a report input. */
+/** The sample as a report input (tool version `0.1.0`). */
 export function sampleReport(): ReportInput {
   return {
     findings: sampleFindings,

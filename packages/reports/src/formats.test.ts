@@ -3,12 +3,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { sampleReport } from '../../test/sample-report.ts';
+import { sampleReport } from './testing/sample-report.ts';
 import { CSV_COLUMNS, csvCell, toCsv } from './csv.ts';
 import { OCSF_COMPLIANCE_FINDING_CLASS_UID, toOcsf } from './ocsf.ts';
 import { toSarif } from './sarif.ts';
 
-const here = resolve(import.meta.dirname, '..', '..');
+const here = resolve(import.meta.dirname, '..');
 const outDir = join(here, 'test-output', 'formats');
 mkdirSync(outDir, { recursive: true });
 const python = process.env['SEG_PYTHON'];

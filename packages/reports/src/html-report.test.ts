@@ -6,11 +6,11 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
-import { sampleReport, sampleRun } from '../../test/sample-report.ts';
+import { sampleReport, sampleRun } from './testing/sample-report.ts';
 import { escapeHtml, renderHtmlReport } from './html-report.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const outDir = join(resolve(import.meta.dirname, '..', '..'), 'test-output', 'html-report');
+const outDir = join(resolve(import.meta.dirname, '..'), 'test-output', 'html-report');
 const profile = mkdtempSync(join(tmpdir(), 'seg-chromium-'));
 
 const history = [
