@@ -166,11 +166,7 @@ export class InMemoryAttestation implements AttestationPort {
     };
     const digest = statement.subject?.[0]?.digest?.sha256;
     checks.push(
-      check(
-        'subject_digest',
-        digest === sha256Hex(stored.run_json),
-        'subject digest does not match the run',
-      ),
+      check('subject_digest', digest === sha256Hex(stored.run_json), 'subject digest does not match the run'),
     );
     checks.push(
       check(
