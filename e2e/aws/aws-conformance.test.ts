@@ -7,7 +7,6 @@ import {
   AwsRemediationAdapter,
   AwsSession,
   AwsInventoryAdapter,
-  evidenceKey,
   parseAwsAssetUrn,
 } from '@neurocipher/seg-adapter-aws';
 import {
@@ -23,7 +22,8 @@ import {
 } from '@neurocipher/seg-adapter-aws/testing';
 import type { Asset } from '@neurocipher/seg-contracts';
 import { describeAdapterConformance } from '@neurocipher/seg-conformance';
-import { InMemoryRedactor } from '@neurocipher/seg-ports/testing';
+import { canonicalJson } from '@neurocipher/seg-attest';
+import { InMemoryEvidenceSink } from '@neurocipher/seg-ports/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,8 +65,7 @@ describeAdapterConformance({
     const remediation = new AwsRemediationAdapter({
       session: fx.session,
       inventory: fx.inventory,
-      evidence: fx.blobs,
-      redactor: fx.redactor,
+      evidence: fx.evidence,
     });
     return {
       inventory: fx.inventory,
@@ -90,7 +89,7 @@ describeAdapterConformance({
       },
       evidence: {
         pointers: (ref) => fx.inventory.evidence_for(ref),
-        read: (hash) => fx.blobs.get(evidenceKey(hash)),
+        read: (hash) => fx.evidence.get(hash),
       },
       async close() {
         s3.destroy();
@@ -113,8 +112,8 @@ describeAdapterConformance({
     return {
       inventory: new AwsInventoryAdapter({
         session,
-        evidence: new LocalDirBlobStore({ root: dir }),
-        redactor: new InMemoryRedactor(),
+        evidence: new InMemoryEvidenceSink({ canonicalJson }),
+        history: new LocalDirBlobStore({ root: dir }),
       }),
       scope,
       async close() {

@@ -45,6 +45,7 @@ describe('CIS AWS Foundations end to end on moto', () => {
       trustedKeys: parseTrustedKeys(await readFile(resolve(root, 'tools/bundle/trusted-keys.json'), 'utf8')),
       bundles: [ref],
       inventory: fx.inventory,
+      evidence: fx.evidence,
     });
     await evaluator.load();
     const manifest = JSON.parse(
@@ -145,8 +146,7 @@ describe('CIS AWS Foundations end to end on moto', () => {
     const remediation = new AwsRemediationAdapter({
       session: fx.session,
       inventory: fx.inventory,
-      evidence: fx.blobs,
-      redactor: fx.redactor,
+      evidence: fx.evidence,
       defaults: {
         access_log_bucket: seed.buckets.pass,
         flow_log_bucket: seed.buckets.pass,
@@ -229,8 +229,7 @@ describe('CIS AWS Foundations end to end on moto', () => {
       const remediation = new AwsRemediationAdapter({
         session: chaos.session,
         inventory: chaos.inventory,
-        evidence: chaos.blobs,
-        redactor: chaos.redactor,
+        evidence: chaos.evidence,
         stepTimeoutMs: 1_000,
       });
       const plan = await remediation.plan(finding, 'apply');

@@ -9,9 +9,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { canonicalJson } from '@neurocipher/seg-attest';
 import {
   bundleVectors,
-  canonicalJson,
   DirectoryBundleSource,
   Evaluator,
   mergeBundleData,
@@ -174,10 +174,10 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     const full = await evaluator.evaluateDocuments(request, docs, { now: NOW });
     const wallMs = performance.now() - t1;
-    const evals = full.result.findings.length;
+    const evals = full.findings.length;
     const evalsPerS = evals / (wallMs / 1000);
     console.log(
-      `bench:eval: wasm end-to-end: ${evals} asset-control evaluations in ${round(wallMs, 0)} ms = ${round(evalsPerS, 0)} evals/s; counts ${JSON.stringify(full.result.run.counts)}`,
+      `bench:eval: wasm end-to-end: ${evals} asset-control evaluations in ${round(wallMs, 0)} ms = ${round(evalsPerS, 0)} evals/s; counts ${JSON.stringify(full.run.counts)}`,
     );
 
     // 2. Per control over the whole tenant (SLO-1): each control alone over the assets of its kinds.
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     const params = Object.fromEntries(
       manifest.controls.map((c) => [
         c.id,
-        full.result.run.controls.includes(c.id) ? (c.default_inputs ?? defaults(c.inputs)) : {},
+        full.run.controls.includes(c.id) ? (c.default_inputs ?? defaults(c.inputs)) : {},
       ]),
     );
     const sorted = [...docs].sort((a, b) => (a.asset.ref.urn < b.asset.ref.urn ? -1 : 1));

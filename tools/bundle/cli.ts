@@ -114,7 +114,7 @@ async function verify(dir: string, args: string[]): Promise<void> {
   const keysFile = option(args, '--trusted-keys') ?? DEV_TRUSTED_KEYS;
   const verified = await builder.verify(dir, parseTrustedKeys(readFileSync(keysFile, 'utf8')));
   console.log(
-    `verify: ${dir}: ${verified.manifest.id}@${verified.manifest.version} signed by ${verified.signer.keyId}${verified.signer.label ? ` (${verified.signer.label})` : ''}; ${verified.files.size} files match CHECKSUMS; ${WASM_FILE} reproduces`,
+    `verify: ${dir}: ${verified.manifest.id}@${verified.manifest.version} signed by ${verified.signer.keyid}${verified.signer.label ? ` (${verified.signer.label})` : ''}; ${verified.files.size} files match CHECKSUMS; ${WASM_FILE} reproduces`,
   );
 }
 

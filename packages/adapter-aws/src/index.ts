@@ -9,15 +9,8 @@ export { validateNormalizedBody } from './inventory/normalized-validator.ts';
 export { normalizePolicyDocument } from './inventory/policy-document.ts';
 export type { PolicyDocument, PolicyStatement } from './inventory/policy-document.ts';
 export { ConfigHistory } from './evidence/config-history.ts';
-export type { CaptureRecord } from './evidence/config-history.ts';
-export {
-  EVIDENCE_MEDIA_TYPE,
-  EvidenceRecorder,
-  canonicalBytes,
-  evidenceKey,
-  sha256Hex,
-} from './evidence/evidence-recorder.ts';
-export type { EvidenceRecorderOptions } from './evidence/evidence-recorder.ts';
+export type { CaptureRecord, ConfigHistoryOptions } from './evidence/config-history.ts';
+export { EVIDENCE_MEDIA_TYPE, putJsonEvidence, readJsonEvidence } from './evidence/json-evidence.ts';
 export { DEFAULT_RETRY, awsCall, rawResponse, withAbortSignal } from './provider/aws-call.ts';
 export type { AwsCallOptions, RetryPolicy } from './provider/aws-call.ts';
 export { absentAsNull, awsErrorName, isThrottle, isTransient, toSegError } from './provider/aws-error.ts';
@@ -31,7 +24,6 @@ export type {
   AwsSessionOptions,
   DecoratableClient,
 } from './provider/aws-session.ts';
-export { mapBounded } from './provider/concurrency.ts';
 export { AwsRemediationAdapter } from './remediation/aws-remediation-adapter.ts';
 export type {
   AwsRemediationAdapterOptions,

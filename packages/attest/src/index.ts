@@ -1,7 +1,7 @@
 // Public surface of @neurocipher/seg-attest: DSSE envelopes over in-toto statements, Ed25519 and
 // ML-DSA-65 signers, verification, a local RFC 9162 transparency log, and the AttestationPort.
 export { decodeBase64, encodeBase64, encodeBase64Url } from './encoding/base64.ts';
-export { sha256Hex, toHex, fromHex } from './encoding/bytes.ts';
+export { toHex, fromHex } from './encoding/bytes.ts';
 export { canonicalJson, canonicalJsonBytes } from './encoding/canonical-json.ts';
 export { preAuthEncoding } from './dsse/pae.ts';
 export {
@@ -75,6 +75,7 @@ export {
   statementBytes,
 } from './statement/statement.ts';
 export type {
+  CommittedFile,
   InTotoStatement,
   OutcomeInput,
   ParsedStatement,

@@ -38,7 +38,7 @@ export {
   vectorTestPackage,
 } from './bundle/build/vector-tests.ts';
 export type { OpaTestOutcome } from './bundle/build/vector-tests.ts';
-export { parseChecksums, renderChecksums, sha256Hex } from './bundle/checksums.ts';
+export { parseChecksums, renderChecksums } from './bundle/checksums.ts';
 export { DirectoryBundleSource, readBundleDirectory } from './bundle/directory-bundle-source.ts';
 export type { DirectoryBundleSourceOptions } from './bundle/directory-bundle-source.ts';
 export { defaultInputs, inputErrors, parseManifest } from './bundle/manifest.ts';
@@ -58,7 +58,7 @@ export {
   trustedKeyFrom,
   verifySignature,
 } from './bundle/signature.ts';
-export type { BundleSignature, TrustedKey } from './bundle/signature.ts';
+export type { BundleSignature } from './bundle/signature.ts';
 export { verifyBundle } from './bundle/verify-bundle.ts';
 export type { VerifiedBundle } from './bundle/verify-bundle.ts';
 export { instantiateWasm, readVerifiedBundle } from './evaluation/bundle-loader.ts';
@@ -66,7 +66,7 @@ export type { LoadedBundle } from './evaluation/bundle-loader.ts';
 export { Evaluator } from './evaluation/evaluator.ts';
 export type {
   AssetDocument,
-  DetailedEvalResult,
+  DraftEvalResult,
   EngineChoice,
   EvaluateOptions,
   EvaluatorOptions,
@@ -74,9 +74,8 @@ export type {
 } from './evaluation/evaluator.ts';
 export {
   buildFindings,
-  canonicalJson,
   checkedResult,
-  evidenceStub,
+  evidenceDraft,
   fingerprintOf,
   isControlResult,
   isPreparedBatch,
@@ -84,15 +83,17 @@ export {
   prepareBatch,
   resolvePointer,
   RUN_ID_NAMESPACE,
-  uuidV5,
 } from './evaluation/findings.ts';
 export type {
   ControlResult,
-  EvidenceStub,
+  DraftFinding,
+  EvidenceDraft,
   FindingContext,
   FindingInput,
   PreparedBatch,
 } from './evaluation/findings.ts';
+export { sealFindings } from './evaluation/seal-findings.ts';
+export type { SealedFindings } from './evaluation/seal-findings.ts';
 export { hostBuiltins, parseRfc3339Ns } from './evaluation/host-builtins.ts';
 export { OpaServerEngine, WasmEngine } from './evaluation/policy-engine.ts';
 export type {
@@ -108,14 +109,14 @@ export { bundleVectors, parseVectorFile, runVectors } from './validation/vectors
 export type { ControlVector, VectorFile, VectorOutcome } from './validation/vectors.ts';
 export { SecretRedactor } from './redaction/secret-redactor.ts';
 export type { SecretRedactorOptions } from './redaction/secret-redactor.ts';
-export { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE, evidenceIndex } from './run/evidence-sink.ts';
-export type { EvidenceIndex, EvidenceSink, StoredEvidenceRef } from './run/evidence-sink.ts';
+export { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE, evidenceIndex } from './run/evidence-index.ts';
+export type { EvidenceIndex } from './run/evidence-index.ts';
 export { PortRunAttester } from './run/run-attester.ts';
 export type { AttestedRun, PortRunAttesterOptions, RunAttester } from './run/run-attester.ts';
 export { controlSpecOf, frameworksOf, runControlsOf } from './run/run-controls.ts';
 export type { PolicyBundleDigest, RunControls } from './run/run-controls.ts';
 export { RunMaterialRegistry } from './run/run-material.ts';
-export type { CommittedFile, CommittedFilesSource, CommittedTable, RunMaterial } from './run/run-material.ts';
+export type { CommittedFilesSource } from './run/run-material.ts';
 export type { RunPhase, RunProgressEvent, RunProgressListener } from './run/run-progress.ts';
 export { RunService } from './run/run-service.ts';
 export type { RunEvaluator, RunOutcome, RunRequest, RunServiceOptions } from './run/run-service.ts';

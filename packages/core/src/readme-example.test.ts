@@ -15,7 +15,7 @@ describe('README example', () => {
       params: { 'seg-access-key-max-age': { max_age_days: 90 } },
     });
     const urn = 'urn:asset:aws:iam-access-key:AKIAEXAMPLE';
-    const { result } = await evaluator.evaluateDocuments(
+    const result = await evaluator.evaluateDocuments(
       { scope: { org_id: 'acme', tags: {} }, control_ids: ['seg-access-key-max-age'] },
       [
         {

@@ -13,8 +13,8 @@ import {
   signChecksums,
   trustedKeyFrom,
   wasmEntrypoints,
-  type TrustedKey,
 } from '../src/index.ts';
+import type { TrustedKey } from '@neurocipher/seg-attest';
 
 export const repoRoot = resolve(dirname(new URL(import.meta.url).pathname), '../../..');
 export const bundlesRoot = join(repoRoot, 'bundles');

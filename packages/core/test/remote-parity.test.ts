@@ -3,9 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { canonicalJson } from '@neurocipher/seg-attest';
 import {
   bundleVectors,
-  canonicalJson,
   DirectoryBundleSource,
   Evaluator,
   mergeBundleData,
@@ -241,8 +241,8 @@ describe('remote mode (opa run --server via @styra/opa)', () => {
       });
       const a = await wasm.evaluateDocuments(request, docs, options);
       const b = await remote.evaluateDocuments(request, docs, options);
-      expect(a.result.findings.length).toBeGreaterThan(10);
-      expect(JSON.stringify(b.result.findings)).toBe(JSON.stringify(a.result.findings));
+      expect(a.findings.length).toBeGreaterThan(10);
+      expect(JSON.stringify(b.findings)).toBe(JSON.stringify(a.findings));
       await wasm.close();
       await remote.close();
     },

@@ -1,5 +1,4 @@
 // Deterministic sample data for the lakehouse tests: runs of findings over a few assets and tenants.
-import { createHash } from 'node:crypto';
 import type {
   Asset,
   Attestation,
@@ -9,8 +8,9 @@ import type {
   IngestContext,
   RemediationPlan,
 } from '@neurocipher/seg-contracts';
+import { sha256Hex } from '@neurocipher/seg-ports';
 
-const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+const hex = (s: string) => sha256Hex(s);
 
 /** A deterministic UUID (v4-shaped) from a seed string. */
 export function uuidFrom(seed: string): string {

@@ -195,7 +195,7 @@ export function bundleCommand(
       try {
         verified = options.reproduce
           ? await new BundleBuilder({ opa: opaCli(io) }).verify(root, trusted)
-          : verifyBundle(await readBundleDirectory(root), trusted);
+          : await verifyBundle(await readBundleDirectory(root), trusted);
       } catch (error) {
         // A readable bundle that does not verify is a verdict (exit 1), not a usage error.
         if (isSegError(error) && error.error_code === 'SEG_POLICY_LOAD_FAILED') {
@@ -208,7 +208,7 @@ export function bundleCommand(
       const { manifest } = verified;
       io.stdout.write(
         `verified: ${manifest.id}@${manifest.version}, ${manifest.controls.length} controls, ` +
-          `${verified.files.size} files, digest ${verified.digest}, signed by ${JSON.stringify(verified.signer.label ?? verified.signer.keyId)}` +
+          `${verified.files.size} files, digest ${verified.digest}, signed by ${JSON.stringify(verified.signer.label ?? verified.signer.keyid)}` +
           `${options.reproduce ? ', build/policy.wasm reproduces' : ''}\n`,
       );
       setExit(EXIT_OK);

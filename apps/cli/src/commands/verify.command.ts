@@ -3,12 +3,12 @@ import { Command } from 'commander';
 import {
   attestedRun,
   runSummaryBytes,
-  sha256Hex,
   verifyEnvelopeText,
   verifyFailed,
   verifyRunData,
 } from '@neurocipher/seg-attest';
 import type { RunSummaryInput } from '@neurocipher/seg-attest';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { EVIDENCE_INDEX_MEDIA_TYPE } from '@neurocipher/seg-core';
 import { runAttestations } from '@neurocipher/seg-lakehouse';
 import { publicKeyPathOf, subjectResolver } from '../container/attestation.module.ts';

@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { SegError, normalizedConfigSchemaFor } from '@neurocipher/seg-contracts';
 import { AwsInventoryAdapter, AwsSession } from '@neurocipher/seg-adapter-aws';
-import { LocalBlobStore } from '@neurocipher/seg-lakehouse';
+import { EvidenceStore, LocalBlobStore } from '@neurocipher/seg-lakehouse';
 import type { InventoryPort, Redactor } from '@neurocipher/seg-ports';
 import { InventoryPortId, RedactorId } from '@neurocipher/seg-ports';
 import { SnapshotInventory } from '@neurocipher/seg-adapter-snapshot';
@@ -28,8 +28,8 @@ function validateBody(kind: string, body: Record<string, unknown>): void {
 /**
  * The AWS inventory over the configured accounts (assuming `role/<aws.role_name>` in each) and regions;
  * `aws.endpoint_url` (`AWS_ENDPOINT_URL`) points it at a simulator. Credentials come from the SDK default
- * chain (`AWS_PROFILE` / `--profile`). Raw responses go, redacted, to the configured local blob store as
- * evidence.
+ * chain (`AWS_PROFILE` / `--profile`). Raw responses and captured configs go through the evidence store
+ * (redacted, hashed once, stored) on the configured local blob folder; the capture index lives beside them.
  */
 function awsInventory(config: CliConfig, redactor: Redactor): InventoryPort {
   if (config.aws.accounts.length === 0) {
@@ -53,10 +53,11 @@ function awsInventory(config: CliConfig, redactor: Redactor): InventoryPort {
     ...(config.aws.regions.length > 0 ? { regions: config.aws.regions } : {}),
     ...(config.aws.endpoint_url ? { endpoint: config.aws.endpoint_url } : {}),
   });
+  const blobs = new LocalBlobStore({ root: config.blobs.slice('file:'.length) });
   return new AwsInventoryAdapter({
     session,
-    evidence: new LocalBlobStore({ root: config.blobs.slice('file:'.length) }),
-    redactor,
+    evidence: new EvidenceStore({ blobs, redactor }),
+    history: blobs,
     validateBody,
   });
 }

@@ -8,7 +8,7 @@ import {
   parseAwsAssetUrn,
 } from '@neurocipher/seg-adapter-aws';
 import type { PlanRecordStore, RemediationDefaults } from '@neurocipher/seg-adapter-aws';
-import { LocalBlobStore } from '@neurocipher/seg-lakehouse';
+import { EvidenceStore, LocalBlobStore } from '@neurocipher/seg-lakehouse';
 import type { Redactor } from '@neurocipher/seg-ports';
 import { RedactorId } from '@neurocipher/seg-ports';
 import type { CliConfig } from '../config/cli-config.ts';
@@ -56,6 +56,7 @@ export function remediationModule(): ContainerModule {
           }
           const blobs = new LocalBlobStore({ root: config.blobs.slice('file:'.length) });
           const plans = new BlobPlanRecordStore({ store: blobs, prefix: 'plans' });
+          const evidence = new EvidenceStore({ blobs, redactor });
           const sessions: AwsSession[] = [];
           return {
             plans,
@@ -79,12 +80,11 @@ export function remediationModule(): ContainerModule {
                 ...(config.aws.endpoint_url ? { endpoint: config.aws.endpoint_url } : {}),
               });
               sessions.push(session);
-              const inventory = new AwsInventoryAdapter({ session, evidence: blobs, redactor });
+              const inventory = new AwsInventoryAdapter({ session, evidence, history: blobs });
               const remediation = new AwsRemediationAdapter({
                 session,
                 inventory,
-                evidence: blobs,
-                redactor,
+                evidence,
                 plans,
                 defaults,
               });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,7 @@ import { runSeg } from '../testing/run-seg.ts';
 const repo = resolve(import.meta.dirname, '..', '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'seg-evidence-reuse-'));
 const packs = join(dir, '.seg/blobs/packs');
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array): string => sha256Hex(bytes);
 const seg = (...argv: string[]) => runSeg(dir, argv);
 
 type PackEntry = [hash: string, offset: number, length: number, media_type: string];

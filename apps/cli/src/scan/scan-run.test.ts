@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { runSeg } from '../testing/run-seg.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'seg-scan-run-'));
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array): string => sha256Hex(bytes);
 // The stored bytes of a blob, read without the store's own code: a loose file `sha256/<2>/<hash>`, or the
 // slice of a pack that its index (`packs/<id>.idx.json`: [hash, offset, length, media type]) names.
 function storedBytes(hash: string): Buffer {

@@ -5,7 +5,8 @@ import { motoAdapterFixture, type MotoAdapterFixture } from '../testing/adapter-
 import { PASSING_ACCOUNT_ID, seedCisScenario, type CisSeed } from '../testing/cis-seed.ts';
 import { startBlackholeServer } from '../testing/fault-injector.ts';
 import { motoClientConfig, startMotoServer, type MotoServer } from '../testing/moto-server.ts';
-import { sha256Hex } from '../evidence/evidence-recorder.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
+import { readJsonEvidence } from '../evidence/json-evidence.ts';
 import { awsAssetUrn } from './asset-urn.ts';
 import { AwsInventoryAdapter } from './aws-inventory-adapter.ts';
 import type { KindCollector } from './collector.ts';
@@ -192,7 +193,7 @@ describe('AwsInventoryAdapter', () => {
       expect(mine.map((t) => t.name).sort()).toEqual(['seg-trail-fail', 'seg-trail-pass']);
     });
 
-    it('stores the raw responses behind a config as sha256 blobs that verify', async () => {
+    it('stores the raw responses behind a config through the evidence sink, and only an index beside', async () => {
       const ref = {
         urn: awsAssetUrn({
           kind: 'bucket',
@@ -204,13 +205,14 @@ describe('AwsInventoryAdapter', () => {
       await fx.inventory.get_config(ref);
       const pointers = await fx.inventory.evidence_for(ref);
       expect(pointers).toHaveLength(2);
-      for (const p of pointers) {
-        const bytes = await fx.blobs.get(`sha256/${p.hash.slice(0, 2)}/${p.hash}`);
-        expect(sha256Hex(bytes)).toBe(p.hash);
-      }
-      const raw = (await fx.inventory.evidence.read(pointers[1] as { hash: string })) as {
+      for (const p of pointers) expect(sha256Hex(await fx.evidence.get(p.hash))).toBe(p.hash);
+      const raw = (await readJsonEvidence(fx.evidence, pointers[1]!)) as {
         responses: Record<string, unknown>;
       };
+      // The adapter's own blob store holds its capture index and nothing else.
+      const own = (await fx.blobs.list('')).keys;
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.every((k) => k.startsWith('config-history/'))).toBe(true);
       expect(Object.keys(raw.responses)).toEqual(
         expect.arrayContaining(['GetBucketPolicy', 'GetPublicAccessBlock', 'GetBucketAcl']),
       );
@@ -340,8 +342,8 @@ describe('AwsInventoryAdapter', () => {
       const fx2 = await motoAdapterFixture(moto);
       const inventory = new AwsInventoryAdapter({
         session: fx2.session,
-        evidence: fx2.blobs,
-        redactor: fx2.redactor,
+        evidence: fx2.evidence,
+        history: fx2.blobs,
         collectors: [synthetic],
       });
       try {
@@ -374,8 +376,8 @@ describe('AwsInventoryAdapter', () => {
         // A cursor whose snapshot is gone (another process, expiry) continues after its last URN: no duplicates.
         const other = new AwsInventoryAdapter({
           session: fx2.session,
-          evidence: fx2.blobs,
-          redactor: fx2.redactor,
+          evidence: fx2.evidence,
+          history: fx2.blobs,
           collectors: [synthetic],
         });
         const resumed = await other.list_assets(scope, ['ec2-instance'], null, {

@@ -14,16 +14,17 @@ import {
   type PageRequest,
   type Scope,
 } from '@neurocipher/seg-contracts';
+import { canonicalJson } from '@neurocipher/seg-attest';
 import {
+  mapBounded,
+  sha256Hex,
   systemClock,
   type BlobStore,
   type Clock,
+  type EvidenceSink,
   type InventoryPort,
-  type Redactor,
 } from '@neurocipher/seg-ports';
 import { ConfigHistory } from '../evidence/config-history.ts';
-import { EvidenceRecorder, canonicalBytes, sha256Hex } from '../evidence/evidence-recorder.ts';
-import { mapBounded } from '../provider/concurrency.ts';
 import type { AwsSession } from '../provider/aws-session.ts';
 import { parseAwsAssetUrn, toAsset } from './asset-urn.ts';
 import type { KindCollector, NativeAsset } from './collector.ts';
@@ -38,10 +39,16 @@ export type BodyValidator = (kind: string, body: Record<string, unknown>) => voi
 export interface AwsInventoryAdapterOptions {
   /** Accounts, regions, assumed-role clients and the shared call path. */
   session: AwsSession;
-  /** Where raw API responses and captured configs go as sha256 blobs (a local directory by default). */
-  evidence: BlobStore;
-  /** Removes secrets from raw responses and captured configs before they are hashed and stored. */
-  redactor: Redactor;
+  /**
+   * Where raw API responses and captured configs go: the evidence sink, which redacts, canonicalises,
+   * hashes and stores every body (the lakehouse's `EvidenceStore` in the apps).
+   */
+  evidence: EvidenceSink;
+  /**
+   * Where the adapter keeps the index of its captures (`config-history/…` records pointing into the
+   * evidence sink): adapter state, not evidence; no body is written there.
+   */
+  history: BlobStore;
   /** Time source of `discovered_at` / `captured_at`; default the wall clock. */
   clock?: Clock;
   /** Checks every normalized body before it leaves the adapter; default: the contracts' normalized schemas. */
@@ -91,8 +98,6 @@ export class AwsInventoryAdapter implements InventoryPort {
   readonly #max: number;
   readonly #collectors: Map<string, KindCollector>;
   readonly #snapshots = new Map<string, Snapshot>();
-  /** Evidence blobs: raw responses and captured configs. */
-  readonly evidence: EvidenceRecorder;
   /** The recorded capture time line behind point-in-time `get_config`. */
   readonly history: ConfigHistory;
 
@@ -103,8 +108,7 @@ export class AwsInventoryAdapter implements InventoryPort {
     this.#ttl = options.snapshotTtlMs ?? 15 * 60_000;
     this.#max = options.maxSnapshots ?? 16;
     this.#collectors = new Map((options.collectors ?? AWS_COLLECTORS).map((c) => [c.kind, c]));
-    this.evidence = new EvidenceRecorder({ store: options.evidence, redactor: options.redactor });
-    this.history = new ConfigHistory({ evidence: this.evidence });
+    this.history = new ConfigHistory({ evidence: options.evidence, index: options.history });
   }
 
   /** The asset kinds this adapter can list. */
@@ -209,7 +213,7 @@ export class AwsInventoryAdapter implements InventoryPort {
       kinds: [...new Set(kinds)].sort(),
       ...extra,
     };
-    return sha256Hex(canonicalBytes(norm)).slice(0, 32);
+    return sha256Hex(canonicalJson(norm)).slice(0, 32);
   }
 
   async #enumerate(listing: Listing): Promise<Asset[]> {

@@ -19,8 +19,8 @@ import {
   type Policy,
   type User,
 } from '@aws-sdk/client-iam';
-import { createHash } from 'node:crypto';
 import { SegError } from '@neurocipher/seg-contracts';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { rawResponse } from '../provider/aws-call.ts';
 import { absentAsNull } from '../provider/aws-error.ts';
 import type { AwsSession } from '../provider/aws-session.ts';
@@ -75,7 +75,7 @@ async function listKeys(
  * the asset's URN (which every finding and output shows) never holds one (detect-secrets flags them).
  */
 export function accessKeyNativeId(userName: string, accessKeyId: string): string {
-  return `${userName}/${createHash('sha256').update(accessKeyId).digest('hex').slice(0, 16)}`;
+  return `${userName}/${sha256Hex(accessKeyId).slice(0, 16)}`;
 }
 
 const account = (kind: string, accountId: string): NativeAsset => ({

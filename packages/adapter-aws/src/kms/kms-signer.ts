@@ -1,7 +1,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { SegError } from '@neurocipher/seg-contracts';
-import type { SignatureAlgorithm, SignerPort } from '@neurocipher/seg-ports';
+import { sha256Hex, type SignatureAlgorithm, type SignerPort } from '@neurocipher/seg-ports';
 import { awsCall, type RetryPolicy } from '../provider/aws-call.ts';
 
 /** Options of {@link KmsSigner.create}. */
@@ -35,7 +35,7 @@ function pem(der: Uint8Array): string {
  */
 export function ecdsaP256Keyid(spki: Uint8Array): string {
   const text = `{"keytype":"ecdsa","keyval":{"public":"${pem(spki)}"},"scheme":"ecdsa-sha2-nistp256"}`;
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return sha256Hex(text);
 }
 
 /**

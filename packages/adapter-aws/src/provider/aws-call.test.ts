@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { isSegError } from '@neurocipher/seg-contracts';
 import { awsCall, withAbortSignal } from './aws-call.ts';
 import { toSegError } from './aws-error.ts';
-import { mapBounded } from './concurrency.ts';
 
 const ctx = { service: 's3', operation: 'ListBuckets', account_id: '123456789012', region: 'us-east-1' };
 const throttle = () =>
@@ -116,21 +115,5 @@ describe('toSegError', () => {
     expect(s.error_code).toBe(code);
     expect(s.details).toMatchObject({ service: 's3', operation: 'ListBuckets' });
     expect(JSON.stringify(s.toJSON())).not.toMatch(/secret|AKIA/i);
-  });
-});
-
-describe('mapBounded', () => {
-  it('keeps at most `limit` calls in flight and the input order', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const out = await mapBounded([5, 1, 4, 2, 3, 6, 7], 3, async (x) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, x));
-      inFlight--;
-      return x * 10;
-    });
-    expect(out).toEqual([50, 10, 40, 20, 30, 60, 70]);
-    expect(peak).toBe(3);
   });
 });

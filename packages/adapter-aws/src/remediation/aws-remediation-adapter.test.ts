@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { sha256Hex, type EvidenceSink } from '@neurocipher/seg-ports';
 import { parseApplyResult, parseRollbackResult } from '@neurocipher/seg-contracts';
 import { awsAssetUrn } from '../inventory/asset-urn.ts';
 import { accessKeyNativeId } from '../inventory/iam-collectors.ts';
@@ -68,8 +69,7 @@ describe('AwsRemediationAdapter', () => {
     remediation = new AwsRemediationAdapter({
       session: fx.session,
       inventory: fx.inventory,
-      evidence: fx.blobs,
-      redactor: fx.redactor,
+      evidence: fx.evidence,
       defaults: {
         access_log_bucket: seed.buckets.pass,
         flow_log_bucket: seed.buckets.pass,
@@ -160,12 +160,25 @@ describe('AwsRemediationAdapter', () => {
 
   it('keeps plans in a durable plan store: new adapter instances apply and roll back a plan made by another', async () => {
     const blobs = new InMemoryBlobStore();
+    // Every body the adapters hand to the evidence sink, as handed over.
+    const handed: unknown[] = [];
+    const evidence: EvidenceSink = {
+      put: async (body, media_type) => {
+        handed.push(body);
+        return fx.evidence.put(body, media_type);
+      },
+      putMany: async (items) => {
+        handed.push(...items.map((i) => i.body));
+        return fx.evidence.putMany(items);
+      },
+      get: (hash) => fx.evidence.get(hash),
+      missing: (hashes) => fx.evidence.missing(hashes),
+    };
     const adapter = () =>
       new AwsRemediationAdapter({
         session: fx.session,
         inventory: fx.inventory,
-        evidence: fx.blobs,
-        redactor: fx.redactor,
+        evidence,
         plans: new BlobPlanRecordStore({ store: blobs }),
       });
     const urn = failingAsset(seed, 'cis-logging-kms-rotation');
@@ -189,6 +202,15 @@ describe('AwsRemediationAdapter', () => {
       ['apply', 'success'],
       ['rollback', 'success'],
     ]);
+    // The preview and the apply and rollback records (pre-states included) went through the sink, and
+    // the plan store holds nothing but plan records.
+    // (Planned twice above: the same plan, and the same preview blob.)
+    const kinds = handed.map((b) => (b as { kind?: string }).kind ?? 'preview');
+    expect(kinds).toEqual(['preview', 'preview', 'seg.aws.apply', 'seg.aws.rollback']);
+    expect((handed[2] as { pre_states: unknown[] }).pre_states).toHaveLength(1);
+    const previewPtr = await adapter().preview_evidence(plan.id);
+    expect(sha256Hex(await fx.evidence.get(previewPtr.hash))).toBe(previewPtr.hash);
+    expect((await blobs.list('')).keys.every((k) => k.startsWith('plans/'))).toBe(true);
     await expect(adapter().rollback('9b2f4c1e-0d3a-5b6c-8d7e-1f2a3b4c5d6e')).rejects.toMatchObject({
       error_code: 'SEG_NOT_FOUND',
     });

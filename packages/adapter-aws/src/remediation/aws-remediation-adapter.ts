@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   SegError,
   isSegError,
@@ -14,15 +13,17 @@ import {
   type RollbackResult,
   type Window,
 } from '@neurocipher/seg-contracts';
+import { canonicalJson } from '@neurocipher/seg-attest';
 import {
+  sha256Hex,
   systemClock,
-  type BlobStore,
+  uuidV5,
   type Clock,
+  type EvidenceSink,
   type InventoryPort,
-  type Redactor,
   type RemediationPort,
 } from '@neurocipher/seg-ports';
-import { EvidenceRecorder, canonicalBytes, sha256Hex } from '../evidence/evidence-recorder.ts';
+import { putJsonEvidence, readJsonEvidence } from '../evidence/json-evidence.ts';
 import { withAbortSignal } from '../provider/aws-call.ts';
 import { parseAwsAssetUrn } from '../inventory/asset-urn.ts';
 import type { AssetLocator } from '../inventory/collector.ts';
@@ -46,10 +47,11 @@ export interface AwsRemediationAdapterOptions {
   session: AwsSession;
   /** Reads the normalized config a plan starts from (the AWS inventory adapter). */
   inventory: InventoryPort;
-  /** Where dry-run previews and apply/rollback evidence go (content-addressed blobs). */
-  evidence: BlobStore;
-  /** Removes secrets from previews and apply/rollback evidence before they are hashed and stored. */
-  redactor: Redactor;
+  /**
+   * Where dry-run previews and apply/rollback records (with their captured pre-states) go: the evidence
+   * sink, which redacts, canonicalises, hashes and stores every body.
+   */
+  evidence: EvidenceSink;
   /**
    * Where plans, their captured pre-states and their apply/rollback log are kept. Default: in memory, so a
    * plan can be applied and rolled back only by this adapter instance; pass a {@link BlobPlanRecordStore}
@@ -77,19 +79,13 @@ export interface RemediationPreview {
   inexact_rollback: { step_index: number; note: string }[];
 }
 
-/** A UUID (version 5 layout) derived from a name: the same finding gives the same plan id. */
-function nameUuid(name: string): string {
-  const h = createHash('sha256').update(name).digest();
-  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
-  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
+/** Namespace of plan ids (UUIDv5 of the DNS namespace and `seg.neurocipher.aws.plan`). */
+const PLAN_ID_NAMESPACE = uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'seg.neurocipher.aws.plan');
 
 const RISK = ['low', 'medium', 'high'] as const;
 
 function same(a: unknown, b: unknown): boolean {
-  return Buffer.from(canonicalBytes(a ?? null)).equals(Buffer.from(canonicalBytes(b ?? null)));
+  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
 }
 
 /**
@@ -149,7 +145,7 @@ function reason(err: unknown): string {
 export class AwsRemediationAdapter implements RemediationPort {
   readonly #session: AwsSession;
   readonly #inventory: InventoryPort;
-  readonly #evidence: EvidenceRecorder;
+  readonly #evidence: EvidenceSink;
   readonly #defaults: RemediationDefaults;
   readonly #stepTimeout: number;
   readonly #clock: Clock;
@@ -158,7 +154,7 @@ export class AwsRemediationAdapter implements RemediationPort {
   constructor(options: AwsRemediationAdapterOptions) {
     this.#session = options.session;
     this.#inventory = options.inventory;
-    this.#evidence = new EvidenceRecorder({ store: options.evidence, redactor: options.redactor });
+    this.#evidence = options.evidence;
     this.#defaults = options.defaults ?? {};
     this.#stepTimeout = options.stepTimeoutMs ?? 60_000;
     this.#clock = options.clock ?? systemClock;
@@ -196,10 +192,8 @@ export class AwsRemediationAdapter implements RemediationPort {
     const estimated_risk = RISK[risk] ?? 'high';
     // The id names what the plan saw and what it does: planning the same finding against the same state
     // gives the same plan (and its record, pre-states and log); a changed state gives a new plan.
-    const observed = sha256Hex(
-      canonicalBytes({ before, steps: planned.map((s) => [s.op.action, s.params]) }),
-    );
-    const id = nameUuid(`seg.aws.plan|${f.id}|${f.control_id}|${f.asset.urn}|${mode}|${observed}`);
+    const observed = sha256Hex(canonicalJson({ before, steps: planned.map((s) => [s.op.action, s.params]) }));
+    const id = uuidV5(PLAN_ID_NAMESPACE, `${f.id}|${f.control_id}|${f.asset.urn}|${mode}|${observed}`);
     const plan: RemediationPlan = parseRemediationPlan({
       id,
       finding_id: f.id,
@@ -230,7 +224,7 @@ export class AwsRemediationAdapter implements RemediationPort {
         s.op.exactInverse ? [] : [{ step_index: i, note: s.op.inverseNote ?? '' }],
       ),
     };
-    const previewPtr = await this.#evidence.put(preview);
+    const previewPtr = await putJsonEvidence(this.#evidence, preview);
     // Create-only: a plan recorded before under this id (maybe applied since) is kept and returned.
     const stored = await this.#plans.create({
       plan,
@@ -243,7 +237,10 @@ export class AwsRemediationAdapter implements RemediationPort {
 
   /** The dry-run preview of a plan (verified against its evidence hash); `SEG_NOT_FOUND` when it has none. */
   async preview(plan_id: string): Promise<RemediationPreview> {
-    return (await this.#evidence.read(await this.preview_evidence(plan_id))) as RemediationPreview;
+    return (await readJsonEvidence(
+      this.#evidence,
+      await this.preview_evidence(plan_id),
+    )) as RemediationPreview;
   }
 
   /** The evidence pointer of a plan's preview (a change-set preview blob, spec §8.1). */
@@ -388,7 +385,7 @@ export class AwsRemediationAdapter implements RemediationPort {
       started_at: started.toISOString(),
       ended_at: this.#clock.now().toISOString(),
     };
-    await this.#evidence.put({
+    await putJsonEvidence(this.#evidence, {
       kind: 'seg.aws.apply',
       result,
       pre_states: pre.map((x) => (x ? { state: x.state } : null)),
@@ -456,7 +453,7 @@ export class AwsRemediationAdapter implements RemediationPort {
       started_at: started.toISOString(),
       ended_at: this.#clock.now().toISOString(),
     };
-    await this.#evidence.put({ kind: 'seg.aws.rollback', result });
+    await putJsonEvidence(this.#evidence, { kind: 'seg.aws.rollback', result });
     await this.#plans.append(plan_id, { kind: 'rollback', result });
     return result;
   }

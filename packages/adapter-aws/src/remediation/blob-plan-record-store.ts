@@ -1,6 +1,6 @@
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { BlobStore } from '@neurocipher/seg-ports';
-import { canonicalBytes } from '../evidence/evidence-recorder.ts';
+import { canonicalJsonBytes } from '@neurocipher/seg-attest';
 import {
   assertPlanId,
   parsePlanEvent,
@@ -136,7 +136,7 @@ export class BlobPlanRecordStore implements PlanRecordStore {
   }
 
   async #put(key: string, value: unknown): Promise<void> {
-    await this.#store.put(key, canonicalBytes(value), { content_type: CONTENT_TYPE, if_absent: true });
+    await this.#store.put(key, canonicalJsonBytes(value), { content_type: CONTENT_TYPE, if_absent: true });
   }
 
   async #read(key: string, what: string): Promise<unknown> {

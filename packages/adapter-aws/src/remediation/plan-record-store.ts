@@ -9,6 +9,7 @@ import {
   type RemediationPlan,
   type RollbackResult,
 } from '@neurocipher/seg-contracts';
+import type { PortId } from '@neurocipher/seg-ports';
 
 /**
  * What the remediation adapter records about a plan when it is made (or first applied): the plan itself,
@@ -70,7 +71,7 @@ export interface PlanRecordStore {
 }
 
 /** Inversion-of-control id of {@link PlanRecordStore}. */
-export const PlanRecordStoreId = Symbol.for('seg.adapter-aws.PlanRecordStore');
+export const PlanRecordStoreId: PortId<PlanRecordStore> = Symbol.for('seg.adapter-aws.PlanRecordStore');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,20 +1,24 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redactor } from '@neurocipher/seg-ports';
-import { InMemoryRedactor } from '@neurocipher/seg-ports/testing';
+import { canonicalJson } from '@neurocipher/seg-attest';
+import type { EvidenceSink, Redactor } from '@neurocipher/seg-ports';
+import { InMemoryEvidenceSink, InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { AwsInventoryAdapter, type BodyValidator } from '../inventory/aws-inventory-adapter.ts';
 import { AwsSession, type AwsSessionOptions } from '../provider/aws-session.ts';
 import { LocalDirBlobStore } from './local-dir-blob-store.ts';
 import type { MotoServer } from './moto-server.ts';
 import { auditRoleArn } from './cis-seed.ts';
 
-/** An AWS session, evidence directory and inventory adapter wired to moto, with a cleanup. */
+/** An AWS session, evidence sink, history directory and inventory adapter wired to moto, with a cleanup. */
 export interface MotoAdapterFixture {
   session: AwsSession;
+  /** The adapter's own state (the config-history index), in a temporary directory; never evidence. */
   blobs: LocalDirBlobStore;
+  /** Where the inventory's evidence goes (pass it to the other adapters of the fixture). */
+  evidence: EvidenceSink;
   inventory: AwsInventoryAdapter;
-  /** The redactor the inventory applies to its evidence (pass it to other adapters of the fixture). */
+  /** The redactor of the default sink (an {@link InMemoryRedactor} unless given). */
   redactor: Redactor;
   /** Destroys the clients and removes the evidence directory. */
   close(): Promise<void>;
@@ -22,7 +26,9 @@ export interface MotoAdapterFixture {
 
 /**
  * Builds an {@link AwsSession} on moto that assumes `SegAudit` in each account (the moto test principal's
- * static keys are used only to call STS), plus an inventory adapter with a temporary evidence directory.
+ * static keys are used only to call STS), plus an inventory adapter whose evidence goes to an evidence sink
+ * (default an {@link InMemoryEvidenceSink} over the redactor) and whose history index lives in a temporary
+ * directory.
  */
 export async function motoAdapterFixture(
   moto: MotoServer,
@@ -31,8 +37,10 @@ export async function motoAdapterFixture(
     regions?: readonly string[];
     validateBody?: BodyValidator;
     session?: Partial<AwsSessionOptions>;
-    /** Redactor of the evidence; default an {@link InMemoryRedactor} that removes nothing. */
+    /** Redactor of the default evidence sink; default an {@link InMemoryRedactor} that removes nothing. */
     redactor?: Redactor;
+    /** The evidence sink; default an {@link InMemoryEvidenceSink} over `redactor`. */
+    evidence?: EvidenceSink;
   } = {},
 ): Promise<MotoAdapterFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'seg-aws-evidence-'));
@@ -49,15 +57,17 @@ export async function motoAdapterFixture(
   });
   const blobs = new LocalDirBlobStore({ root: dir });
   const redactor = options.redactor ?? new InMemoryRedactor();
+  const evidence = options.evidence ?? new InMemoryEvidenceSink({ canonicalJson, redactor });
   const inventory = new AwsInventoryAdapter({
     session,
-    evidence: blobs,
-    redactor,
+    evidence,
+    history: blobs,
     ...(options.validateBody ? { validateBody: options.validateBody } : {}),
   });
   return {
     session,
     blobs,
+    evidence,
     inventory,
     redactor,
     async close() {

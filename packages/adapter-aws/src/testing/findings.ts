@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Finding } from '@neurocipher/seg-contracts';
+import { sha256Hex } from '@neurocipher/seg-ports';
 
 /** A failing finding of `control_id` on `urn`, as the engine would emit it (for remediation tests). */
 export function failingFinding(control_id: string, urn: string, now = new Date()): Finding {
@@ -14,6 +15,6 @@ export function failingFinding(control_id: string, urn: string, now = new Date()
     evidence: [],
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
-    fingerprint: createHash('sha256').update(`test|${control_id}|${urn}`).digest('hex'),
+    fingerprint: sha256Hex(`test|${control_id}|${urn}`),
   };
 }

@@ -1,5 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-
 const encoder = new TextEncoder();
 
 /** UTF-8 bytes of a string. */
@@ -16,11 +14,6 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(text: string): Uint8Array | undefined {
   if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined;
   return new Uint8Array(Buffer.from(text, 'hex'));
-}
-
-/** Lowercase hex SHA-256 of bytes (or of the UTF-8 bytes of a string). */
-export function sha256Hex(data: Uint8Array | string): string {
-  return toHex(sha256(typeof data === 'string' ? utf8(data) : data));
 }
 
 /** Concatenation of byte arrays. */

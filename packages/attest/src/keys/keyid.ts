@@ -1,4 +1,4 @@
-import { sha256Hex } from '../encoding/bytes.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
 
 // OLPC canonical JSON string form, as securesystemslib writes it: only `\` and `"` are escaped,
 // so a PEM public value keeps its raw newlines (RFC 8785 would write `\n`, giving another hash).

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { toHex } from '../encoding/bytes.ts';
 import {
   consistencyProof,
@@ -119,7 +119,7 @@ describe('merkle (RFC 9162 §2.1)', () => {
   });
 
   it('uses the domain-separated hashes of RFC 9162', () => {
-    const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+    const sha = (b: Buffer): string => sha256Hex(b);
     expect(toHex(leafHash(Uint8Array.of(7)))).toBe(sha(Buffer.from([0, 7])));
     expect(toHex(nodeHash(Uint8Array.of(1), Uint8Array.of(2)))).toBe(sha(Buffer.from([1, 1, 2])));
   });

@@ -1,6 +1,7 @@
 import type { BlobStore } from '@neurocipher/seg-ports';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import { sha256Hex, toHex, utf8 } from '../encoding/bytes.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
+import { toHex, utf8 } from '../encoding/bytes.ts';
 import { signCheckpoint, type NoteSigner, type TreeHead } from './checkpoint.ts';
 import { consistencyProof, inclusionProof, leafHash, merkleRoot } from './merkle.ts';
 import { retryOnConflict, type RetryOnConflictOptions } from './retry-on-conflict.ts';

@@ -1,6 +1,7 @@
 import type { BlobStore } from '@neurocipher/seg-ports';
 import { isSegError } from '@neurocipher/seg-contracts';
-import { bytesEqual, sha256Hex } from '../encoding/bytes.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
+import { bytesEqual } from '../encoding/bytes.ts';
 import { verifyFailed } from '../errors.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
 import { inclusionProof, leafHash, verifyInclusion } from './merkle.ts';

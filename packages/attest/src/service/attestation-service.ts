@@ -21,7 +21,8 @@ import {
   type SignatureAlgorithm,
   type SignerPort,
 } from '@neurocipher/seg-ports';
-import { sha256Hex, utf8 } from '../encoding/bytes.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
+import { utf8 } from '../encoding/bytes.ts';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope } from '../dsse/envelope.ts';
 import type { TrustedKey } from '../dsse/signer.ts';
 import { verifyEnvelope } from '../dsse/verify-envelope.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RUN } from '../../test/support/fixtures.ts';
-import { sha256Hex, utf8 } from '../encoding/bytes.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
+import { utf8 } from '../encoding/bytes.ts';
 import { canonicalJson } from '../encoding/canonical-json.ts';
 import {
   attestationSchemas,

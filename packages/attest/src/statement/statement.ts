@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { sha256Hex } from '../encoding/bytes.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { canonicalJsonBytes } from '../encoding/canonical-json.ts';
 import { verifyFailed } from '../errors.ts';
 import {
@@ -43,14 +43,26 @@ export interface RunSummaryInput {
   counts: Record<string, number>;
 }
 
-/** A table commit of the run: the snapshot id and the digests of the data files it added. */
-export interface TableCommitInput {
-  table: string;
-  snapshot_id: string | bigint | number;
-  data_files: { path: string; sha256: string; record_count?: number }[];
+/** A file a table commit produced, pinned by sha256; `path` is relative to the table's location. */
+export interface CommittedFile {
+  path: string;
+  sha256: string;
+  /** Rows in the file, for data files. */
+  record_count?: number;
 }
 
-/** What an evaluation or remediation run committed besides its summary. */
+/** A table commit of the run: the snapshot id and the digests of the files it added. */
+export interface TableCommitInput {
+  table: string;
+  /** Iceberg snapshot id (decimal when a string). */
+  snapshot_id: string | bigint | number;
+  data_files: CommittedFile[];
+}
+
+/**
+ * What an evaluation or remediation run committed besides its summary, as its statement pins it: the one
+ * run-material shape of SEG (core's run service fills it, the attestation service signs over it).
+ */
 export interface RunMaterial {
   tables?: TableCommitInput[];
   evidence?: { sha256: string; media_type?: string }[];

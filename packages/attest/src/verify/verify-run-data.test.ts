@@ -1,6 +1,7 @@
 import { SegError } from '@neurocipher/seg-contracts';
 import { RUN } from '../../test/support/fixtures.ts';
-import { sha256Hex, utf8 } from '../encoding/bytes.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
+import { utf8 } from '../encoding/bytes.ts';
 import { verifyFailed } from '../errors.ts';
 import type { StatementSubject } from '../statement/statement.ts';
 import {

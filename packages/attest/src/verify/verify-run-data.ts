@@ -1,4 +1,4 @@
-import { sha256Hex } from '../encoding/bytes.ts';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { isSegError } from '@neurocipher/seg-contracts';
 import { verifyFailed } from '../errors.ts';
 import type { SubjectResolver } from '../service/subject-resolver.ts';

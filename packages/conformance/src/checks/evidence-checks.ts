@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import type { Asset } from '@neurocipher/seg-contracts';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { hook } from './conformance-check.ts';
 import type { SubjectCheck } from './conformance-check.ts';
 import { listAll } from './listing.ts';
@@ -21,11 +21,7 @@ const hashes: SubjectCheck = {
     for (const p of pointers) {
       assert.match(p.hash, /^[0-9a-f]{64}$/, 'a pointer hash is not sha256 hex');
       const bytes = await evidence.read(p.hash);
-      assert.equal(
-        createHash('sha256').update(bytes).digest('hex'),
-        p.hash,
-        `blob ${p.hash} does not hash to its pointer`,
-      );
+      assert.equal(sha256Hex(bytes), p.hash, `blob ${p.hash} does not hash to its pointer`);
     }
   },
 };

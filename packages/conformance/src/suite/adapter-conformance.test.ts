@@ -2,7 +2,6 @@
 // declares every capability; the ports' InMemoryInventory runs the inventory, history and mutation
 // suites; the same reference declaring nothing shows how undeclared capabilities are reported. The AWS
 // adapter runs the kit against moto in e2e/aws, the snapshot adapter in e2e/snapshot.
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import type {
   Finding,
   RemediationPlan,
 } from '@neurocipher/seg-contracts';
-import { compareAssetUrns, listAssetsPage, searchAssetsPage } from '@neurocipher/seg-ports';
+import { compareAssetUrns, listAssetsPage, searchAssetsPage, sha256Hex } from '@neurocipher/seg-ports';
 import type { InventoryPort, RemediationPort } from '@neurocipher/seg-ports';
 import { InMemoryInventory } from '@neurocipher/seg-ports/testing';
 import { describeAdapterConformance } from './adapter-conformance.ts';
@@ -76,7 +75,7 @@ function referenceInventory(p: ReferenceProvider): InventoryPort {
         body: structuredClone(body),
       };
       const bytes = new TextEncoder().encode(JSON.stringify({ raw: body }));
-      const hash = createHash('sha256').update(bytes).digest('hex');
+      const hash = sha256Hex(bytes);
       p.blobs.set(hash, bytes);
       const list = p.history.get(urn) ?? [];
       list.push({ doc: structuredClone(doc), ptr: { hash, media_type: 'application/json' } });

@@ -1,11 +1,6 @@
-import { hash } from 'node:crypto';
 import { SegError } from '@neurocipher/seg-contracts';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { isSignedPath } from './bundle-layout.ts';
-
-/** The sha256 of some bytes, as lowercase hex. */
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return hash('sha256', bytes, 'hex');
-}
 
 function checkPath(path: string): void {
   if (

@@ -2,7 +2,8 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { SegError } from '@neurocipher/seg-contracts';
-import { sha256Hex } from './checksums.ts';
+import { ed25519TrustedKey, type TrustedKey } from '@neurocipher/seg-attest';
+import { sha256Hex } from '@neurocipher/seg-ports';
 
 ed.hashes.sha512 = sha512;
 
@@ -19,16 +20,6 @@ export interface BundleSignature {
   algorithm: 'Ed25519';
   key_id: string;
   signature: string;
-}
-
-/** One public key the engine trusts to sign bundles. */
-export interface TrustedKey {
-  /** The raw 32-byte Ed25519 public key. */
-  publicKey: Uint8Array;
-  /** sha256 hex of {@link TrustedKey.publicKey}. */
-  keyId: string;
-  /** A human label (who holds the private half; `development` keys are never production keys). */
-  label?: string;
 }
 
 function loadFailed(message: string, details: Record<string, unknown> = {}, cause?: unknown): SegError {
@@ -52,8 +43,10 @@ export function keyIdOf(publicKey: Uint8Array): string {
 }
 
 /**
- * A trusted key from an SPKI PEM (`-----BEGIN PUBLIC KEY-----`, as `openssl pkey -pubout` writes and
- * `opa run --verification-key` reads) or from the base64 of the raw 32 bytes.
+ * A trusted bundle-signing key (attest's {@link TrustedKey}: Ed25519, strict RFC 8032 verification,
+ * registered under {@link keyIdOf} of the key) from an SPKI PEM (`-----BEGIN PUBLIC KEY-----`, as
+ * `openssl pkey -pubout` writes and `opa run --verification-key` reads) or from the base64 of the raw
+ * 32 bytes.
  */
 export function trustedKeyFrom(publicKey: string, label?: string): TrustedKey {
   let raw: Uint8Array;
@@ -68,7 +61,8 @@ export function trustedKeyFrom(publicKey: string, label?: string): TrustedKey {
       });
     }
   }
-  return { publicKey: raw, keyId: keyIdOf(raw), ...(label === undefined ? {} : { label }) };
+  const key = ed25519TrustedKey(raw, keyIdOf(raw));
+  return label === undefined ? key : { ...key, label };
 }
 
 /**
@@ -128,15 +122,15 @@ export function signChecksums(checksums: Uint8Array, privateKeyPem: string): str
 }
 
 /**
- * Verifies SIGNATURE over CHECKSUMS against the trusted keys. Returns the signing key. Throws
- * `SEG_POLICY_LOAD_FAILED` when SIGNATURE is malformed or truncated, names an untrusted key, or does not
- * verify.
+ * Verifies SIGNATURE over CHECKSUMS against the trusted keys (an Ed25519 key whose keyid is the
+ * SIGNATURE's `key_id`). Returns the signing key. Throws `SEG_POLICY_LOAD_FAILED` when SIGNATURE is
+ * malformed or truncated, names an untrusted key, or does not verify.
  */
-export function verifySignature(
+export async function verifySignature(
   checksums: Uint8Array,
   signatureFile: Uint8Array,
   trustedKeys: readonly TrustedKey[],
-): TrustedKey {
+): Promise<TrustedKey> {
   let doc: Partial<BundleSignature>;
   try {
     doc = JSON.parse(
@@ -153,7 +147,7 @@ export function verifySignature(
   ) {
     throw loadFailed(`SIGNATURE is not a ${SIGNATURE_FORMAT} Ed25519 signature`);
   }
-  const key = trustedKeys.find((k) => k.keyId === doc.key_id);
+  const key = trustedKeys.find((k) => k.keyid === doc.key_id && k.algorithm === 'ed25519');
   if (!key) {
     throw loadFailed('bundle is signed by a key that is not trusted', { key_id: doc.key_id });
   }
@@ -166,7 +160,7 @@ export function verifySignature(
   }
   let ok = false;
   try {
-    ok = ed.verify(signature, checksums, key.publicKey);
+    ok = await key.verify(signature, checksums);
   } catch (cause) {
     throw loadFailed('SIGNATURE could not be verified', { key_id: doc.key_id }, cause);
   }

@@ -1,8 +1,10 @@
 import { SegError } from '@neurocipher/seg-contracts';
+import type { TrustedKey } from '@neurocipher/seg-attest';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { CHECKSUMS_FILE, isSignedPath, MANIFEST_FILE, SIGNATURE_FILE, WASM_FILE } from './bundle-layout.ts';
-import { parseChecksums, sha256Hex } from './checksums.ts';
+import { parseChecksums } from './checksums.ts';
 import { parseManifest, type BundleManifest } from './manifest.ts';
-import { verifySignature, type TrustedKey } from './signature.ts';
+import { verifySignature } from './signature.ts';
 
 /** A bundle whose signature, checksums and manifest all verified. Only these are ever evaluated. */
 export interface VerifiedBundle {
@@ -27,11 +29,11 @@ function loadFailed(message: string, details: Record<string, unknown>): SegError
  *
  * `expected`, when given, must match the manifest's id and version.
  */
-export function verifyBundle(
+export async function verifyBundle(
   files: ReadonlyMap<string, Uint8Array>,
   trustedKeys: readonly TrustedKey[],
   expected?: { id: string; version: string },
-): VerifiedBundle {
+): Promise<VerifiedBundle> {
   const bundle = expected ? `${expected.id}@${expected.version}` : '(unnamed)';
   const checksums = files.get(CHECKSUMS_FILE);
   const signature = files.get(SIGNATURE_FILE);
@@ -39,7 +41,7 @@ export function verifyBundle(
   if (!signature) throw loadFailed(`bundle ${bundle} has no SIGNATURE`, { bundle });
   let signer: TrustedKey;
   try {
-    signer = verifySignature(checksums, signature, trustedKeys);
+    signer = await verifySignature(checksums, signature, trustedKeys);
   } catch (error) {
     if (error instanceof SegError) {
       throw new SegError({

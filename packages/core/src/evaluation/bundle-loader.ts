@@ -3,7 +3,7 @@ import type { BundleRef, BundleSource } from '@neurocipher/seg-ports';
 import { WASM_FILE } from '../bundle/bundle-layout.ts';
 import type { ManifestControl } from '../bundle/manifest.ts';
 import { mergeBundleData } from '../bundle/opa-layout.ts';
-import type { TrustedKey } from '../bundle/signature.ts';
+import type { TrustedKey } from '@neurocipher/seg-attest';
 import { verifyBundle, type VerifiedBundle } from '../bundle/verify-bundle.ts';
 import { WasmEngine } from './policy-engine.ts';
 
@@ -36,7 +36,7 @@ export async function readVerifiedBundle(
       cause: error,
     });
   }
-  const verified = verifyBundle(files, trustedKeys, ref);
+  const verified = await verifyBundle(files, trustedKeys, ref);
   return {
     ref,
     verified,

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Asset, AssetPage, ConfigDoc, EvalRequest } from '@neurocipher/seg-contracts';
-import type { InventoryPort } from '@neurocipher/seg-ports';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '@neurocipher/seg-attest';
+import { sha256Hex, uuidV5, type InventoryPort } from '@neurocipher/seg-ports';
+import { InMemoryEvidenceSink, InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { DirectoryBundleSource } from '../bundle/directory-bundle-source.ts';
 import { Evaluator, type AssetDocument, type EvaluatorOptions } from './evaluator.ts';
-import { uuidV5 } from './findings.ts';
+import { sealFindings } from './seal-findings.ts';
 import {
   buildWasmInto,
   bundlesRoot,
@@ -135,7 +135,7 @@ describe('Evaluator', () => {
           if (controlId !== 'seg-bucket-approved-region' && Object.keys(params).length === 0) continue;
           const e = evaluator({ params: { [controlId]: params } });
           const d = doc(asset.kind, 'x', config, asset.provider);
-          const { result } = await e.evaluateDocuments({ ...request, control_ids: [controlId] }, [d], {
+          const result = await e.evaluateDocuments({ ...request, control_ids: [controlId] }, [d], {
             now,
             run_id: RUN_ID,
           });
@@ -172,12 +172,12 @@ describe('Evaluator', () => {
       });
       // 360 assets in batches of 13: every batch went through the worker pool, none fell back.
       expect(pooledEvaluator.stats).toEqual({ aggregatorCalls: 28, pooledCalls: 28, isolatedAssets: 0 });
-      const bytes = JSON.stringify(inline.result.findings);
-      expect(JSON.stringify(reversed.result.findings)).toBe(bytes);
-      expect(JSON.stringify(pooled.result.findings)).toBe(bytes);
-      expect(JSON.stringify(pooled.result.evidence)).toBe(JSON.stringify(inline.result.evidence));
-      expect(inline.result.findings).toHaveLength(360);
-      const counts = inline.result.run.counts;
+      // The findings with the evidence bodies they cite (drafts: nothing hashed or stored yet).
+      const bytes = JSON.stringify(inline.findings);
+      expect(JSON.stringify(reversed.findings)).toBe(bytes);
+      expect(JSON.stringify(pooled.findings)).toBe(bytes);
+      expect(inline.findings).toHaveLength(360);
+      const counts = inline.run.counts;
       for (const r of ['pass', 'warn', 'fail', 'error', 'not_applicable'])
         expect(counts[r]).toBeGreaterThan(0);
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(360);
@@ -186,17 +186,13 @@ describe('Evaluator', () => {
     it('derives fingerprints from tenant, control and URN, and ids from run id and fingerprint', async () => {
       const docs = tenant(3);
       const e = evaluator();
-      const a = (await e.evaluateDocuments(request, docs, { now: NOW, run_id: RUN_ID })).result;
-      const b = (
-        await e.evaluateDocuments(request, docs, {
-          now: '2026-07-01T00:00:00Z',
-          run_id: '0b6f1d7e-3c55-4c1e-9f0a-5e2f1f0c2a11',
-        })
-      ).result;
+      const a = await e.evaluateDocuments(request, docs, { now: NOW, run_id: RUN_ID });
+      const b = await e.evaluateDocuments(request, docs, {
+        now: '2026-07-01T00:00:00Z',
+        run_id: '0b6f1d7e-3c55-4c1e-9f0a-5e2f1f0c2a11',
+      });
       for (const [i, f] of a.findings.entries()) {
-        const expected = createHash('sha256')
-          .update(canonicalize(['acme', f.control_id, f.asset.urn])!)
-          .digest('hex');
+        const expected = sha256Hex(canonicalJson(['acme', f.control_id, f.asset.urn]));
         expect(f.fingerprint).toBe(expected);
         expect(b.findings[i]!.fingerprint).toBe(expected);
         expect(f.id).toBe(uuidV5(RUN_ID, expected));
@@ -213,22 +209,19 @@ describe('Evaluator', () => {
       const e = evaluator();
       const first = await e.evaluateDocuments(request, docs, { now: NOW });
       const retry = await e.evaluateDocuments(request, shuffled(docs, 7), { now: NOW });
-      expect(retry.result.run.run_id).toBe(first.result.run.run_id);
-      expect(JSON.stringify(retry.result.findings)).toBe(JSON.stringify(first.result.findings));
+      expect(retry.run.run_id).toBe(first.run.run_id);
+      expect(JSON.stringify(retry.findings)).toBe(JSON.stringify(first.findings));
     });
 
-    it('hashes evidence over the canonical asset, path and value', async () => {
+    it('cites the canonical asset, path and value as evidence, unhashed until the sink stores it', async () => {
       const d = doc('bucket', 'b1', { name: 'b1', region: 'eu-west-1' });
-      const { result, evidenceBodies } = await evaluator().evaluateDocuments(
+      const result = await evaluator().evaluateDocuments(
         { ...request, control_ids: ['seg-bucket-approved-region'] },
         [d],
         { now: NOW },
       );
-      const body = canonicalize({ asset: d.asset.ref.urn, path: '/region', value: 'eu-west-1' })!;
-      const hash = createHash('sha256').update(body).digest('hex');
-      expect(result.findings[0]!.evidence).toEqual([{ hash, media_type: 'application/json' }]);
-      expect(result.evidence).toEqual([{ hash, media_type: 'application/json' }]);
-      expect(evidenceBodies.get(hash)).toBe(body);
+      const body = canonicalJson({ asset: d.asset.ref.urn, path: '/region', value: 'eu-west-1' });
+      expect(result.findings[0]!.evidence).toEqual([{ body, media_type: 'application/json' }]);
     });
 
     it('turns a control fault on one asset into an error finding for that pair only', async () => {
@@ -238,7 +231,7 @@ describe('Evaluator', () => {
         doc('bucket', 'b', { x: 1, y: 1 }),
         doc('bucket', 'c', { x: 0, y: 1 }),
       ];
-      const { result } = await e.evaluateDocuments(
+      const result = await e.evaluateDocuments(
         { scope: request.scope, control_ids: ['seg-faulty', 'seg-steady'] },
         docs,
         { now: NOW },
@@ -300,10 +293,18 @@ describe('Evaluator', () => {
           throw new Error('not used');
         },
       } satisfies InventoryPort;
-      const e = evaluator({ inventory });
+      const sink = new InMemoryEvidenceSink({ canonicalJson });
+      const e = evaluator({ inventory, evidence: sink });
       const viaInventory = await e.evaluate(request, { now: NOW, run_id: RUN_ID });
       const direct = await e.evaluateDocuments(request, docs, { now: NOW, run_id: RUN_ID });
-      expect(JSON.stringify(viaInventory.findings)).toBe(JSON.stringify(direct.result.findings));
+      const sealed = await sealFindings(direct.findings, sink);
+      expect(JSON.stringify(viaInventory.findings)).toBe(JSON.stringify(sealed.findings));
+      // Every pointer the port returns names a body the sink stored.
+      expect(viaInventory.evidence.length).toBeGreaterThan(0);
+      expect(await sink.missing(viaInventory.evidence.map((p) => p.hash))).toEqual([]);
+      expect(
+        viaInventory.findings.flatMap((f) => f.evidence).every((p) => sink.hashes().includes(p.hash)),
+      ).toBe(true);
       expect(calls.filter((c) => c.kinds.length > 0).map((c) => c.cursor)).toEqual([null, '4', '8', '12']);
       expect(calls[0]!.kinds).toEqual(['bucket', 'ec2-instance', 'iam-access-key']);
       expect(calls.filter((c) => c.kinds.length === 0).every((c) => c.at === NOW)).toBe(true);
@@ -334,6 +335,36 @@ describe('Evaluator', () => {
       expect(fromRequest.run.run_id).toBe(RUN_ID);
       expect(fromRequest.findings.every((f) => f.created_at === NOW)).toBe(true);
       expect(JSON.stringify(fromRequest.findings)).toBe(JSON.stringify(fromOptions.findings));
+    });
+
+    it('stores the evidence its findings cite through the sink, redacted; none cited without a sink', async () => {
+      const d = doc('bucket', 'b1', { name: 'b1', region: 'eu-west-1' });
+      const inventory = {
+        async list_assets(): Promise<AssetPage> {
+          return { assets: [d.asset] };
+        },
+        async get_config(): Promise<ConfigDoc> {
+          return d.config;
+        },
+        async search(): Promise<AssetPage> {
+          throw new Error('not used');
+        },
+      } satisfies InventoryPort;
+      const redactor = new InMemoryRedactor({ secrets: { region: ['eu-west-1'] } });
+      const sink = new InMemoryEvidenceSink({ canonicalJson, redactor });
+      const only = { ...request, control_ids: ['seg-bucket-approved-region'] };
+      const stored = await evaluator({ inventory, evidence: sink }).evaluate(only, { now: NOW });
+      const body = canonicalJson({ asset: d.asset.ref.urn, path: '/region', value: '[REDACTED:region]' });
+      const hash = sha256Hex(body);
+      expect(stored.findings[0]!.evidence).toEqual([{ hash, media_type: 'application/json' }]);
+      expect(stored.evidence).toEqual([{ hash, media_type: 'application/json' }]);
+      expect(new TextDecoder().decode(await sink.get(hash))).toBe(body);
+      expect(sink.writes).toEqual([{ method: 'putMany', items: 1 }]);
+
+      const bare = await evaluator({ inventory }).evaluate(only, { now: NOW });
+      expect(bare.findings[0]!.evidence).toEqual([]);
+      expect(bare.evidence).toEqual([]);
+      expect(bare.findings[0]!.id).toBe(stored.findings[0]!.id);
     });
   });
 

@@ -8,37 +8,41 @@ import {
   type ControlSpec,
   type EvalRequest,
   type EvalResult,
-  type Finding,
   type Result,
+  type RunSummary,
   type ValidationCheck,
   type ValidationReport,
 } from '@neurocipher/seg-contracts';
+import type { TrustedKey } from '@neurocipher/seg-attest';
+import { canonicalJson } from '@neurocipher/seg-attest';
 import {
+  mapBounded,
   systemClock,
+  uuidV5,
   type BundleRef,
   type BundleSource,
   type Clock,
   type EvaluationPort,
+  type EvidenceSink,
   type InventoryPort,
 } from '@neurocipher/seg-ports';
 import { AGGREGATE_ENTRYPOINT, controlEntrypoint } from '../bundle/bundle-layout.ts';
 import { defaultInputs, inputErrors, type ManifestControl } from '../bundle/manifest.ts';
 import { wasmEntrypoints } from '../bundle/opa-layout.ts';
-import type { TrustedKey } from '../bundle/signature.ts';
 import { bundleVectors, runVectors } from '../validation/vectors.ts';
 import { instantiateWasm, readVerifiedBundle, type LoadedBundle } from './bundle-loader.ts';
 import {
   buildFindings,
-  canonicalJson,
   checkedResult,
   isPreparedBatch,
   RESULTS,
   RUN_ID_NAMESPACE,
-  uuidV5,
   type ControlResult,
+  type DraftFinding,
   type FindingContext,
 } from './findings.ts';
 import { OpaServerEngine, type PolicyEngine } from './policy-engine.ts';
+import { sealFindings } from './seal-findings.ts';
 
 /** Which engine evaluates: in-process wasm (default) or an OPA server (remote mode). */
 export type EngineChoice =
@@ -65,6 +69,12 @@ export interface EvaluatorOptions {
   bundles: readonly BundleRef[];
   /** Source of assets and configs for {@link Evaluator.evaluate}; not needed for {@link Evaluator.evaluateDocuments}. */
   inventory?: InventoryPort;
+  /**
+   * Where {@link Evaluator.evaluate} stores the evidence its findings cite (redacted, hashed once, stored);
+   * without one the findings it returns cite no evidence. {@link Evaluator.evaluateDocuments} leaves
+   * storing to its caller.
+   */
+  evidence?: EvidenceSink;
   /** Time source for `input.now` and run timestamps when the call does not give `now`. */
   clock?: Clock;
   /** The tenant's params per control id, merged over each control's default inputs and validated. */
@@ -106,11 +116,14 @@ export interface AssetDocument {
   config: ConfigDoc;
 }
 
-/** An evaluation result and the canonical evidence bodies its pointers hash. */
-export interface DetailedEvalResult {
-  result: EvalResult;
-  /** Evidence hash → canonical JSON body (to store in the blob store). */
-  evidenceBodies: ReadonlyMap<string, string>;
+/**
+ * An evaluation before its evidence is stored: the run summary and every finding as a draft, citing the
+ * evidence bodies it saw (`sealFindings` stores them and makes the pointers).
+ */
+export interface DraftEvalResult {
+  run: RunSummary;
+  /** Sorted by control id, then asset URN. */
+  findings: DraftFinding[];
 }
 
 interface BundleState extends LoadedBundle {
@@ -238,18 +251,21 @@ export class Evaluator implements EvaluationPort {
     await Promise.all([...states].map((s) => s.engine.close()));
   }
 
-  /** Evaluates `request.control_ids` over the assets the inventory lists for the request's scope. */
+  /**
+   * Evaluates `request.control_ids` over the assets the inventory lists for the request's scope, and
+   * stores the evidence the findings cite through the `evidence` sink (none cited without one).
+   */
   async evaluate(request: EvalRequest, options: EvaluateOptions = {}): Promise<EvalResult> {
-    return (await this.evaluateDetailed(request, options)).result;
-  }
-
-  /** {@link Evaluator.evaluate}, also returning the canonical evidence bodies. */
-  async evaluateDetailed(request: EvalRequest, options: EvaluateOptions = {}): Promise<DetailedEvalResult> {
     const req = parseEvalRequest(request);
     const resolved = await this.#resolve(req.control_ids);
     const kinds = [...new Set([...resolved.values()].flatMap((r) => r.control.target_kinds))].sort();
     const documents = await this.#collect(req, kinds, options.now ?? req.now ?? null);
-    return this.#run(req, resolved, documents, options);
+    const drafts = await this.#run(req, resolved, documents, options);
+    const { findings } = await sealFindings(drafts.findings, this.#options.evidence);
+    const evidence = [...new Map(findings.flatMap((f) => f.evidence).map((p) => [p.hash, p])).values()].sort(
+      (a, b) => (a.hash < b.hash ? -1 : 1),
+    );
+    return { run: drafts.run, findings, evidence };
   }
 
   /** Evaluates over pre-fetched assets and configs (no inventory call). `request.assets`, if set, filters them. */
@@ -257,7 +273,7 @@ export class Evaluator implements EvaluationPort {
     request: EvalRequest,
     documents: readonly AssetDocument[],
     options: EvaluateOptions = {},
-  ): Promise<DetailedEvalResult> {
+  ): Promise<DraftEvalResult> {
     const req = parseEvalRequest(request);
     const resolved = await this.#resolve(req.control_ids);
     const wanted = req.assets ? new Set(req.assets.map((a) => a.urn)) : null;
@@ -315,17 +331,10 @@ export class Evaluator implements EvaluationPort {
       for (const asset of page.assets) if (wanted === null || wanted.has(asset.ref.urn)) assets.push(asset);
       cursor = page.next_cursor;
     } while (cursor);
-    const out: AssetDocument[] = new Array(assets.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < assets.length) {
-        const i = next++;
-        const asset = assets[i]!;
-        out[i] = { asset, config: await inventory.get_config(asset.ref, at) };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, this.#options.configConcurrency ?? 16) }, worker));
-    return out;
+    return mapBounded(assets, this.#options.configConcurrency ?? 16, async (asset) => ({
+      asset,
+      config: await inventory.get_config(asset.ref, at),
+    }));
   }
 
   async #run(
@@ -333,7 +342,7 @@ export class Evaluator implements EvaluationPort {
     resolved: Map<string, Resolved>,
     documents: readonly AssetDocument[],
     options: EvaluateOptions,
-  ): Promise<DetailedEvalResult> {
+  ): Promise<DraftEvalResult> {
     const startedAt = this.#clock.now().toISOString();
     const now = options.now ?? req.now ?? startedAt;
     const runId =
@@ -358,8 +367,7 @@ export class Evaluator implements EvaluationPort {
       a.asset.ref.urn < b.asset.ref.urn ? -1 : a.asset.ref.urn > b.asset.ref.urn ? 1 : 0,
     );
 
-    const findings: Finding[] = [];
-    const evidenceBodies = new Map<string, string>();
+    const findings: DraftFinding[] = [];
     const bundles = new Set([...resolved.values()].map((r) => r.bundle));
     for (const bundle of bundles) {
       const controls = [...resolved.values()].filter((r) => r.bundle === bundle);
@@ -373,9 +381,8 @@ export class Evaluator implements EvaluationPort {
           controls.map((r) => [r.control.id, { version: r.control.version, severity: r.control.severity }]),
         ),
       };
-      const accept = (built: { findings: Finding[]; bodies: Array<[string, string]> }): void => {
-        for (const f of built.findings) findings.push(f);
-        for (const [hash, body] of built.bodies) evidenceBodies.set(hash, body);
+      const accept = (built: DraftFinding[]): void => {
+        for (const f of built) findings.push(f);
       };
       await this.#evaluateBundle(
         bundle,
@@ -401,23 +408,16 @@ export class Evaluator implements EvaluationPort {
     );
     const counts: Record<string, number> = Object.fromEntries(RESULTS.map((r) => [r, 0]));
     for (const f of findings) counts[f.result] = (counts[f.result] ?? 0) + 1;
-    const evidence = [...new Map(findings.flatMap((f) => f.evidence).map((p) => [p.hash, p])).values()].sort(
-      (a, b) => (a.hash < b.hash ? -1 : 1),
-    );
     return {
-      result: {
-        run: {
-          run_id: runId,
-          scope: req.scope,
-          started_at: startedAt,
-          ended_at: this.#clock.now().toISOString(),
-          controls: [...resolved.keys()],
-          counts,
-        },
-        findings,
-        evidence,
+      run: {
+        run_id: runId,
+        scope: req.scope,
+        started_at: startedAt,
+        ended_at: this.#clock.now().toISOString(),
+        controls: [...resolved.keys()],
+        counts,
       },
-      evidenceBodies,
+      findings,
     };
   }
 
@@ -429,7 +429,7 @@ export class Evaluator implements EvaluationPort {
     now: string,
     ctx: FindingContext,
     sink: (docIndex: number, pairs: Pair[]) => void,
-    accept: (built: { findings: Finding[]; bodies: Array<[string, string]> }) => void,
+    accept: (built: DraftFinding[]) => void,
   ): Promise<void> {
     const params: Record<string, unknown> = {};
     for (const c of controls) params[c.control.id] = c.params;
@@ -511,11 +511,7 @@ export class Evaluator implements EvaluationPort {
     if (parallel) {
       // A bounded number of batches in flight: inputs are built and results turned into findings on this
       // thread while the workers evaluate, without holding every batch in memory at once.
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < batches.length) await runBatch(batches[next++]!, true);
-      };
-      await Promise.all(Array.from({ length: this.#workers() * 2 }, lane));
+      await mapBounded(batches, this.#workers() * 2, (b) => runBatch(b, true));
     } else {
       for (const b of batches) await runBatch(b, false);
     }
@@ -612,7 +608,7 @@ export class Evaluator implements EvaluationPort {
         'bundle_verified',
         bundle !== undefined,
         bundle
-          ? `${bundle.ref.id}@${bundle.ref.version} signed by ${bundle.verified.signer.keyId}`
+          ? `${bundle.ref.id}@${bundle.ref.version} signed by ${bundle.verified.signer.keyid}`
           : problems.join('; ') || `bundle ${control.policy_bundle} not found`,
       )
     ) {

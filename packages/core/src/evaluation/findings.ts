@@ -1,6 +1,6 @@
-import { hash } from 'node:crypto';
-import canonicalize from 'canonicalize';
-import type { AssetRef, EvidencePointer, Finding, Result, Severity } from '@neurocipher/seg-contracts';
+import type { AssetRef, Finding, Result, Severity } from '@neurocipher/seg-contracts';
+import { canonicalJson } from '@neurocipher/seg-attest';
+import { sha256Hex, uuidV5 } from '@neurocipher/seg-ports';
 
 /** The result values a control may return. */
 export const RESULTS: readonly Result[] = ['pass', 'warn', 'fail', 'error', 'not_applicable'];
@@ -12,31 +12,13 @@ export interface ControlResult {
   evidence: Array<{ path: string; media_type: string }>;
 }
 
-/** RFC 8785 canonical JSON of a value (the `canonicalize` package). */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON form');
-  return text;
-}
-
 /**
  * The stable fingerprint of a finding: sha256 hex of the canonical JSON array
  * `[tenant, control id, asset URN]`. The same triple always gives the same fingerprint, across runs.
  */
 export function fingerprintOf(tenant: string, controlId: string, assetUrn: string): string {
   // For an array of strings, RFC 8785 output is exactly JSON.stringify's (same escaping, no spaces).
-  return hash('sha256', JSON.stringify([tenant, controlId, assetUrn]), 'hex');
-}
-
-/** RFC 4122 name-based UUID, version 5 (SHA-1), of `name` in the namespace `namespace` (a UUID). */
-export function uuidV5(namespace: string, name: string): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  if (ns.length !== 16) throw new TypeError(`namespace ${namespace} is not a UUID`);
-  const digest = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer');
-  digest[6] = (digest[6]! & 0x0f) | 0x50;
-  digest[8] = (digest[8]! & 0x3f) | 0x80;
-  const hex = digest.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return sha256Hex(JSON.stringify([tenant, controlId, assetUrn]));
 }
 
 /** Namespace of run ids derived from a request (UUIDv5 of the DNS namespace and `seg.neurocipher.run`). */
@@ -75,35 +57,45 @@ export function resolvePointer(doc: unknown, pointer: string): unknown {
   return cur;
 }
 
-/** One evidence stub made concrete: the canonical bytes the pointer's hash is over, and the pointer. */
-export interface EvidenceStub {
-  pointer: EvidencePointer;
-  /** Canonical JSON `{"asset": urn, "path": pointer, "value": value-or-null}`; hashed as `pointer.hash`. */
+/**
+ * One evidence body a finding cites, before it is stored: what the control saw, not yet redacted or
+ * hashed. An `EvidenceSink` redacts, hashes and stores it; the finding's pointer is what the sink returns.
+ */
+export interface EvidenceDraft {
+  /** Canonical JSON `{"asset": urn, "path": pointer, "value": value-or-null}`. */
   body: string;
+  media_type: string;
 }
 
 /**
- * Turns a policy's evidence stub (a JSON pointer into the asset's config) into an evidence pointer: the
- * sha256 of the canonical JSON document naming the asset, the path and the value found there. The
- * adapter may later enrich it; the hash already pins what the control saw.
+ * A finding as evaluation builds it: every field of a {@link Finding} but its evidence pointers, and the
+ * evidence bodies it cites instead (each once). Findings of one asset citing the same path share one
+ * draft object. `sealFindings` turns drafts into findings.
  */
-export function evidenceStub(
+export interface DraftFinding extends Omit<Finding, 'evidence'> {
+  evidence: EvidenceDraft[];
+}
+
+/**
+ * Turns a policy's evidence stub (a JSON pointer into the asset's config) into the canonical JSON
+ * document naming the asset, the path and the value found there (null when absent).
+ */
+export function evidenceDraft(
   asset: AssetRef,
   config: unknown,
   stub: { path: string; media_type: string },
-): EvidenceStub {
+): EvidenceDraft {
   const value = resolvePointer(config, stub.path);
   // Keys already in RFC 8785 order (asset < path < value); strings serialise as JSON.stringify does.
   const canonicalValue =
     value === undefined ? 'null' : typeof value === 'string' ? JSON.stringify(value) : canonicalJson(value);
-  const body = `{"asset":${JSON.stringify(asset.urn)},"path":${JSON.stringify(stub.path)},"value":${canonicalValue}}`;
   return {
-    pointer: { hash: hash('sha256', body, 'hex'), media_type: stub.media_type },
-    body,
+    body: `{"asset":${JSON.stringify(asset.urn)},"path":${JSON.stringify(stub.path)},"value":${canonicalValue}}`,
+    media_type: stub.media_type,
   };
 }
 
-/** Everything needed to turn one control result on one asset into a {@link Finding}. */
+/** Everything needed to turn one control result on one asset into a {@link DraftFinding}. */
 export interface FindingInput {
   runId: string;
   tenant: string;
@@ -114,11 +106,11 @@ export interface FindingInput {
   now: string;
   result: Result;
   message: string;
-  evidence: EvidencePointer[];
+  evidence: EvidenceDraft[];
 }
 
 /** Builds a finding: id = UUIDv5(run id, fingerprint), timestamps = the run's `now`. */
-export function makeFinding(input: FindingInput): Finding {
+export function makeFinding(input: FindingInput): DraftFinding {
   const fingerprint = fingerprintOf(input.tenant, input.controlId, input.asset.urn);
   return {
     id: uuidV5(input.runId, fingerprint),
@@ -155,24 +147,29 @@ export function checkedResult(value: unknown): ControlResult {
 }
 
 /**
- * The findings of one asset: one per (control id, result), with evidence pointers hashed over the config,
- * and the evidence bodies by hash. The one place findings are built, on the main thread or in a worker.
+ * The findings of one asset: one per (control id, result), each citing the evidence bodies its result
+ * names (one draft per path and media type of the asset, shared by the findings that cite it). The one
+ * place findings are built, on the main thread or in a worker.
  */
 export function buildFindings(
   ctx: FindingContext,
   asset: AssetRef,
   config: unknown,
   pairs: ReadonlyArray<{ controlId: string; result: ControlResult }>,
-): { findings: Finding[]; bodies: Array<[string, string]> } {
-  const findings: Finding[] = [];
-  const bodies: Array<[string, string]> = [];
+): DraftFinding[] {
+  const findings: DraftFinding[] = [];
+  const drafts = new Map<string, EvidenceDraft>();
   for (const pair of pairs) {
     const control = ctx.controls[pair.controlId]!;
-    const evidence: EvidencePointer[] = [];
+    const evidence: EvidenceDraft[] = [];
     for (const stub of pair.result.evidence) {
-      const e = evidenceStub(asset, config, stub);
-      bodies.push([e.pointer.hash, e.body]);
-      if (!evidence.some((p) => p.hash === e.pointer.hash)) evidence.push(e.pointer);
+      const key = `${stub.media_type}\n${stub.path}`;
+      let draft = drafts.get(key);
+      if (draft === undefined) {
+        draft = evidenceDraft(asset, config, stub);
+        drafts.set(key, draft);
+      }
+      if (!evidence.includes(draft)) evidence.push(draft);
     }
     findings.push(
       makeFinding({
@@ -189,12 +186,12 @@ export function buildFindings(
       }),
     );
   }
-  return { findings, bodies };
+  return findings;
 }
 
-/** A batch whose findings a worker already built: per item, its findings and evidence bodies. */
+/** A batch whose findings a worker already built: per item, its findings. */
 export interface PreparedBatch {
-  prepared: Array<{ findings: Finding[]; bodies: Array<[string, string]> }>;
+  prepared: DraftFinding[][];
 }
 
 /** True when an engine returned a {@link PreparedBatch}. */

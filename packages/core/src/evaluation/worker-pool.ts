@@ -17,10 +17,15 @@ interface Slot {
 }
 
 // In sources (tests, `node --conditions=@neurocipher/source`) the worker is the .ts file; once built, the .js.
-const workerUrl = new URL(
-  import.meta.url.endsWith('.ts') ? './eval-worker.ts' : './eval-worker.js',
-  import.meta.url,
-);
+// A source worker resolves the workspace packages it imports to their sources too, whatever flags the
+// parent process had (Jest's has none).
+const fromSource = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(fromSource ? './eval-worker.ts' : './eval-worker.js', import.meta.url);
+const SOURCE_CONDITION = '--conditions=@neurocipher/source';
+const workerExecArgv =
+  fromSource && !process.execArgv.includes(SOURCE_CONDITION)
+    ? [...process.execArgv, SOURCE_CONDITION]
+    : undefined;
 
 /** Options of {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -52,6 +57,7 @@ export class WorkerPool {
       Array.from({ length: Math.max(1, options.size) }, async () => {
         const worker = new Worker(workerUrl, {
           workerData: { wasm: options.wasm, dataJson: options.dataJson },
+          ...(workerExecArgv ? { execArgv: workerExecArgv } : {}),
         });
         const slot: Slot = { worker, busy: null };
         await new Promise<void>((resolve, reject) => {

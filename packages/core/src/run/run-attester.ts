@@ -7,7 +7,8 @@ import type {
   VerifyReport,
 } from '@neurocipher/seg-contracts';
 import type { AttestationPort } from '@neurocipher/seg-ports';
-import type { RunMaterial, RunMaterialRegistry } from './run-material.ts';
+import type { RunMaterial } from '@neurocipher/seg-attest';
+import type { RunMaterialRegistry } from './run-material.ts';
 
 /** The attestation step of a run: signs a statement over the committed run and what it committed. */
 export interface RunAttester<A> {

@@ -1,40 +1,13 @@
 import { SegError } from '@neurocipher/seg-contracts';
 import type { AppendResult, RunSummary, Scope } from '@neurocipher/seg-contracts';
-import type { PolicyBundleDigest } from './run-controls.ts';
-
-/** A file one table commit produced, pinned by sha256; `path` is relative to the table's location. */
-export interface CommittedFile {
-  path: string;
-  sha256: string;
-  record_count?: number;
-}
-
-/** What one table commit of a run produced: its snapshot and the files that make it up. */
-export interface CommittedTable {
-  table: string;
-  /** Iceberg snapshot id, decimal. */
-  snapshot_id: string;
-  /** The files the commit wrote, by sha256 (`data_files` in the evaluation-run predicate). */
-  data_files: CommittedFile[];
-}
+import type { RunMaterial, TableCommitInput } from '@neurocipher/seg-attest';
 
 /**
  * Tells which files a commit produced, so the attestation can pin them. Implemented over the lakehouse
  * the commit went to. Errors: `SEG_NOT_FOUND` when a snapshot of `result` is not in its table.
  */
 export interface CommittedFilesSource {
-  committedFiles(result: AppendResult): Promise<CommittedTable[]>;
-}
-
-/**
- * What a run committed besides its summary, as its attestation pins it: the `RunMaterial` of
- * `@neurocipher/seg-attest` (policy bundles, table commits with file digests, evidence blobs).
- */
-export interface RunMaterial {
-  policy_bundles: PolicyBundleDigest[];
-  tables: CommittedTable[];
-  /** For a committed run: its evidence index blob (which lists every evidence hash); empty otherwise. */
-  evidence: Array<{ sha256: string; media_type: string }>;
+  committedFiles(result: AppendResult): Promise<TableCommitInput[]>;
 }
 
 /**

@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Asset, ConfigDoc, Finding, RunSummary, Scope } from '@neurocipher/seg-contracts';
-import type { AttestationPort } from '@neurocipher/seg-ports';
+import { canonicalJson, type RunMaterial } from '@neurocipher/seg-attest';
+import { sha256Hex, type AttestationPort, type EvidenceSink } from '@neurocipher/seg-ports';
 import {
   InMemoryAttestation,
-  InMemoryBlobStore,
+  InMemoryEventBus,
+  InMemoryEvidenceSink,
   InMemoryFindingIngest,
   InMemoryInventory,
+  InMemoryRedactor,
   InMemorySigner,
   InMemoryTableStore,
 } from '@neurocipher/seg-ports/testing';
@@ -14,14 +16,13 @@ import { newKey, signedCopy, tempRoot, type TestKey } from '../../test/helpers.t
 import { DirectoryBundleSource } from '../bundle/directory-bundle-source.ts';
 import { readVerifiedBundle, type LoadedBundle } from '../evaluation/bundle-loader.ts';
 import { Evaluator } from '../evaluation/evaluator.ts';
-import { canonicalJson, evidenceStub } from '../evaluation/findings.ts';
-import { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE } from './evidence-sink.ts';
-import type { EvidenceSink } from './evidence-sink.ts';
+import { evidenceDraft } from '../evaluation/findings.ts';
+import { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE } from './evidence-index.ts';
 import { PortRunAttester } from './run-attester.ts';
 import { runControlsOf } from './run-controls.ts';
 import type { RunControls } from './run-controls.ts';
 import { RunMaterialRegistry } from './run-material.ts';
-import type { CommittedFilesSource, RunMaterial } from './run-material.ts';
+import type { CommittedFilesSource } from './run-material.ts';
 import type { RunProgressEvent } from './run-progress.ts';
 import { RunService } from './run-service.ts';
 
@@ -30,9 +31,6 @@ const CAPTURED = '2026-05-31T00:00:00Z';
 const SCOPE: Scope = { org_id: 'acme', tags: {} };
 // A URN that carries an AWS access key id: the sink's redaction rewrites it inside the evidence body.
 const SECRET_KEY_ID = 'AKIAABCDEFGHIJKLMNOP';
-
-const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
-const blobKey = (hash: string): string => `sha256/${hash.slice(0, 2)}/${hash}`;
 
 function asset(kind: string, id: string, body: Record<string, unknown>): { asset: Asset; config: ConfigDoc } {
   const urn = `urn:asset:aws:${kind}:${id}`;
@@ -73,34 +71,36 @@ const TENANT = [
   asset('vpc', 'v0', { vpc_id: 'v0' }),
 ];
 
-/** The evidence sink of a test: redacts access key ids, canonicalises, hashes, stores at `sha256/<2>/<hash>`. */
-class RedactingSink implements EvidenceSink {
-  readonly blobs = new InMemoryBlobStore();
-  puts = 0;
-  failAt: number | null = null;
+/** The evidence sink of a test: redacts access key ids (the secret of this tenant), canonicalises, hashes. */
+const redactingSink = () =>
+  new InMemoryEvidenceSink({
+    canonicalJson,
+    redactor: new InMemoryRedactor({ secrets: { aws_access_key_id: [SECRET_KEY_ID] } }),
+  });
 
-  async put(body: unknown, media_type: string): Promise<{ hash: string; size_bytes: number }> {
-    this.puts += 1;
-    if (this.failAt !== null && this.puts >= this.failAt) throw new Error('disk full');
-    const redacted = JSON.parse(JSON.stringify(body).replace(/AKIA[A-Z0-9]{16}/g, '[REDACTED]')) as unknown;
-    const bytes = new TextEncoder().encode(canonicalJson(redacted));
-    const hash = sha256(bytes);
-    await this.blobs.put(blobKey(hash), bytes, { content_type: media_type });
-    return { hash, size_bytes: bytes.length };
-  }
+/** A sink that fails from its `failAt`-th write call on, as a full disk would. */
+function failingSink(failAt: number): EvidenceSink {
+  const inner = redactingSink();
+  let calls = 0;
+  const fail = () => {
+    calls += 1;
+    if (calls >= failAt) throw new Error('disk full');
+  };
+  return {
+    put: async (body, media_type) => {
+      fail();
+      return inner.put(body, media_type);
+    },
+    putMany: async (items) => {
+      fail();
+      return inner.putMany(items);
+    },
+    get: (hash) => inner.get(hash),
+    missing: (hashes) => inner.missing(hashes),
+  };
 }
 
-/** A sink that takes a whole chunk's bodies in one call (as a packing store would). */
-class BatchingSink extends RedactingSink {
-  readonly batches: number[] = [];
-
-  async putMany(items: ReadonlyArray<{ body: unknown; media_type: string }>) {
-    this.batches.push(items.length);
-    const out: Array<{ hash: string; size_bytes: number }> = [];
-    for (const item of items) out.push(await this.put(item.body, item.media_type));
-    return out;
-  }
-}
+const utf8 = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
 /** Committed files of the in-memory tables: each snapshot's rows as canonical JSON, hashed. */
 function tableFiles(tables: InMemoryTableStore): CommittedFilesSource {
@@ -116,7 +116,7 @@ function tableFiles(tables: InMemoryTableStore): CommittedFilesSource {
             table: t.table,
             snapshot_id: t.snapshot_id,
             data_files: [
-              { path: `snapshots/${t.snapshot_id}.json`, sha256: sha256(text), record_count: rows.length },
+              { path: `snapshots/${t.snapshot_id}.json`, sha256: sha256Hex(text), record_count: rows.length },
             ],
           };
         }),
@@ -185,7 +185,7 @@ describe('RunService', () => {
     it('evaluates in chunks, stores every cited evidence body and commits one snapshot per table', async () => {
       const tables = new InMemoryTableStore();
       const ingest = new InMemoryFindingIngest({ tables });
-      const sink = new RedactingSink();
+      const sink = redactingSink();
       const events: RunProgressEvent[] = [];
       const service = new RunService({
         inventory,
@@ -228,37 +228,36 @@ describe('RunService', () => {
       const committed = (await tables.scan('findings')) as unknown as Finding[];
       const pointers = committed.flatMap((f) => f.evidence);
       expect(pointers).toHaveLength(11);
-      for (const pointer of pointers) {
-        const bytes = await sink.blobs.get(blobKey(pointer.hash));
-        expect(sha256(bytes)).toBe(pointer.hash);
-      }
+      for (const pointer of pointers) expect(sha256Hex(await sink.get(pointer.hash))).toBe(pointer.hash);
       // Evidence rows carry the blob size, the citing finding and the config's capture time.
       const rows = await tables.scan('evidence');
       for (const row of rows.filter((r) => r.media_type !== EVIDENCE_INDEX_MEDIA_TYPE)) {
-        expect(row.size_bytes).toBe((await sink.blobs.get(blobKey(String(row.hash)))).length);
+        expect(row.size_bytes).toBe((await sink.get(String(row.hash))).length);
         expect(row.finding_ids).toEqual([committed.find((f) => f.evidence[0]?.hash === row.hash)?.id]);
         expect(row.captured_at).toBe(CAPTURED);
       }
 
-      // Redaction re-addressed the secret-bearing body: the pointer names the redacted bytes.
+      // The secret-bearing body was redacted, then hashed once: the pointer is the hash of the redacted
+      // bytes the sink stored, and nothing unredacted was hashed or stored.
       const secret = TENANT.find((t) => t.asset.name === SECRET_KEY_ID)!;
-      const seen = evidenceStub(secret.asset.ref, secret.config.body, {
+      const seen = evidenceDraft(secret.asset.ref, secret.config.body, {
         path: '/create_date',
         media_type: 'application/json',
       });
       const finding = committed.find((f) => f.asset.urn === secret.asset.ref.urn)!;
       expect(finding.result).toBe('fail');
-      expect(finding.evidence[0]?.hash).not.toBe(seen.pointer.hash);
-      const stored = new TextDecoder().decode(await sink.blobs.get(blobKey(finding.evidence[0]!.hash)));
-      expect(stored).toBe(seen.body.replace(SECRET_KEY_ID, '[REDACTED]'));
-      expect(outcome.evidence.readdressed).toBe(1);
+      const redacted = seen.body.replace(SECRET_KEY_ID, '[REDACTED:aws_access_key_id]');
+      expect(finding.evidence).toEqual([{ hash: sha256Hex(redacted), media_type: 'application/json' }]);
+      expect(utf8(await sink.get(finding.evidence[0]!.hash))).toBe(redacted);
+      expect(sink.hashes()).not.toContain(sha256Hex(seen.body));
+      for (const hash of sink.hashes()) expect(utf8(await sink.get(hash))).not.toContain(SECRET_KEY_ID);
       expect(outcome.evidence.blobs).toBe(11);
 
       // The evidence index lists exactly the committed hashes and is itself a stored blob.
       const index = outcome.evidence.index!;
-      const indexBytes = await sink.blobs.get(blobKey(index.sha256));
-      expect(sha256(indexBytes)).toBe(index.sha256);
-      expect(JSON.parse(new TextDecoder().decode(indexBytes))).toEqual({
+      const indexBytes = await sink.get(index.sha256);
+      expect(sha256Hex(indexBytes)).toBe(index.sha256);
+      expect(JSON.parse(utf8(indexBytes))).toEqual({
         type: EVIDENCE_INDEX_TYPE,
         run_id: outcome.run.run_id,
         evidence: [...new Set(pointers.map((p) => p.hash))].sort(),
@@ -275,9 +274,9 @@ describe('RunService', () => {
       expect((await ingest.ack(outcome.run.run_id)).durable).toBe(true);
     });
 
-    it('hands the bodies of each chunk to a batching sink in one call', async () => {
+    it('hands the bodies of each chunk to the sink in one call, and the index after the last', async () => {
       const tables = new InMemoryTableStore();
-      const sink = new BatchingSink();
+      const sink = redactingSink();
       const service = new RunService({
         inventory,
         evaluator,
@@ -287,54 +286,105 @@ describe('RunService', () => {
       });
       const outcome = await service.run(request());
       // Every asset has one evidence body: chunks of 3, 3, 3 and 2; then the index through put.
-      expect(sink.batches).toEqual([3, 3, 3, 2]);
-      expect(sink.puts).toBe(12);
-      expect(outcome.evidence.readdressed).toBe(1);
+      expect(sink.writes).toEqual([
+        { method: 'putMany', items: 3 },
+        { method: 'putMany', items: 3 },
+        { method: 'putMany', items: 3 },
+        { method: 'putMany', items: 2 },
+        { method: 'put', items: 1 },
+      ]);
+      expect(sink.hashes()).toHaveLength(12);
+      expect(outcome.evidence.index?.sha256).toBe(
+        sink.hashes().find((h) => sink.media_type(h) === EVIDENCE_INDEX_MEDIA_TYPE),
+      );
       for (const finding of (await tables.scan('findings')) as unknown as Finding[]) {
-        for (const pointer of finding.evidence) {
-          expect(sha256(await sink.blobs.get(blobKey(pointer.hash)))).toBe(pointer.hash);
-        }
+        for (const pointer of finding.evidence)
+          expect(sha256Hex(await sink.get(pointer.hash))).toBe(pointer.hash);
       }
     });
 
-    it('gives the same finding ids and results whatever the chunk size', async () => {
+    it('gives the same finding ids, results and evidence pointers whatever the chunk size', async () => {
       const run_id = '0b3c1a52-8a2e-4a57-9d49-7d3c0b1d1c02';
       const findingsWith = async (chunkSize: number) =>
-        (await new RunService({ inventory, evaluator, chunkSize }).run(request({ run_id }))).findings
+        (
+          await new RunService({
+            inventory,
+            evaluator,
+            ingest: new InMemoryFindingIngest(),
+            evidence: redactingSink(),
+            chunkSize,
+          }).run(request({ run_id }))
+        ).findings
           .map((f) => `${f.id} ${f.result} ${f.evidence.map((p) => p.hash).join(',')}`)
           .sort();
       const one = await findingsWith(1);
       expect(one).toHaveLength(11);
+      expect(one.every((line) => /^\S+ \S+ [0-9a-f]{64}$/.test(line))).toBe(true);
       expect(await findingsWith(100)).toEqual(one);
     });
 
-    it('without ingest evaluates only: no blob stored, the evaluator pointers kept', async () => {
-      const outcome = await new RunService({ inventory, evaluator }).run(request());
+    it('without ingest evaluates only: nothing stored, so the findings cite no evidence', async () => {
+      const sink = redactingSink();
+      const outcome = await new RunService({ inventory, evaluator, evidence: sink }).run(request());
       expect(outcome.commit).toBeNull();
       expect(outcome.material).toBeNull();
-      expect(outcome.evidence).toEqual({ blobs: 0, readdressed: 0, index: null });
-      const secret = TENANT.find((t) => t.asset.name === SECRET_KEY_ID)!;
-      const finding = outcome.findings.find((f) => f.asset.urn === secret.asset.ref.urn)!;
-      expect(finding.evidence[0]?.hash).toBe(
-        evidenceStub(secret.asset.ref, secret.config.body, { path: '/create_date', media_type: 'x' }).pointer
-          .hash,
-      );
+      expect(outcome.evidence).toEqual({ blobs: 0, index: null });
+      expect(outcome.findings).toHaveLength(11);
+      expect(outcome.findings.every((f) => f.evidence.length === 0)).toBe(true);
+      expect(sink.writes).toEqual([]);
     });
 
     it('commits nothing when an evidence write fails', async () => {
       const ingest = new InMemoryFindingIngest();
-      const sink = new RedactingSink();
-      sink.failAt = 5;
+      const sink = failingSink(3);
       const run_id = '0b3c1a52-8a2e-4a57-9d49-7d3c0b1d1c03';
-      const service = new RunService({ inventory, evaluator, ingest, evidence: sink, chunkSize: 3 });
+      const events = new InMemoryEventBus();
+      const service = new RunService({ inventory, evaluator, ingest, evidence: sink, chunkSize: 3, events });
       await expect(service.run(request({ run_id }))).rejects.toThrow('disk full');
       await expect(ingest.ack(run_id)).rejects.toMatchObject({ error_code: 'SEG_NOT_FOUND' });
+      // Announced as started, never as completed.
+      expect(events.published().map((e) => e.type)).toEqual(['seg.run.started']);
+    });
+
+    it('announces seg.run.started and, once committed, seg.run.completed, each once per run id', async () => {
+      const tables = new InMemoryTableStore();
+      const events = new InMemoryEventBus();
+      const runsAtCompletion: number[] = [];
+      await events.subscribe(['seg.run.completed'], async () => {
+        runsAtCompletion.push((await tables.scan('runs')).length);
+      });
+      const run_id = '0b3c1a52-8a2e-4a57-9d49-7d3c0b1d1c05';
+      const service = new RunService({
+        inventory,
+        evaluator,
+        ingest: new InMemoryFindingIngest({ tables }),
+        evidence: redactingSink(),
+        events,
+      });
+      const outcome = await service.run(request({ run_id }));
+      const published = events.published();
+      expect(published.map((e) => [e.type, e.key, e.subject, e.org_id])).toEqual([
+        ['seg.run.started', `seg.run.started/${run_id}`, run_id, 'acme'],
+        ['seg.run.completed', `seg.run.completed/${run_id}`, run_id, 'acme'],
+      ]);
+      expect(published[0]!.data).toEqual({
+        run_id,
+        scope: SCOPE,
+        control_ids: controls.controls.map((c) => c.id),
+      });
+      expect(published[1]!.data).toEqual({ run: outcome.run });
+      expect(runsAtCompletion).toEqual([1]);
+      expect(events.delivery_errors()).toEqual([]);
+      // The same run again is a replayed commit, and the bus delivers its events once.
+      const again = await service.run(request({ run_id }));
+      expect(again.commit?.replayed).toBe(true);
+      expect(events.published()).toHaveLength(2);
     });
 
     it('attests the summary, the bundle digest, the committed files and the evidence index', async () => {
       const tables = new InMemoryTableStore();
       const ingest = new InMemoryFindingIngest({ tables });
-      const sink = new RedactingSink();
+      const sink = redactingSink();
       const signer = await InMemorySigner.generate();
       const inner = new InMemoryAttestation({ signer });
       const registry = new RunMaterialRegistry();
@@ -384,8 +434,8 @@ describe('RunService', () => {
       expect(material.evidence).toEqual([
         { sha256: outcome.evidence.index!.sha256, media_type: EVIDENCE_INDEX_MEDIA_TYPE },
       ]);
-      expect(material.tables.map((t) => t.table)).toEqual(['runs', 'findings', 'evidence', 'assets']);
-      const findingsFile = material.tables.find((t) => t.table === 'findings')!.data_files[0]!;
+      expect(material.tables!.map((t) => t.table)).toEqual(['runs', 'findings', 'evidence', 'assets']);
+      const findingsFile = material.tables!.find((t) => t.table === 'findings')!.data_files[0]!;
       expect(findingsFile.record_count).toBe(11);
       expect(findingsFile.sha256).toMatch(/^[0-9a-f]{64}$/);
       // The registry forgets the material once the run is attested.
@@ -410,7 +460,7 @@ describe('RunService', () => {
         inventory: secretInventory,
         evaluator,
         ingest,
-        evidence: new RedactingSink(),
+        evidence: redactingSink(),
       }).run(request());
 
       const finding = outcome.findings.find((f) => f.asset.urn === leaky.asset.ref.urn)!;

@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSegError } from '@neurocipher/seg-contracts';
+import { sha256Hex, type EvidenceSink } from '@neurocipher/seg-ports';
 import { InMemoryRedactor } from '@neurocipher/seg-ports/testing';
 import { tempDir } from '../testing/temp-dir.ts';
 import { EvidenceStore } from './evidence-store.ts';
 import { LocalBlobStore } from './local-blob-store.ts';
 
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const sha = (b: Uint8Array) => sha256Hex(b);
 const at = (iso: string) => ({ now: () => new Date(iso) });
 // Removes the one literal secret the tests seed: the store applies whatever redactor it is given.
 const redactor = new InMemoryRedactor({ secrets: { email: ['ops@example.com'] } });
@@ -79,6 +80,17 @@ describe('EvidenceStore', () => {
       for (const attempt of [
         store.put({ a: 1 }, 'application/json'),
         store.putMany([{ body: { a: 1 }, media_type: 'application/json' }]),
+      ]) {
+        await expect(attempt).rejects.toMatchObject({ error_code: 'SEG_INVALID_ARGUMENT' });
+      }
+      expect((await blobs.list('')).keys).toEqual([]);
+    });
+
+    it('refuses a body that has no JSON form, as the EvidenceSink port says, and stores nothing', async () => {
+      const sink: EvidenceSink = new EvidenceStore({ redactor, blobs });
+      for (const attempt of [
+        sink.put(undefined, 'application/json'),
+        sink.putMany([{ body: () => 1, media_type: 'application/json' }]),
       ]) {
         await expect(attempt).rejects.toMatchObject({ error_code: 'SEG_INVALID_ARGUMENT' });
       }

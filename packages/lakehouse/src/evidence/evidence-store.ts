@@ -6,10 +6,17 @@
 // A body is taken as already stored only once its stored bytes hash to it: a corrupt or missing copy is
 // written again (a corrupt pack is rewritten without the bodies that no longer verify).
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import type { BlobStore, Clock, Redaction, Redactor } from '@neurocipher/seg-ports';
-import { systemClock } from '@neurocipher/seg-ports';
+import { canonicalJson } from '@neurocipher/seg-attest';
+import type {
+  BlobStore,
+  Clock,
+  EvidenceItem,
+  EvidenceSink,
+  Redaction,
+  Redactor,
+} from '@neurocipher/seg-ports';
+import { sha256Hex, systemClock } from '@neurocipher/seg-ports';
 
 /** Chunk size of large blobs: 8 MiB. */
 export const CHUNK_SIZE = 8 * 1024 * 1024;
@@ -71,7 +78,6 @@ export interface EvidenceStoreOptions {
   chunkSize?: number;
 }
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const blobKey = (hash: string) => `sha256/${hash.slice(0, 2)}/${hash}`;
 const mapKey = (hash: string) => `sha256/${hash.slice(0, 2)}/${hash}.map.json`;
 const HASH = /^[0-9a-f]{64}$/;
@@ -117,13 +123,30 @@ async function prepare(redactor: Redactor | undefined, bodies: readonly unknown[
   return bodies.map((body) => {
     if (body instanceof Uint8Array) return { bytes: body, redactions: [] };
     const r = redacted[next++]!;
-    const out = typeof r.value === 'string' ? r.value : (canonicalize(r.value) ?? 'null');
+    const out = typeof r.value === 'string' ? r.value : canonical(r.value);
     return { bytes: Buffer.from(out, 'utf8'), redactions: r.redactions };
   });
 }
 
-/** The evidence blob store. */
-export class EvidenceStore {
+function canonical(value: unknown): string {
+  try {
+    return canonicalJson(value);
+  } catch (cause) {
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: 'an evidence body has no JSON form',
+      cause,
+    });
+  }
+}
+
+/**
+ * The evidence blob store: the durable {@link EvidenceSink} of SEG (the run's evaluation evidence and the
+ * adapters' raw responses, captured configs, previews and apply records all come through it), over the
+ * BlobStore port. What `put` and `putMany` return says more than the port asks: the chunk count, what
+ * redaction removed and whether the bytes were new.
+ */
+export class EvidenceStore implements EvidenceSink {
   readonly #blobs: BlobStore;
   readonly #clock: Clock;
   readonly #retention: Readonly<Record<string, number>>;
@@ -168,18 +191,23 @@ export class EvidenceStore {
    * {@link put}; those not stored yet go into one new pack (bodies over the chunk size are chunked on
    * their own instead). Results are in input order.
    */
-  async putMany(items: ReadonlyArray<{ body: unknown; media_type: string }>): Promise<StoredEvidence[]> {
+  async putMany(items: readonly EvidenceItem[]): Promise<StoredEvidence[]> {
     await this.#refreshPacks();
     const redacted = await prepare(
       this.#redactor,
       items.map((i) => i.body),
     );
-    const prepared = redacted.map((r, i) => ({ ...r, media_type: items[i]!.media_type }));
+    // Each small body hashed once, here (a body over the chunk size is hashed by putBytes).
+    const prepared = redacted.map((r, i) => ({
+      ...r,
+      media_type: items[i]!.media_type,
+      hash: r.bytes.length > this.#chunkSize ? '' : sha256Hex(r.bytes),
+    }));
     // A body already in a pack counts as stored only once that pack's bytes verify (read once per pack).
     const packsOfKnown = new Set<string>();
     for (const p of prepared) {
       if (p.bytes.length > this.#chunkSize) continue;
-      const at = this.#packed.get(sha256(p.bytes));
+      const at = this.#packed.get(p.hash);
       if (at) packsOfKnown.add(at.pack);
     }
     await this.#verifyPacks(packsOfKnown);
@@ -188,12 +216,11 @@ export class EvidenceStore {
     const entries: PackIndex['entries'] = [];
     const inPack = new Set<string>();
     let offset = 0;
-    for (const { bytes, redactions, media_type } of prepared) {
+    for (const { bytes, redactions, media_type, hash } of prepared) {
       if (bytes.length > this.#chunkSize) {
         out.push({ ...(await this.putBytes(bytes, media_type)), redactions });
         continue;
       }
-      const hash = sha256(bytes);
       const known = this.#packed.has(hash) || inPack.has(hash);
       out.push({ hash, media_type, size_bytes: bytes.length, chunks: 1, redactions, created: !known });
       if (known) continue;
@@ -210,7 +237,7 @@ export class EvidenceStore {
   // in between leaves a pack nobody can see, never an index that points at missing bytes.
   async #writePack(parts: Uint8Array[], entries: PackIndex['entries']): Promise<void> {
     const pack = Buffer.concat(parts);
-    const id = sha256(pack);
+    const id = sha256Hex(pack);
     await this.#blobs.put(packKey(id), pack, { content_type: 'application/octet-stream' });
     const index: PackIndex = { pack: id, entries };
     await this.#blobs.put(indexKey(id), Buffer.from(JSON.stringify(index)), {
@@ -239,7 +266,7 @@ export class EvidenceStore {
       const bad = new Set<string>();
       for (const [hash, at, length] of index.entries) {
         const body = bytes.subarray(at, at + length);
-        if (body.length !== length || sha256(body) !== hash) bad.add(hash);
+        if (body.length !== length || sha256Hex(body) !== hash) bad.add(hash);
       }
       if (bad.size === 0) {
         this.#verified.add(id);
@@ -335,7 +362,7 @@ export class EvidenceStore {
       const whole = createHash('sha256');
       for (const c of map.chunks) {
         const bytes = await this.#blobs.get(blobKey(c.hash));
-        if (bytes.length !== c.size || sha256(bytes) !== c.hash) return false;
+        if (bytes.length !== c.size || sha256Hex(bytes) !== c.hash) return false;
         whole.update(bytes);
       }
       return whole.digest('hex') === hash;
@@ -350,7 +377,7 @@ export class EvidenceStore {
   async #intact(key: string, hash: string): Promise<boolean> {
     if (!(await this.#blobs.exists(key))) return false;
     try {
-      return sha256(await this.#blobs.get(key)) === hash;
+      return sha256Hex(await this.#blobs.get(key)) === hash;
     } catch (err) {
       if (isSegError(err) && err.error_code === 'SEG_NOT_FOUND') return false;
       throw err;
@@ -362,7 +389,7 @@ export class EvidenceStore {
    * already stored is kept only when it reads back intact; a corrupt blob, chunk or map is written again.
    */
   async putBytes(bytes: Uint8Array, media_type: string): Promise<StoredEvidence> {
-    const hash = sha256(bytes);
+    const hash = sha256Hex(bytes);
     const base = { hash, media_type, size_bytes: bytes.length, redactions: [] as Redaction[] };
     if (bytes.length <= this.#chunkSize) {
       if (await this.#intact(blobKey(hash), hash)) return { ...base, chunks: 1, created: false };
@@ -373,7 +400,7 @@ export class EvidenceStore {
     let rewritten = false;
     for (let off = 0; off < bytes.length; off += this.#chunkSize) {
       const chunk = bytes.subarray(off, Math.min(off + this.#chunkSize, bytes.length));
-      const h = sha256(chunk);
+      const h = sha256Hex(chunk);
       if (!(await this.#intact(blobKey(h), h))) {
         await this.#blobs.put(blobKey(h), chunk);
         rewritten = true;
@@ -436,7 +463,7 @@ export class EvidenceStore {
     }
     if (at && this.#lastPack) {
       const bytes = Buffer.from(this.#lastPack.bytes.subarray(at.offset, at.offset + at.length));
-      const actual = sha256(bytes);
+      const actual = sha256Hex(bytes);
       if (actual !== hash || bytes.length !== at.length)
         throw integrityError(`evidence blob ${hash} in pack ${at.pack} is corrupted`, {
           hash,
@@ -447,7 +474,7 @@ export class EvidenceStore {
     }
     if (await this.#blobs.exists(blobKey(hash))) {
       const bytes = await this.#blobs.get(blobKey(hash));
-      const actual = sha256(bytes);
+      const actual = sha256Hex(bytes);
       if (actual !== hash) throw integrityError(`evidence blob ${hash} is corrupted`, { hash, actual });
       return bytes;
     }
@@ -459,7 +486,7 @@ export class EvidenceStore {
     const parts: Uint8Array[] = [];
     for (const [i, c] of map.chunks.entries()) {
       const bytes = await this.#blobs.get(blobKey(c.hash));
-      const actual = sha256(bytes);
+      const actual = sha256Hex(bytes);
       if (actual !== c.hash || bytes.length !== c.size) {
         throw integrityError(`chunk ${i} of evidence blob ${hash} is corrupted`, {
           hash,
@@ -568,7 +595,7 @@ export class EvidenceStore {
     for (const [hash, at, length, media_type] of index.entries) {
       if (!keep(hash)) continue;
       const body = bytes.subarray(at, at + length);
-      const actual = sha256(body);
+      const actual = sha256Hex(body);
       if (actual !== hash || body.length !== length)
         throw integrityError(`evidence blob ${hash} in pack ${id} is corrupted`, { hash, pack: id, actual });
       parts.push(body);

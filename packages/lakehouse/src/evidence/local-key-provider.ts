@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SegError } from '@neurocipher/seg-contracts';
 import type { DataKey, KeyProvider } from '@neurocipher/seg-ports';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { aesGcmDecrypt, aesGcmEncrypt } from './envelope.ts';
 
 // Creates the key file with fresh random bytes, or reads the one another process created first. The key
@@ -72,7 +73,7 @@ export class LocalKeyProvider implements KeyProvider {
           message: `local master key must be 32 bytes${'keyFile' in this.#options ? ` (${this.#options.keyFile})` : ''}`,
         });
       }
-      const id = `local:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+      const id = `local:${sha256Hex(key).slice(0, 16)}`;
       return { key, id };
     })();
     return this.#master;

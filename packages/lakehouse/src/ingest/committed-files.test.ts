@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { decodeManifest, decodeManifestList } from '../iceberg/manifest.ts';
 import { tempDir } from '../testing/temp-dir.ts';
 import { sampleAttestation, sampleRun, uuidFrom } from '../../test/fixtures.ts';
@@ -8,7 +8,7 @@ import { openLake } from '../../test/lake.ts';
 import { committedFiles, lakehouseTableName, tableFileUri } from './committed-files.ts';
 import { runAttestations } from './run-attestations.ts';
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array) => sha256Hex(bytes);
 
 describe('committedFiles', () => {
   let dir: ReturnType<typeof tempDir>;

@@ -1,7 +1,8 @@
 // Which files each table commit of a run added, pinned by sha256, so the run's attestation covers the data.
-import { createHash } from 'node:crypto';
 import type { AppendResult } from '@neurocipher/seg-contracts';
 import { SegError } from '@neurocipher/seg-contracts';
+import type { CommittedFile, TableCommitInput } from '@neurocipher/seg-attest';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import { decodeManifest, decodeManifestList, ENTRY_ADDED } from '../iceberg/manifest.ts';
 import type { FileIO } from '../io/file-io.ts';
 import type { LakehouseTables } from '../tables/lakehouse-tables.ts';
@@ -9,19 +10,11 @@ import type { TableName } from '../tables/table-definitions.ts';
 import { TABLE_NAMES } from '../tables/table-definitions.ts';
 
 /**
- * A file a table commit added, pinned by sha256. `path` is relative to the table's location (an absolute
- * URI when the file lies outside it); `record_count` is set for data files. The shape of core's
- * `CommittedFile`.
+ * The files one table commit added, as attest's `TableCommitInput` pins them: each file's `path` is
+ * relative to the table's location (an absolute URI when the file lies outside it), `record_count` set for
+ * data files.
  */
-export interface CommittedFile {
-  path: string;
-  sha256: string;
-  record_count?: number;
-}
-
-/** The files one table commit added: the shape of core's `CommittedTable` (and attest's `TableCommitInput`). */
-export interface CommittedTable {
-  table: string;
+export interface CommittedTable extends TableCommitInput {
   /** Iceberg snapshot id, decimal. */
   snapshot_id: string;
   /** Manifest list, added manifests, added data files, then the metadata file that made the snapshot current. */
@@ -44,8 +37,6 @@ export function lakehouseTableName(name: string): TableName {
 export function tableFileUri(location: string, path: string): string {
   return path.includes('://') ? path : `${location.replace(/\/+$/, '')}/${path}`;
 }
-
-const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * For each table commit of `result`, every file its snapshot added, read back from the warehouse and

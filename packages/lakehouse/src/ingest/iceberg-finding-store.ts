@@ -1,6 +1,6 @@
 // FindingIngestPort over the seven Iceberg tables: one snapshot per table per commit, idempotent by
 // run id, durable before it returns (the catalog pointer swap is the last, synchronous step).
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type {
   Ack,
   AppendResult,
@@ -22,8 +22,8 @@ import {
   parseRemediationPlan,
   SegError,
 } from '@neurocipher/seg-contracts';
-import type { Clock, EventBus, FindingIngestPort, KeyProvider } from '@neurocipher/seg-ports';
-import { systemClock } from '@neurocipher/seg-ports';
+import type { Clock, EventBus, EvidenceSink, FindingIngestPort, KeyProvider } from '@neurocipher/seg-ports';
+import { sha256Hex, systemClock } from '@neurocipher/seg-ports';
 import type { LoadedTable } from '../catalog/catalog.ts';
 import type { ColumnIn } from '../table/iceberg-table.ts';
 import { CommitConflictError } from '../catalog/catalog.ts';
@@ -31,7 +31,7 @@ import type { Row } from '../iceberg/schema.ts';
 import type { Snapshot } from '../iceberg/table-metadata.ts';
 import { snapshotAncestry } from '../iceberg/table-metadata.ts';
 import { UriSealer } from '../evidence/envelope.ts';
-import type { BlobReference, EvidenceStore } from '../evidence/evidence-store.ts';
+import type { BlobReference } from '../evidence/evidence-store.ts';
 import { isoToMicros, microsToIso } from '../tables/timestamps.ts';
 import type { LakehouseTables } from '../tables/lakehouse-tables.ts';
 import { fromRow, toRow } from '../tables/row-codec.ts';
@@ -66,7 +66,7 @@ export interface IcebergFindingStoreOptions {
   /** Where `ack` publishes `seg.findings.committed` (optional). */
   events?: EventBus;
   /** When given, `commit` refuses evidence whose blob is not stored (`SEG_EVIDENCE_WRITE_FAILED`). */
-  evidence?: EvidenceStore;
+  evidence?: EvidenceSink;
 }
 
 /** A finding as stored: the contract object plus the tenant and run it was committed with. */
@@ -196,7 +196,7 @@ export class IcebergFindingStore implements FindingIngestPort {
   readonly #clock: Clock;
   readonly #events: EventBus | undefined;
   readonly #reader: UriSealer;
-  readonly #evidence: EvidenceStore | undefined;
+  readonly #evidence: EvidenceSink | undefined;
 
   /** Creates the store over the seven tables. */
   constructor(options: IcebergFindingStoreOptions) {
@@ -358,14 +358,12 @@ export class IcebergFindingStore implements FindingIngestPort {
     const layout = this.#tables.layout(name);
     const seg = { org_id, run_id: null, committed_at: this.#clock.now().toISOString() };
     const rows = values.map((v) => toRow(layout, v, seg));
-    const key = createHash('sha256')
-      .update(
-        rows
-          .map((r) => String(r.id))
-          .sort()
-          .join('\n'),
-      )
-      .digest('hex');
+    const key = sha256Hex(
+      rows
+        .map((r) => String(r.id))
+        .sort()
+        .join('\n'),
+    );
     try {
       return await this.#appendOnce(name, rows, COMMIT_KEY_SUMMARY_KEY, key);
     } catch (err) {

@@ -1,5 +1,5 @@
 // Converts contract objects to table rows and back, following a table layout.
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '@neurocipher/seg-attest';
 import type { Row, RowValue } from '../iceberg/schema.ts';
 import type { TableLayout } from './table-definitions.ts';
 import { isoToMicros, microsToIso } from './timestamps.ts';
@@ -27,7 +27,7 @@ export function toRow(layout: TableLayout, value: object, seg: SegRowValues): Ro
     const raw = c.path.length === 0 ? seg[c.name as keyof SegRowValues] : get(value, c.path);
     let v: RowValue;
     if (raw === undefined || raw === null) v = null;
-    else if (c.json) v = canonicalize(raw) ?? null;
+    else if (c.json) v = canonicalJson(raw);
     else if (c.type === 'timestamptz') v = isoToMicros(String(raw));
     else if (c.type === 'long') v = BigInt(raw as number);
     else v = raw as RowValue;

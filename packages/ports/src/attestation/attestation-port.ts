@@ -6,6 +6,7 @@ import type {
   Scope,
   VerifyReport,
 } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /**
  * Signs and publishes attestations (spec §6.5): DSSE envelopes over in-toto statements, Ed25519 by default.
@@ -32,4 +33,4 @@ export interface AttestationPort {
 }
 
 /** Inversion-of-control id of {@link AttestationPort}. */
-export const AttestationPortId = Symbol.for('seg.ports.AttestationPort');
+export const AttestationPortId: PortId<AttestationPort> = Symbol.for('seg.ports.AttestationPort');

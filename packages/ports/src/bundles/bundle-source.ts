@@ -1,3 +1,5 @@
+import type { PortId } from '../ids/port-id.ts';
+
 /** A bundle's id and version. */
 export interface BundleRef {
   id: string;
@@ -19,4 +21,4 @@ export interface BundleSource {
 }
 
 /** Inversion-of-control id of {@link BundleSource}. */
-export const BundleSourceId = Symbol.for('seg.ports.BundleSource');
+export const BundleSourceId: PortId<BundleSource> = Symbol.for('seg.ports.BundleSource');

@@ -1,3 +1,5 @@
+import type { PortId } from '../ids/port-id.ts';
+
 /** Signature algorithms a signer may use. */
 export type SignatureAlgorithm = 'ed25519' | 'ecdsa-p256-sha256' | 'ml-dsa-65';
 
@@ -20,7 +22,7 @@ export interface SignerPort {
 }
 
 /** Inversion-of-control id of {@link SignerPort}. */
-export const SignerPortId = Symbol.for('seg.ports.SignerPort');
+export const SignerPortId: PortId<SignerPort> = Symbol.for('seg.ports.SignerPort');
 
 /** A data key for envelope encryption: use `plaintext` once, store only `ciphertext`. */
 export interface DataKey {
@@ -46,4 +48,4 @@ export interface KeyProvider {
 }
 
 /** Inversion-of-control id of {@link KeyProvider}. */
-export const KeyProviderId = Symbol.for('seg.ports.KeyProvider');
+export const KeyProviderId: PortId<KeyProvider> = Symbol.for('seg.ports.KeyProvider');

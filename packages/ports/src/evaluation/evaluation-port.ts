@@ -1,4 +1,5 @@
 import type { ControlSpec, EvalRequest, EvalResult, ValidationReport } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /**
  * Applies controls to assets and produces findings (spec §6.2).
@@ -26,4 +27,4 @@ export interface EvaluationPort {
 }
 
 /** Inversion-of-control id of {@link EvaluationPort}. */
-export const EvaluationPortId = Symbol.for('seg.ports.EvaluationPort');
+export const EvaluationPortId: PortId<EvaluationPort> = Symbol.for('seg.ports.EvaluationPort');

@@ -1,4 +1,5 @@
 import type { Ack, AppendResult, EvidenceObj, Finding, IngestContext } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /**
  * Writes findings and evidence to storage and emits events (spec §6.4).
@@ -25,4 +26,4 @@ export interface FindingIngestPort {
 }
 
 /** Inversion-of-control id of {@link FindingIngestPort}. */
-export const FindingIngestPortId = Symbol.for('seg.ports.FindingIngestPort');
+export const FindingIngestPortId: PortId<FindingIngestPort> = Symbol.for('seg.ports.FindingIngestPort');

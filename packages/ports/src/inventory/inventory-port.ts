@@ -6,6 +6,7 @@ import type {
   PageRequest,
   Scope,
 } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /**
  * Enumerates assets and fetches point-in-time configs (spec §6.1). Implemented by every provider adapter.
@@ -42,4 +43,4 @@ export interface InventoryPort {
 }
 
 /** Inversion-of-control id of {@link InventoryPort}. */
-export const InventoryPortId = Symbol.for('seg.ports.InventoryPort');
+export const InventoryPortId: PortId<InventoryPort> = Symbol.for('seg.ports.InventoryPort');

@@ -1,4 +1,5 @@
 import type { EventType, SegEvent } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /** A live subscription; `close` stops delivery. */
 export interface Subscription {
@@ -24,4 +25,4 @@ export interface EventBus {
 }
 
 /** Inversion-of-control id of {@link EventBus}. */
-export const EventBusId = Symbol.for('seg.ports.EventBus');
+export const EventBusId: PortId<EventBus> = Symbol.for('seg.ports.EventBus');

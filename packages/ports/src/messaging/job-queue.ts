@@ -1,4 +1,5 @@
 import type { SegErrorShape } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /** A unit of work on the queue. */
 export interface Job {
@@ -30,4 +31,4 @@ export interface JobQueue {
 }
 
 /** Inversion-of-control id of {@link JobQueue}. */
-export const JobQueueId = Symbol.for('seg.ports.JobQueue');
+export const JobQueueId: PortId<JobQueue> = Symbol.for('seg.ports.JobQueue');

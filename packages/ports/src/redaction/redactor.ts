@@ -1,3 +1,5 @@
+import type { PortId } from '../ids/port-id.ts';
+
 /**
  * What a {@link Redactor} removed from one value: a kind of secret (`aws_secret_access_key`, `password`,
  * `private_key`, `high_entropy_string`, …) and how many occurrences. Never the values themselves.
@@ -41,4 +43,4 @@ export interface Redactor {
 }
 
 /** Container id of the {@link Redactor}. */
-export const RedactorId = Symbol.for('seg.ports.Redactor');
+export const RedactorId: PortId<Redactor> = Symbol.for('seg.ports.Redactor');

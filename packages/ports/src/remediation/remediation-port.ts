@@ -6,6 +6,7 @@ import type {
   RollbackResult,
   Window,
 } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /**
  * Plans and applies changes with dry-run safety, and rolls them back (spec §6.3, §15).
@@ -36,4 +37,4 @@ export interface RemediationPort {
 }
 
 /** Inversion-of-control id of {@link RemediationPort}. */
-export const RemediationPortId = Symbol.for('seg.ports.RemediationPort');
+export const RemediationPortId: PortId<RemediationPort> = Symbol.for('seg.ports.RemediationPort');

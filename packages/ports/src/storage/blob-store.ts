@@ -1,4 +1,5 @@
 import { SegError } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /** One page of keys from {@link BlobStore.list}. */
 export interface BlobKeyPage {
@@ -65,4 +66,4 @@ export function assertBlobKey(key: string): void {
 }
 
 /** Inversion-of-control id of {@link BlobStore}. */
-export const BlobStoreId = Symbol.for('seg.ports.BlobStore');
+export const BlobStoreId: PortId<BlobStore> = Symbol.for('seg.ports.BlobStore');

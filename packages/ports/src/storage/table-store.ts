@@ -1,4 +1,5 @@
 import type { TableCommit } from '@neurocipher/seg-contracts';
+import type { PortId } from '../ids/port-id.ts';
 
 /** One row of a table: column name to a JSON-compatible value (64-bit integers as bigint). */
 export type TableRow = Record<string, unknown>;
@@ -40,4 +41,4 @@ export interface TableStore {
 }
 
 /** Inversion-of-control id of {@link TableStore}. */
-export const TableStoreId = Symbol.for('seg.ports.TableStore');
+export const TableStoreId: PortId<TableStore> = Symbol.for('seg.ports.TableStore');

@@ -4,7 +4,7 @@ import type { AttestationTarget, RunSummary, Scope } from '@neurocipher/seg-cont
 import { AttestationPortId } from '../attestation/attestation-port.ts';
 import type { AttestationPort } from '../attestation/attestation-port.ts';
 import type { SignerPort } from '../crypto/signer-port.ts';
-import { sha256Hex } from './digest.ts';
+import { sha256Hex } from '../digest/sha256-hex.ts';
 import { InMemoryAttestation } from './in-memory-attestation.ts';
 import { InMemoryBlobStore } from './in-memory-blob-store.ts';
 import { InMemorySigner } from './in-memory-signer.ts';
@@ -120,7 +120,7 @@ describe('InMemoryAttestation', () => {
         (await port.verify({ ...attestation, ...changes })).checks.filter((c) => !c.ok).map((c) => c.name);
       expect(await failed({ signature: sig.toString('base64') })).toEqual(['signature']);
       expect(await failed({ signature: '!!!' })).toEqual(['signature']);
-      expect(await failed({ payload_hash: await sha256Hex('other') })).toEqual(['payload_hash']);
+      expect(await failed({ payload_hash: sha256Hex('other') })).toEqual(['payload_hash']);
       expect(await failed({ signer: 'untrusted' })).toEqual(['signature']);
       expect(await failed({ statement_type: 'remediation' })).toEqual(['statement_type']);
       const report = await port.verify({ ...attestation, signer: 'untrusted' });
@@ -157,7 +157,7 @@ describe('InMemoryAttestation', () => {
       };
       const der = new Uint8Array(await globalThis.crypto.subtle.exportKey('spki', pair.publicKey));
       const ecdsa: SignerPort = {
-        keyid: await sha256Hex(der),
+        keyid: sha256Hex(der),
         algorithm: 'ecdsa-p256-sha256',
         public_key: async () => der,
         sign: async (message) =>

@@ -20,10 +20,13 @@ import type { SignatureAlgorithm, SignerPort } from '../crypto/signer-port.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { systemClock } from '../time/clock.ts';
 import type { Clock } from '../time/clock.ts';
-import { sha256Hex } from './digest.ts';
+import { sha256Hex } from '../digest/sha256-hex.ts';
 
-/** A public key {@link InMemoryAttestation.verify} trusts. */
-export interface TrustedKey {
+/**
+ * A public key {@link InMemoryAttestation.verify} trusts, as SPKI DER: the test double's own shape (this
+ * package cannot import `@neurocipher/seg-attest`, whose `TrustedKey` verifies real DSSE envelopes).
+ */
+export interface InMemoryTrustedKey {
   keyid: string;
   algorithm: SignatureAlgorithm;
   /** SubjectPublicKeyInfo DER. */
@@ -35,7 +38,7 @@ export interface InMemoryAttestationOptions {
   /** Signs every statement. */
   signer: SignerPort;
   /** Keys `verify` accepts; only the signer's own key when absent. */
-  trusted_keys?: readonly TrustedKey[];
+  trusted_keys?: readonly InMemoryTrustedKey[];
   /** Receives `object_store` publications (`<prefix><attestation id>.json`); such targets fail without it. */
   blobs?: BlobStore;
   clock?: Clock;
@@ -74,7 +77,7 @@ const WEBCRYPTO_VERIFY: Partial<
  */
 export class InMemoryAttestation implements AttestationPort {
   readonly #signer: SignerPort;
-  readonly #trusted: readonly TrustedKey[] | undefined;
+  readonly #trusted: readonly InMemoryTrustedKey[] | undefined;
   readonly #blobs: BlobStore | undefined;
   readonly #clock: Clock;
   readonly #stored = new Map<string, Stored>();
@@ -95,13 +98,13 @@ export class InMemoryAttestation implements AttestationPort {
     const runJson = JSON.stringify(parsedRun);
     const statement = {
       _type: IN_TOTO_STATEMENT_TYPE,
-      subject: [{ name: `run:${parsedRun.run_id}`, digest: { sha256: await sha256Hex(runJson) } }],
+      subject: [{ name: `run:${parsedRun.run_id}`, digest: { sha256: sha256Hex(runJson) } }],
       predicateType: EVALUATION_PREDICATE_TYPE,
       predicate: { run: parsedRun, scope: parsedScope },
     };
     const payload = new TextEncoder().encode(JSON.stringify(statement));
     const signature = await this.#signer.sign(payload);
-    const ownKey: TrustedKey = {
+    const ownKey: InMemoryTrustedKey = {
       keyid: this.#signer.keyid,
       algorithm: this.#signer.algorithm,
       public_key: await this.#signer.public_key(),
@@ -117,7 +120,7 @@ export class InMemoryAttestation implements AttestationPort {
       id: globalThis.crypto.randomUUID(),
       run_id: parsedRun.run_id,
       statement_type: 'evaluation',
-      payload_hash: await sha256Hex(payload),
+      payload_hash: sha256Hex(payload),
       signer: this.#signer.keyid,
       signature: toBase64(signature),
       created_at: this.#clock.now().toISOString(),
@@ -138,7 +141,7 @@ export class InMemoryAttestation implements AttestationPort {
       });
     }
     const checks: VerifyCheck[] = [];
-    const hash = await sha256Hex(stored.payload);
+    const hash = sha256Hex(stored.payload);
     checks.push(check('payload_hash', hash === parsed.payload_hash, 'payload hash does not match'));
     const trusted = this.#trusted ?? [
       {
@@ -163,11 +166,7 @@ export class InMemoryAttestation implements AttestationPort {
     };
     const digest = statement.subject?.[0]?.digest?.sha256;
     checks.push(
-      check(
-        'subject_digest',
-        digest === (await sha256Hex(stored.run_json)),
-        'subject digest does not match the run',
-      ),
+      check('subject_digest', digest === sha256Hex(stored.run_json), 'subject digest does not match the run'),
     );
     checks.push(
       check(
@@ -284,7 +283,7 @@ function targetKey(target: AttestationTarget): string {
 }
 
 async function verifySignature(
-  key: TrustedKey,
+  key: InMemoryTrustedKey,
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {

@@ -4,7 +4,8 @@ import type { Asset, ControlSpec, EvalRequest, Scope } from '@neurocipher/seg-co
 import { EvaluationPortId } from '../evaluation/evaluation-port.ts';
 import type { EvaluationPort } from '../evaluation/evaluation-port.ts';
 import type { InventoryPort } from '../inventory/inventory-port.ts';
-import { sha256Hex, uuidV5 } from './digest.ts';
+import { sha256Hex } from '../digest/sha256-hex.ts';
+import { uuidV5 } from '../digest/uuid-v5.ts';
 import { InMemoryEvaluation } from './in-memory-evaluation.ts';
 import type { InMemoryControl } from './in-memory-evaluation.ts';
 import { InMemoryInventory } from './in-memory-inventory.ts';
@@ -121,9 +122,9 @@ describe('InMemoryEvaluation', () => {
 
     it('computes fingerprint = sha256(org\\ncontrol\\nurn) and id = UUIDv5(run id, fingerprint)', async () => {
       const [finding] = (await setup().port.evaluate(request)).findings;
-      const fingerprint = await sha256Hex('org-1\nCIS-S3-1\nurn:asset:aws:bucket:b1');
+      const fingerprint = sha256Hex('org-1\nCIS-S3-1\nurn:asset:aws:bucket:b1');
       expect(finding?.fingerprint).toBe(fingerprint);
-      expect(finding?.id).toBe(await uuidV5(RUN_ID, fingerprint));
+      expect(finding?.id).toBe(uuidV5(RUN_ID, fingerprint));
       expect(finding?.evidence).toHaveLength(1);
     });
 

@@ -21,7 +21,8 @@ import type { EvaluationPort } from '../evaluation/evaluation-port.ts';
 import type { InventoryPort } from '../inventory/inventory-port.ts';
 import { systemClock } from '../time/clock.ts';
 import type { Clock } from '../time/clock.ts';
-import { sha256Hex, uuidV5 } from './digest.ts';
+import { sha256Hex } from '../digest/sha256-hex.ts';
+import { uuidV5 } from '../digest/uuid-v5.ts';
 
 /** What a control predicate returns for one asset. */
 export interface PredicateOutcome {
@@ -112,9 +113,9 @@ export class InMemoryEvaluation implements EvaluationPort {
         if (kinds.size > 0 && !kinds.has(asset.kind)) continue;
         const outcome = await this.#run(control, asset, startedAt);
         if (outcome.evidence !== null) evidence.set(outcome.evidence.hash, outcome.evidence);
-        const fingerprint = await sha256Hex(`${parsed.scope.org_id}\n${control.spec.id}\n${asset.ref.urn}`);
+        const fingerprint = sha256Hex(`${parsed.scope.org_id}\n${control.spec.id}\n${asset.ref.urn}`);
         findings.push({
-          id: await uuidV5(runId, fingerprint),
+          id: uuidV5(runId, fingerprint),
           control_id: control.spec.id,
           control_version: control.spec.version,
           asset: { urn: asset.ref.urn },
@@ -202,7 +203,7 @@ export class InMemoryEvaluation implements EvaluationPort {
       return { result: 'error', message: `no config: ${describe(error)}`, evidence: null };
     }
     const evidence: EvidencePointer = {
-      hash: await sha256Hex(JSON.stringify(config)),
+      hash: sha256Hex(JSON.stringify(config)),
       media_type: 'application/json',
     };
     try {

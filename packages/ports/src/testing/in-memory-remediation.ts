@@ -12,7 +12,7 @@ import type {
 import type { RemediationPort } from '../remediation/remediation-port.ts';
 import { systemClock } from '../time/clock.ts';
 import type { Clock } from '../time/clock.ts';
-import { uuidV5 } from './digest.ts';
+import { uuidV5 } from '../digest/uuid-v5.ts';
 
 /** A resource's properties, as the in-memory provider keeps them. */
 export type ResourceState = Record<string, unknown>;
@@ -112,7 +112,7 @@ export class InMemoryRemediation implements RemediationPort {
         params: { urn: parsed.asset.urn, property, value: structuredClone(fix.set[property]) },
       }));
     const plan = parseRemediationPlan({
-      id: await uuidV5(parsed.id, mode),
+      id: uuidV5(parsed.id, mode),
       finding_id: parsed.id,
       mode,
       steps,

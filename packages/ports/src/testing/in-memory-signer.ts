@@ -1,6 +1,7 @@
 import { SegError } from '@neurocipher/seg-contracts';
 import type { SignatureAlgorithm, SignerPort } from '../crypto/signer-port.ts';
-import { sha256Hex, toHex } from './digest.ts';
+import { sha256Hex } from '../digest/sha256-hex.ts';
+import { toHex } from './digest.ts';
 import type { WebCryptoKey } from './digest.ts';
 
 /** Options of {@link InMemorySigner}: an Ed25519 WebCrypto key pair (use {@link InMemorySigner.generate}). */

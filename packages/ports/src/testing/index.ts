@@ -1,13 +1,13 @@
 // In-memory implementations of every port, for tests and the embedded default; the
 // `@neurocipher/seg-ports/testing` sub-path. Never import this from production code.
-export { sha256Hex, toHex, uuidV5 } from './digest.ts';
+export { toHex } from './digest.ts';
 export type { WebCryptoKey } from './digest.ts';
 export {
   EVALUATION_PREDICATE_TYPE,
   IN_TOTO_STATEMENT_TYPE,
   InMemoryAttestation,
 } from './in-memory-attestation.ts';
-export type { InMemoryAttestationOptions, TrustedKey } from './in-memory-attestation.ts';
+export type { InMemoryAttestationOptions, InMemoryTrustedKey } from './in-memory-attestation.ts';
 export { InMemoryBlobStore } from './in-memory-blob-store.ts';
 export { InMemoryBundleSource } from './in-memory-bundle-source.ts';
 export type { InMemoryBundle, InMemoryBundleSourceOptions } from './in-memory-bundle-source.ts';
@@ -18,6 +18,8 @@ export type {
   InMemoryEvaluationOptions,
   PredicateOutcome,
 } from './in-memory-evaluation.ts';
+export { InMemoryEvidenceSink } from './in-memory-evidence-sink.ts';
+export type { InMemoryEvidenceSinkOptions } from './in-memory-evidence-sink.ts';
 export { InMemoryEventBus } from './in-memory-event-bus.ts';
 export type { DeliveryError } from './in-memory-event-bus.ts';
 export { INGEST_TABLES, InMemoryFindingIngest } from './in-memory-finding-ingest.ts';

@@ -1,10 +1,10 @@
 // A small, varied report input for the report-format tests (here and in apps that render reports): every
 // result, every severity, three controls with framework mappings, and cells that need CSV quoting.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@neurocipher/seg-ports';
 import type { Asset, ControlSpec, Finding, Result, RunSummary, Severity } from '@neurocipher/seg-contracts';
 import type { ReportInput } from '../report-context.ts';
 
-const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+const sha = (s: string): string => sha256Hex(s);
 const uuid = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
 /** Three CIS controls of different severities (storage, network, IAM). */

@@ -169,7 +169,7 @@ describe('BundleBuilder', () => {
       const events: BundleProgress[] = [];
       const builder = new BundleBuilder({ opa, onProgress: (e) => events.push(e) });
       const signed = await builder.sign(dir, { privateKeyPem: key.privatePem });
-      expect(signed.keyId).toBe(key.trusted.keyId);
+      expect(signed.keyId).toBe(key.trusted.keyid);
       expect(signed.files).toBe(9);
       // The private key never reaches progress output.
       const pemBody = key.privatePem.split('\n')[1]!;
@@ -178,7 +178,7 @@ describe('BundleBuilder', () => {
 
       const verified = await builder.verify(dir, [key.trusted]);
       expect(verified.manifest.id).toBe('seg-custom');
-      expect(verified.signer.keyId).toBe(key.trusted.keyId);
+      expect(verified.signer.keyid).toBe(key.trusted.keyid);
 
       const other = await thrown(builder.verify(dir, [newKey().trusted]));
       expect(other.error_code).toBe('SEG_POLICY_LOAD_FAILED');
@@ -218,7 +218,7 @@ describe('BundleBuilder', () => {
       expect(garbage.message).toBe('the bundle signing key is not a PEM private key');
       expect(JSON.stringify(garbage.details)).not.toContain('s3cr3t');
       expect(readFileSync(join(dir, 'SIGNATURE'), 'utf8')).toBe(before);
-      expect(signingKeyId(key.privatePem)).toBe(key.trusted.keyId);
+      expect(signingKeyId(key.privatePem)).toBe(key.trusted.keyid);
     });
   });
 

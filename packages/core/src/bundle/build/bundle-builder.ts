@@ -3,12 +3,13 @@ import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { isSegError, SegError } from '@neurocipher/seg-contracts';
+import type { TrustedKey } from '@neurocipher/seg-attest';
 import { CHECKSUMS_FILE, MANIFEST_FILE, SIGNATURE_FILE, WASM_FILE } from '../bundle-layout.ts';
 import { renderChecksums } from '../checksums.ts';
 import { readBundleDirectory } from '../directory-bundle-source.ts';
 import { parseManifest, type BundleManifest } from '../manifest.ts';
 import { mergeBundleData, opaSourceTree, wasmEntrypoints } from '../opa-layout.ts';
-import { signChecksums, trustedKeyFrom, type TrustedKey } from '../signature.ts';
+import { signChecksums, trustedKeyFrom } from '../signature.ts';
 import { verifyBundle, type VerifiedBundle } from '../verify-bundle.ts';
 import { WasmEngine } from '../../evaluation/policy-engine.ts';
 import { bundleVectors, runVectors, type VectorFile, type VectorOutcome } from '../../validation/vectors.ts';
@@ -470,7 +471,7 @@ export class BundleBuilder {
    * `SEG_POLICY_LOAD_FAILED` on any mismatch.
    */
   async verify(dir: string, trustedKeys: readonly TrustedKey[]): Promise<VerifiedBundle> {
-    const verified = verifyBundle(await readBundleDirectory(resolve(dir)), trustedKeys);
+    const verified = await verifyBundle(await readBundleDirectory(resolve(dir)), trustedKeys);
     const rebuilt = await this.compile({
       dir: resolve(dir),
       files: new Map(verified.files),
@@ -538,5 +539,5 @@ export function signingKeyId(privateKeyPem: string): string {
     });
   }
   const publicPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
-  return trustedKeyFrom(publicPem).keyId;
+  return trustedKeyFrom(publicPem).keyid;
 }
