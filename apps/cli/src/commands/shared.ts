@@ -38,10 +38,8 @@ export function notAvailableYet(command: string, what: string): SegError {
   });
 }
 
-/** A usage error (exit 2). */
-export function usageError(message: string, details: Record<string, unknown> = {}): SegError {
-  return new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message, details });
-}
+// A usage error (exit 2): defined beside the argument parser, which needs it before any command loads.
+export { usageError } from '../cli/usage-error.ts';
 
 /** Builds the engine of `config` for `action` and closes it afterwards, whatever happens. */
 export async function withEngine<T>(

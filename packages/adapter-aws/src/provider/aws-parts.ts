@@ -33,7 +33,9 @@ export function openS3BlobStore(
     ...clientConfig(settings),
     ...(settings.endpoint ? { forcePathStyle: true } : {}),
   });
-  const prefix = settings.prefix === '' ? {} : { prefix: settings.prefix };
+  // `s3://bucket/blobs` and `s3://bucket/blobs/` name the same folder: the store's prefix ends with `/`.
+  const folder = settings.prefix.replace(/^\/+|\/+$/g, '');
+  const prefix = folder === '' ? {} : { prefix: `${folder}/` };
   return {
     part: new S3BlobStore({ client, bucket: settings.bucket, ...prefix }),
     destroy: () => client.destroy(),
