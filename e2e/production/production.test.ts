@@ -1,10 +1,9 @@
 // SEG on its production parts, driven through the `seg` executable as an operator would: the catalog in
-// a throw-away PostgreSQL cluster, the warehouse and the evidence blobs on S3 and the evidence master key
-// on KMS (all moto), chosen only by SEG_* settings. The attestation signer is the file key here: moto's
-// KMS Sign ignores MessageType DIGEST, which real KMS needs for a statement over 4 KiB (this one is), so
-// the KMS signer is proven against moto in adapter-aws's kms-signer.test.ts on messages it can sign. A 2,000-asset scan is
+// a throw-away PostgreSQL cluster, the warehouse and the evidence blobs on S3, the attestation signer and
+// the evidence master key on KMS (all moto), chosen only by SEG_* settings. A 2,000-asset scan is
 // committed, listed, reported, verified offline (a tampered copy fails) and re-hashed from S3, and
 // pyiceberg then opens all seven tables through the PostgreSQL catalog, reading the files from S3.
+// moto runs with KMS DIGEST signing (real KMS signs a statement over 4 KiB, as this one is, only so).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,7 +51,7 @@ describe('seg on PostgreSQL, S3 and KMS', () => {
     );
 
   beforeAll(async () => {
-    [pg, moto] = await Promise.all([startPostgres(), startMotoServer()]);
+    [pg, moto] = await Promise.all([startPostgres(), startMotoServer({ kmsDigest: true })]);
     s3 = new S3Client(motoClientConfig(moto));
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const kms = new KMSClient(motoClientConfig(moto));
@@ -77,6 +76,7 @@ describe('seg on PostgreSQL, S3 and KMS', () => {
       SEG_CATALOG: pg.url,
       SEG_WAREHOUSE: `s3://${BUCKET}/warehouse`,
       SEG_BLOBS: `s3://${BUCKET}/blobs`,
+      SEG_SIGNING_KEY: `awskms:${signing.KeyMetadata?.Arn}`,
       SEG_MASTER_KEY: `awskms:${master.KeyMetadata?.KeyId}`,
       AWS_ENDPOINT_URL: moto.endpoint,
       AWS_REGION: moto.region,
@@ -183,14 +183,17 @@ describe('seg on PostgreSQL, S3 and KMS', () => {
     expect(py['findings']?.per_org).toEqual({ acme: findings.length });
 
     // The warehouse and the blobs are on S3, nothing of them on disk: the home holds only the envelope,
-    // the embedded transparency log and the signing key; the working folder only what the test put there.
+    // the embedded transparency log and the public keys; the working folder only what the test put there.
     const objects = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'blobs/' }));
     expect(objects.KeyCount).toBeGreaterThan(0);
     expect(readdirSync(join(work, 'home')).sort()).toEqual(['attestations', 'keys', 'tlog']);
+    // The KMS key's public key for verifiers, and the embedded log's own Ed25519 checkpoint key.
     expect(readdirSync(join(work, 'home', 'keys')).sort()).toEqual([
-      'attest-ed25519.pem',
-      'attest-ed25519.pub',
+      publicKey.replace(/^.*\//, ''),
+      'tlog-ed25519.pem',
+      'tlog-ed25519.pub',
     ]);
+    expect(publicKey).toMatch(/\/keys\/awskms-arn_aws_kms_[^/]+\.pub$/);
     expect(existsSync(join(work, '.seg'))).toBe(false);
     expect(readdirSync(work).sort()).toEqual(['home', 'report.html', 'tampered.json', 'tenant.ndjson']);
   });
