@@ -4,6 +4,20 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import { readCachedProjectGraph } from '@nx/devkit';
+
+// Without a cached project graph the Nx boundary rule skips every file with only a warning, so a lint run
+// would pass while checking none of DESIGN.md §4. Refuse to lint instead; `nx run-many -t lint` (npm run
+// lint, the suite) computes the graph first.
+try {
+  readCachedProjectGraph();
+} catch (cause) {
+  throw new Error(
+    'no Nx project graph is cached, so the DESIGN.md §4 boundary rule cannot run: lint through nx ' +
+      '(npm run lint, or bash tools/with-env nx run-many -t lint), which computes it first',
+    { cause },
+  );
+}
 
 const cloudSdks = ['@aws-sdk/*', '@azure/*', '@google-cloud/*', 'google-auth-library'];
 const appOnly = ['inversify', 'reflect-metadata', '@opentelemetry/sdk-*'];
@@ -58,6 +72,20 @@ function boundaries({ forTests }) {
           onlyDependOnLibsWithTags: ['scope:contracts', 'scope:ports'],
           ...only([]),
         },
+        // The one composition (DESIGN.md §4): every library, no app; the only library that uses DI.
+        {
+          sourceTag: 'scope:runtime',
+          onlyDependOnLibsWithTags: [
+            'scope:contracts',
+            'scope:ports',
+            'scope:core',
+            'scope:attest',
+            'scope:infra',
+            'scope:adapter',
+            'scope:reports',
+          ],
+          bannedExternalImports: ['@opentelemetry/sdk-*'],
+        },
         { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
         { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['*'] },
       ],
@@ -104,7 +132,7 @@ export default tseslint.config(
     // The same bans by import path, so they hold even before the banned package is installed (the Nx rule
     // only sees npm packages present in the project graph).
     files: ['packages/*/src/**/*.ts', 'packages/*/test/**/*.ts'],
-    ignores: ['packages/adapter-*/**'],
+    ignores: ['packages/adapter-*/**', 'packages/runtime/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -116,7 +144,8 @@ export default tseslint.config(
             },
             {
               group: appOnly,
-              message: 'Only apps/* use dependency injection and the OTel SDK (DESIGN.md §4).',
+              message:
+                'Only packages/runtime and apps/* use dependency injection; only apps/* the OTel SDK (DESIGN.md §4).',
             },
           ],
         },
@@ -132,8 +161,27 @@ export default tseslint.config(
           patterns: [
             {
               group: appOnly,
-              message: 'Only apps/* use dependency injection and the OTel SDK (DESIGN.md §4).',
+              message:
+                'Only packages/runtime and apps/* use dependency injection; only apps/* the OTel SDK (DESIGN.md §4).',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The runtime composes adapters, so it never imports a cloud SDK itself; it alone may use DI.
+    files: ['packages/runtime/src/**/*.ts', 'packages/runtime/test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: cloudSdks,
+              message: 'Cloud SDKs are imported only by adapter-* packages (DESIGN.md §4).',
+            },
+            { group: ['@opentelemetry/sdk-*'], message: 'Only apps/* use the OTel SDK (DESIGN.md §4).' },
           ],
         },
       ],

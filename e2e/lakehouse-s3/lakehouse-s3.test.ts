@@ -184,7 +184,13 @@ describe('lakehouse with warehouse and evidence on S3 (moto), SQLite catalog', (
     };
     const { stdout } = await run(
       PYTHON,
-      [join(here, 'pyiceberg_read_s3.py'), 'seg', `sqlite:///${join(dir, 'catalog.db')}`, 'seg', ...TABLES],
+      [
+        join(here, '..', '..', 'packages', 'lakehouse', 'test', 'pyiceberg_read.py'),
+        'seg',
+        `sqlite:///${join(dir, 'catalog.db')}`,
+        'seg',
+        ...TABLES,
+      ],
       {
         maxBuffer: 64 * 1024 * 1024,
         env: { ...process.env, SEG_PYICEBERG_PROPERTIES: JSON.stringify(properties) },

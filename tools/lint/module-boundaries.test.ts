@@ -1,19 +1,28 @@
 // DESIGN.md §4 is enforced by lint. These cases prove the rules bite: each forbidden import is linted as if
 // it were written in a real file of the package, through the workspace's own ESLint config.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { ESLint } from 'eslint';
 
 const root = join(import.meta.dirname, '..', '..');
 const eslint = new ESLint({ cwd: root });
 
-async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+async function boundaryErrors(
+  filePath: string,
+  code: string,
+  rules: ReadonlySet<string> = new Set(['@nx/enforce-module-boundaries', 'no-restricted-imports']),
+): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(root, filePath) });
-  const rules = new Set(['@nx/enforce-module-boundaries', 'no-restricted-imports']);
   return (result?.messages ?? [])
     .filter((m) => m.ruleId !== null && rules.has(m.ruleId))
     .map((m) => m.message);
 }
+
+const NX_RULE = new Set(['@nx/enforce-module-boundaries']);
 
 describe('module boundaries (DESIGN.md §4)', () => {
   it.each([
@@ -116,5 +125,74 @@ describe('module boundaries (DESIGN.md §4)', () => {
     const code =
       "import type { Finding } from '@neurocipher/seg-contracts';\nimport type { Clock } from '@neurocipher/seg-ports';\nexport type X = Finding | Clock;\n";
     expect(await boundaryErrors('packages/reports/src/fine.ts', code)).toEqual([]);
+  });
+
+  // The runtime: the one composition. It may import every library and inversify, never an app or a cloud
+  // SDK; no library may import it. Only the Nx rule (over the project graph) sees library-to-library
+  // edges, so these cases check that rule by id: they fail when it skips for want of a graph.
+  it.each([
+    [
+      'the runtime importing an app',
+      'packages/runtime/src/evil.ts',
+      "import { runCli } from '@neurocipher/seg-cli';\nexport const c = runCli;\n",
+    ],
+    [
+      'core importing the runtime',
+      'packages/core/src/evil.ts',
+      "import { createEngine } from '@neurocipher/seg-runtime';\nexport const c = createEngine;\n",
+    ],
+    [
+      'the lakehouse importing the runtime',
+      'packages/lakehouse/src/evil.ts',
+      "import { createEngine } from '@neurocipher/seg-runtime';\nexport const c = createEngine;\n",
+    ],
+    [
+      'an adapter importing the runtime',
+      'packages/adapter-aws/src/evil.ts',
+      "import { createEngine } from '@neurocipher/seg-runtime';\nexport const c = createEngine;\n",
+    ],
+  ])('rejects %s (the Nx rule)', async (_what, file, code) => {
+    expect(await boundaryErrors(file, code, NX_RULE)).not.toEqual([]);
+  });
+
+  it('rejects the runtime importing a cloud SDK', async () => {
+    const code = "import { S3Client } from '@aws-sdk/client-s3';\nexport const c = S3Client;\n";
+    expect(await boundaryErrors('packages/runtime/src/evil.ts', code)).not.toEqual([]);
+  });
+
+  it('rejects the runtime importing the AWS adapter statically (it loads only when the config names it)', async () => {
+    const code =
+      "import { S3BlobStore } from '@neurocipher/seg-adapter-aws';\nexport const c = S3BlobStore;\n";
+    expect(await boundaryErrors('packages/runtime/src/evil.ts', code, NX_RULE)).not.toEqual([]);
+  });
+
+  it('allows the runtime importing inversify, core and the lakehouse, and an adapter lazily', async () => {
+    const code = [
+      "import { Container } from 'inversify';",
+      "import { RunService } from '@neurocipher/seg-core';",
+      "import { openLakehouse } from '@neurocipher/seg-lakehouse';",
+      "export const aws = () => import('@neurocipher/seg-adapter-aws');",
+      'export const c = [Container, RunService, openLakehouse];',
+      '',
+    ].join('\n');
+    expect(await boundaryErrors('packages/runtime/src/fine.ts', code)).toEqual([]);
+  });
+
+  it('refuses to lint at all when no Nx project graph is cached, instead of skipping the Nx rule', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'seg-no-graph-'));
+    try {
+      const failed = await promisify(execFile)(
+        process.execPath,
+        [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'packages/runtime/src/index.ts'],
+        { cwd: root, env: { ...process.env, NX_WORKSPACE_DATA_DIRECTORY: empty } },
+      ).then(
+        () => null,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      expect(failed?.code).toBe(2);
+      expect(failed?.stderr).toContain('no Nx project graph is cached');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

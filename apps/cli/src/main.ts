@@ -1,5 +1,4 @@
-// The `seg` executable: metadata reflection for the container, then the CLI with the process's streams.
-import 'reflect-metadata';
+// The `seg` executable: the CLI with the process's streams.
 import { runCli } from './cli/run-cli.ts';
 
 // A closed pipe (`seg findings | head`) ends the output quietly.

@@ -16,6 +16,8 @@ export type { AwsCallOptions, RetryPolicy } from './provider/aws-call.ts';
 export { absentAsNull, awsErrorName, isThrottle, isTransient, toSegError } from './provider/aws-error.ts';
 export type { AwsCallContext } from './provider/aws-error.ts';
 export { AwsSession } from './provider/aws-session.ts';
+export { openKmsKeyProvider, openKmsSigner, openS3BlobStore } from './provider/aws-parts.ts';
+export type { AwsPart, AwsPartSettings } from './provider/aws-parts.ts';
 export type {
   AwsAccount,
   AwsCredentials,

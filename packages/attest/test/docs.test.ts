@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 // Runs the commands of docs/attestations.md, exactly as written, against an envelope we sign here:
 // the third-party instructions stay true. Blocks that start with `# (setup)` (installs) or
 // `# (example)` (needs files the reader has) are not run, and `# (data)` (the data checker, which needs a

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 // Interop: our envelopes verified by tools we did not write. Python securesystemslib (the test
 // venv, $SEG_PYTHON) checks both the Ed25519 and the ML-DSA-65 signature; `openssl pkeyutl
 // -verify` checks the Ed25519 signature over the PAE bytes. Neither is optional: a missing tool

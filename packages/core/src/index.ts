@@ -38,6 +38,12 @@ export {
   vectorTestPackage,
 } from './bundle/build/vector-tests.ts';
 export type { OpaTestOutcome } from './bundle/build/vector-tests.ts';
+export {
+  BUNDLE_REF_GRAMMAR,
+  BUNDLE_REF_PATTERN,
+  parseBundleRef,
+  resolveBundleRef,
+} from './bundle/bundle-ref.ts';
 export { parseChecksums, renderChecksums } from './bundle/checksums.ts';
 export { DirectoryBundleSource, readBundleDirectory } from './bundle/directory-bundle-source.ts';
 export type { DirectoryBundleSourceOptions } from './bundle/directory-bundle-source.ts';
@@ -108,6 +114,7 @@ export type { WorkerPoolOptions } from './evaluation/worker-pool.ts';
 export { bundleVectors, parseVectorFile, runVectors } from './validation/vectors.ts';
 export type { ControlVector, VectorFile, VectorOutcome } from './validation/vectors.ts';
 export { SecretRedactor } from './redaction/secret-redactor.ts';
+export { assertApproved, missingApprovals } from './remediation/approvals.ts';
 export type { SecretRedactorOptions } from './redaction/secret-redactor.ts';
 export { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE, evidenceIndex } from './run/evidence-index.ts';
 export type { EvidenceIndex } from './run/evidence-index.ts';

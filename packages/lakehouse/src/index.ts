@@ -66,6 +66,8 @@ export { TABLE_DEFINITIONS, TABLE_NAMES, tableLayout } from './tables/table-defi
 export type { TableDefinition, TableLayout, TableName } from './tables/table-definitions.ts';
 export { isoToMicros, microsToIso } from './tables/timestamps.ts';
 export { openEmbeddedLakehouse } from './embedded/open-embedded-lakehouse.ts';
+export { openLakehouse } from './embedded/open-lakehouse.ts';
+export type { LakehouseParts, OpenedLakehouse } from './embedded/open-lakehouse.ts';
 export type { EmbeddedLakehouse, EmbeddedLakehouseOptions } from './embedded/open-embedded-lakehouse.ts';
 export { CHUNK_SIZE, DEFAULT_RETENTION_DAYS, EvidenceStore } from './evidence/evidence-store.ts';
 export type {

@@ -6,9 +6,12 @@ usage: pyiceberg_read.py <catalog-name> <sqlalchemy-uri | http uri of a REST cat
 Prints one JSON object (a list of them with --many): per table its schema, partition spec, current snapshot, row count, the rows
 (timestamps as integer microseconds since the epoch) and row counts per org_id through a filtered scan.
 With --list: the names of the tables in the namespace, sorted, as a JSON list.
+Env SEG_PYICEBERG_PROPERTIES (optional): a JSON object of extra catalog properties given to every catalog,
+e.g. the S3 endpoint, credentials, region and path-style addressing pyiceberg's FileIO needs to reach moto.
 """
 import datetime
 import json
+import os
 import sys
 
 from pyiceberg.catalog.rest import RestCatalog
@@ -27,9 +30,10 @@ def plain(v):
 
 
 def open_catalog(name, uri):
+    extra = json.loads(os.environ.get("SEG_PYICEBERG_PROPERTIES") or "{}")
     if uri.startswith("http"):
-        return RestCatalog(name, uri=uri)
-    return SqlCatalog(name, uri=uri, init_catalog_tables="false")
+        return RestCatalog(name, uri=uri, **extra)
+    return SqlCatalog(name, uri=uri, init_catalog_tables="false", **extra)
 
 
 def read(name, uri, namespace, tables):

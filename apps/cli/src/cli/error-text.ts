@@ -1,6 +1,6 @@
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import { terminalText } from '../output/terminal-text.ts';
-import { failureReason, isSystemError } from './file-errors.ts';
+import { failureReason, isSystemError } from '@neurocipher/seg-runtime';
 import { withoutUriUserInfo } from './uri-user-info.ts';
 
 // Causes printed under --verbose, innermost last.

@@ -380,8 +380,9 @@ describe('seg on hostile input', () => {
         expect(r.err).not.toContain('hunter2');
         expect(r.err).not.toContain('s3cret');
       }
+      // The config refuses a catalog URI that holds a password at all: it belongs in PGPASSWORD.
       expect((await seg(['--verbose', 'findings'], env)).err).toContain(
-        'postgres://***@db.example.test:5432/seg?sslpassword=***',
+        'invalid config: catalog: must not hold a password: give it in PGPASSWORD',
       );
     });
 

@@ -1,20 +1,21 @@
-import { Command, CommanderError } from 'commander';
-import { attestCommand } from '../commands/attest.command.ts';
-import { bundleCommand } from '../commands/bundle.command.ts';
-import { findingsCommand } from '../commands/findings.command.ts';
-import { lakeCommand } from '../commands/lake.command.ts';
-import { remediationCommands } from '../commands/remediation.command.ts';
-import { reportCommand } from '../commands/report.command.ts';
-import { scanCommand } from '../commands/scan.command.ts';
-import { usageError } from '../commands/shared.ts';
+import { Command, CommanderError, Help } from 'commander';
 import type { GlobalOptions } from '../commands/shared.ts';
-import { verifyCommand } from '../commands/verify.command.ts';
-import { errorText } from './error-text.ts';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
 
 /** Version printed by `seg --version`. */
 export const CLI_VERSION = '0.1.0';
+
+// A parse error, made a `SEG_INVALID_ARGUMENT` SegError only on the error path (the contracts that define
+// SegError are not loaded for `seg --version`).
+class UsageProblem {
+  readonly message: string;
+  readonly details: Record<string, unknown>;
+  constructor(message: string, details: Record<string, unknown>) {
+    this.message = message;
+    this.details = details;
+  }
+}
 
 // Commander's own exits: help and version end the run cleanly; a parse error is a usage error, one line.
 // `helpAsError`: commander wrote help to stderr, as it does when a command is missing.
@@ -25,7 +26,7 @@ function commanderExit(command: Command, error: CommanderError, helpAsError: boo
     // `seg`, `seg bundle`, `seg help nosuch`.
     const path = [...ancestry(command)].join(' ');
     const names = command.commands.map((c) => c.name()).join(', ');
-    throw usageError(`${path} needs a command: ${names} (${path} --help for usage)`, {
+    throw new UsageProblem(`${path} needs a command: ${names} (${path} --help for usage)`, {
       command: path,
     });
   }
@@ -33,7 +34,7 @@ function commanderExit(command: Command, error: CommanderError, helpAsError: boo
     .replace(/^error: /, '')
     .replace(/\s*\n\s*/g, ' ')
     .trim();
-  throw usageError(message === '' ? `${command.name()}: invalid arguments` : message, {
+  throw new UsageProblem(message === '' ? `${command.name()}: invalid arguments` : message, {
     parser_code: error.code,
   });
 }
@@ -41,6 +42,111 @@ function commanderExit(command: Command, error: CommanderError, helpAsError: boo
 function* ancestry(command: Command): Generator<string> {
   if (command.parent) yield* ancestry(command.parent);
   yield command.name();
+}
+
+/** Builds one top-level command of `seg`. */
+type CommandFactory = (io: CliIo, global: () => GlobalOptions, setExit: (code: number) => void) => Command;
+
+/**
+ * A top-level command: what `seg --help` lists (its term and description) and how to build it, imported
+ * only when it runs, so `seg --version` and `seg --help` load no command module.
+ * `lazy-commands.test.ts` checks the terms and descriptions against the commands themselves.
+ */
+export interface LazyCommand {
+  name: string;
+  term: string;
+  description: string;
+  load: CommandFactory extends (...args: infer A) => unknown ? (...args: A) => Promise<Command> : never;
+}
+
+const remediation =
+  (name: string) => async (io: CliIo, g: () => GlobalOptions, s: (code: number) => void) => {
+    const { remediationCommands } = await import('../commands/remediation.command.ts');
+    const command = remediationCommands(io, g, s).find((c) => c.name() === name);
+    if (!command) throw new Error(`no remediation command ${name}`);
+    return command;
+  };
+
+/** Every top-level command, in the order `seg --help` lists them. */
+export const COMMANDS: readonly LazyCommand[] = [
+  {
+    name: 'scan',
+    term: 'scan [options]',
+    description: 'Scan a tenant: inventory, evaluate every control of the signed bundle, commit the findings',
+    load: async (...a) => (await import('../commands/scan.command.ts')).scanCommand(...a),
+  },
+  {
+    name: 'findings',
+    term: 'findings [options]',
+    description: "List a committed run's findings (the latest by default), or diff two runs",
+    load: async (...a) => (await import('../commands/findings.command.ts')).findingsCommand(...a),
+  },
+  {
+    name: 'report',
+    term: 'report [options]',
+    description: 'Write a report of a committed run: one self-contained HTML file with charts',
+    load: async (...a) => (await import('../commands/report.command.ts')).reportCommand(...a),
+  },
+  {
+    name: 'attest',
+    term: 'attest',
+    description: 'Work with run attestations (DSSE envelopes over in-toto)',
+    load: async (...a) => (await import('../commands/attest.command.ts')).attestCommand(...a),
+  },
+  {
+    name: 'verify',
+    term: 'verify [options] <run-id>',
+    description:
+      "Verify a run's attestation and re-hash every table file and evidence blob it covers; names the first that differs",
+    load: async (...a) => (await import('../commands/verify.command.ts')).verifyCommand(...a),
+  },
+  {
+    name: 'bundle',
+    term: 'bundle',
+    description: 'Build, test, sign and verify policy bundles (SRG-001 layout)',
+    load: async (...a) => (await import('../commands/bundle.command.ts')).bundleCommand(...a),
+  },
+  {
+    name: 'lake',
+    term: 'lake',
+    description: 'Maintain the lakehouse: compact its tables, purge evidence past retention',
+    load: async (...a) => (await import('../commands/lake.command.ts')).lakeCommand(...a),
+  },
+  {
+    name: 'plan',
+    term: 'plan [options] <finding-id>',
+    description:
+      'Plan the remediation of a failing AWS finding from its live config: steps, before/after diff, blast radius, risk',
+    load: remediation('plan'),
+  },
+  {
+    name: 'apply',
+    term: 'apply [options] <plan-id>',
+    description:
+      'Apply a plan: prints the dry-run diff and blast radius first; changes nothing without --yes',
+    load: remediation('apply'),
+  },
+  {
+    name: 'rollback',
+    term: 'rollback [options] <plan-id>',
+    description: 'Roll back an applied plan: restore the pre-state captured before each step changed it',
+    load: remediation('rollback'),
+  },
+];
+
+// The global options that take a value: their value is not a command name.
+const VALUE_OPTIONS = new Set(['--config', '--tenant']);
+
+/** The top-level command `argv` runs (`seg help <command>` names it second), or null. */
+export function commandNameOf(argv: readonly string[]): string | null {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') break;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+  }
+  return words[0] === 'help' ? (words[1] ?? null) : (words[0] ?? null);
 }
 
 /**
@@ -80,14 +186,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .exitOverride(onExit(program))
     .configureOutput(output);
-  program.addCommand(scanCommand(io, global, setExit));
-  program.addCommand(findingsCommand(io, global, setExit));
-  program.addCommand(reportCommand(io, global, setExit));
-  program.addCommand(attestCommand(io, global, setExit));
-  program.addCommand(verifyCommand(io, global, setExit));
-  program.addCommand(bundleCommand(io, global, setExit));
-  program.addCommand(lakeCommand(io, global, setExit));
-  for (const command of remediationCommands(io, global, setExit)) program.addCommand(command);
+  // Only the command asked for is loaded (its module imports the engine); the others are listed by name.
+  const wanted = commandNameOf(argv);
+  for (const entry of COMMANDS) {
+    program.addCommand(
+      entry.name === wanted
+        ? await entry.load(io, global, setExit)
+        : new Command(entry.name).description(entry.description),
+    );
+  }
+  program.configureHelp({
+    subcommandTerm: (command) =>
+      COMMANDS.find((c) => c.name === command.name())?.term ?? new Help().subcommandTerm(command),
+  });
   // Commands built apart and added inherit nothing: give each the same output and exit handling.
   const configure = (command: Command): void => {
     command.exitOverride(onExit(command)).configureOutput(output);
@@ -100,7 +211,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     // Only help and version reach here as commander's own errors (see commanderExit).
     if (error instanceof CommanderError) return EXIT_OK;
-    io.stderr.write(errorText(error, argv.includes('--verbose')));
+    // The error path alone loads the error renderer (and what it needs to word system errors).
+    const [{ errorText }, { usageError }] = await Promise.all([
+      import('./error-text.ts'),
+      import('./usage-error.ts'),
+    ]);
+    const segError = error instanceof UsageProblem ? usageError(error.message, error.details) : error;
+    io.stderr.write(errorText(segError, argv.includes('--verbose')));
     return EXIT_USAGE;
   }
 }

@@ -8,10 +8,10 @@ import {
   verifyFailed,
   verifyLogEntry,
 } from '@neurocipher/seg-attest';
-import { localLogLocation } from '../container/attestation.module.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
 import { errorText } from '../cli/error-text.ts';
-import { readUserBytes } from '../cli/file-errors.ts';
+import { existsSync } from 'node:fs';
+import { localLogKeyPath, localLogLocation, publicKeyPathOf, readUserBytes } from '@neurocipher/seg-runtime';
 import type { CliIo } from '../cli/io.ts';
 import { terminalText } from '../output/terminal-text.ts';
 import { configFor } from './shared.ts';
@@ -106,7 +106,15 @@ export function attestCommand(
             return [];
           }
         });
-        const location = ed25519[0] && localLogLocation(config.home, ed25519[0]);
+        // The log's checkpoints are signed by the Ed25519 attestation key, or (when attestations are
+        // signed by KMS) by the home's own log key.
+        const logPub = publicKeyPathOf(localLogKeyPath(config.home));
+        const logKey =
+          ed25519[0] ??
+          (existsSync(logPub)
+            ? parseEd25519PublicKey(new TextDecoder().decode(await readUserBytes('log key', logPub)))
+            : undefined);
+        const location = logKey && localLogLocation(config.home, logKey);
         const entry = location
           ? await verifyLogEntry(location, envelope).catch((error: unknown) => {
               if (!isSegError(error) || error.error_code !== 'SEG_ATTEST_VERIFY_FAILED') throw error;

@@ -17,10 +17,10 @@ import {
   verifyBundle,
 } from '@neurocipher/seg-core';
 import type { BundleBuildReport, BundleProblem, VerifiedBundle } from '@neurocipher/seg-core';
-import { loadTrustedKeys } from '../container/evaluation.module.ts';
+import { loadTrustedKeys } from '@neurocipher/seg-runtime';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
 import { errorText } from '../cli/error-text.ts';
-import { readUserFile } from '../cli/file-errors.ts';
+import { readUserFile } from '@neurocipher/seg-runtime';
 import type { CliIo } from '../cli/io.ts';
 import { configFor, usageError } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';

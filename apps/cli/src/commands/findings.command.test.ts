@@ -21,7 +21,7 @@ function home(prefix: string, assets: number): { dir: string; scan: () => Promis
     }),
   );
   const tenant = join(dir, 'tenant.ndjson');
-  let written: Promise<void> | undefined;
+  let written: Promise<number> | undefined;
   return {
     dir,
     scan: async () => {
@@ -52,7 +52,9 @@ async function runIdsIn(dir: string, table: TableName): Promise<string[]> {
   }
 }
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 // `kill -9` after the findings commit and before the runs commit, in-process: every append to the runs
 // table fails, so the scan has committed evidence, findings, assets and controls, and no run row.

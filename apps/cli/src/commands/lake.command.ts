@@ -3,8 +3,7 @@ import { Command, Option } from 'commander';
 import { SegError } from '@neurocipher/seg-contracts';
 import { DEAD_RUN_GRACE_MS, DEFAULT_RETENTION_DAYS } from '@neurocipher/seg-lakehouse';
 import type { CompactedTable } from '@neurocipher/seg-lakehouse';
-import type { Lakehouse } from '../container/lakehouse.module.ts';
-import type { CliConfig } from '../config/cli-config.ts';
+import type { Lakehouse, SegConfig } from '@neurocipher/seg-runtime';
 import { EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import { configFor, usageError, withLakehouse } from './shared.ts';
@@ -55,7 +54,7 @@ function deadRuns(compacted: readonly CompactedTable[], grace_ms: number) {
 
 // The configured lakehouse for one maintenance action. A catalog that does not exist yet is an error:
 // maintenance in the wrong folder must not create an empty one.
-async function withLake<T>(config: CliConfig, action: (lake: Lakehouse) => Promise<T>): Promise<T> {
+async function withLake<T>(config: SegConfig, action: (lake: Lakehouse) => Promise<T>): Promise<T> {
   const db = config.catalog.startsWith('sqlite:') ? config.catalog.slice('sqlite:'.length) : null;
   if (db !== null && !existsSync(db)) {
     throw new SegError({

@@ -1,19 +1,16 @@
 import { Command, Option } from 'commander';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import type { RemediationPlan } from '@neurocipher/seg-contracts';
 import { assertPlanId, jsonDiff } from '@neurocipher/seg-adapter-aws';
 import type { PlanRecord } from '@neurocipher/seg-adapter-aws';
-import { buildContainer } from '../container/container.ts';
-import { LakehouseId } from '../container/ids.ts';
-import type { Lakehouse } from '../container/lakehouse.module.ts';
-import { CliRemediationId } from '../container/remediation.module.ts';
-import type { CliRemediation } from '../container/remediation.module.ts';
+import { assertApproved } from '@neurocipher/seg-core';
+import { LakehouseId, RemediationWorkbenchId } from '@neurocipher/seg-runtime';
+import type { RemediationWorkbench } from '@neurocipher/seg-runtime';
 import { EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import { remediableFinding } from '../remediation/remediable-finding.ts';
 import { renderHistory, renderPlan, renderStepRun } from '../remediation/render-remediation.ts';
 import { REMEDIATION_SETTING_KEYS, parseRemediationSettings } from '../remediation/remediation-settings.ts';
-import { configFor } from './shared.ts';
+import { configFor, withEngine } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 /** Exit status of an apply or rollback that did not fully succeed (`partial` or `failed`; results printed). */
@@ -67,7 +64,7 @@ function withSettingsHint(err: unknown): unknown {
 }
 
 // The plan record of an id given on the command line; SEG_NOT_FOUND when this home holds none.
-async function recordOf(side: CliRemediation, planId: string): Promise<PlanRecord> {
+async function recordOf(side: RemediationWorkbench, planId: string): Promise<PlanRecord> {
   assertPlanId(planId);
   const record = await side.plans.get(planId);
   if (!record) {
@@ -78,10 +75,6 @@ async function recordOf(side: CliRemediation, planId: string): Promise<PlanRecor
     });
   }
   return record;
-}
-
-function missingApprovals(plan: RemediationPlan, approved: readonly string[]): string[] {
-  return plan.approvals_required.filter((role) => !approved.includes(role));
 }
 
 /**
@@ -120,12 +113,10 @@ export function remediationCommands(
     .action(async (findingId: string, options: PlanOptions) => {
       const { config } = configFor(io, global(), awsOverrides(options));
       const defaults = parseRemediationSettings(options.set);
-      const container = buildContainer(config, { lakehouse: true, remediation: true });
-      const lake = await container.getAsync<Lakehouse>(LakehouseId);
-      let side: CliRemediation | null = null;
-      try {
+      await withEngine(config, async (engine) => {
+        const lake = await engine.get(LakehouseId);
         const stored = await remediableFinding(lake.store, config.tenant, findingId);
-        side = await container.getAsync<CliRemediation>(CliRemediationId);
+        const side = await engine.get(RemediationWorkbenchId);
         const { remediation } = side.forAsset(stored.finding.asset.urn, defaults);
         const made = await remediation.plan(stored.finding, 'apply').catch((err: unknown) => {
           throw withSettingsHint(err);
@@ -151,10 +142,7 @@ export function remediationCommands(
           `next: seg apply ${made.id}          # dry run: diff and blast radius, changes nothing\n` +
             `      seg apply ${made.id} --yes${made.approvals_required.length > 0 ? ` --approve ${made.approvals_required.join(',')}` : ''}\n`,
         );
-      } finally {
-        side?.close();
-        await lake.catalog.close();
-      }
+      });
     });
 
   const apply = withAwsOptions(
@@ -176,10 +164,8 @@ export function remediationCommands(
     )
     .action(async (planId: string, options: ApplyOptions) => {
       const { config } = configFor(io, global(), awsOverrides(options));
-      const side = await buildContainer(config, { remediation: true }).getAsync<CliRemediation>(
-        CliRemediationId,
-      );
-      try {
+      await withEngine(config, async (engine) => {
+        const side = await engine.get(RemediationWorkbenchId);
         const record = await recordOf(side, planId);
         const { remediation, inventory } = side.forAsset(record.asset);
         const preview = await remediation.preview(record.plan.id);
@@ -202,21 +188,11 @@ export function remediationCommands(
           setExit(EXIT_OK);
           return;
         }
-        const approved = (options.approve ?? '').split(',').filter(Boolean);
-        const missing = missingApprovals(record.plan, approved);
-        if (missing.length > 0) {
-          throw new SegError({
-            error_code: 'SEG_INVALID_ARGUMENT',
-            message: `plan ${record.plan.id} needs approval by ${missing.join(', ')}: once approved, add --approve ${record.plan.approvals_required.join(',')}`,
-            details: { plan_id: record.plan.id, approvals_required: record.plan.approvals_required },
-          });
-        }
+        assertApproved(record.plan, (options.approve ?? '').split(',').filter(Boolean));
         const result = await remediation.apply(record.plan);
         out(options.format === 'json' ? json(result) : renderStepRun('apply', record.plan, result));
         setExit(result.status === 'success' ? EXIT_OK : EXIT_NOT_APPLIED);
-      } finally {
-        side.close();
-      }
+      });
     });
 
   const rollback = withAwsOptions(
@@ -231,10 +207,8 @@ export function remediationCommands(
     )
     .action(async (planId: string, options: AwsOptions) => {
       const { config } = configFor(io, global(), awsOverrides(options));
-      const side = await buildContainer(config, { remediation: true }).getAsync<CliRemediation>(
-        CliRemediationId,
-      );
-      try {
+      await withEngine(config, async (engine) => {
+        const side = await engine.get(RemediationWorkbenchId);
         const record = await recordOf(side, planId);
         const events = await side.plans.events(record.plan.id);
         if (!events.some((e) => e.kind === 'apply')) {
@@ -248,9 +222,7 @@ export function remediationCommands(
         const result = await remediation.rollback(record.plan.id);
         out(options.format === 'json' ? json(result) : renderStepRun('rollback', record.plan, result));
         setExit(result.status === 'success' ? EXIT_OK : EXIT_NOT_APPLIED);
-      } finally {
-        side.close();
-      }
+      });
     });
 
   return [plan, apply, rollback];

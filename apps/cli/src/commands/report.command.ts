@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { renderHtmlReport } from '@neurocipher/seg-reports';
 import { EXIT_OK } from '../cli/exit-codes.ts';
-import { writeUserFileSync } from '../cli/file-errors.ts';
+import { writeUserFileSync } from '@neurocipher/seg-runtime';
 import type { CliIo } from '../cli/io.ts';
 import { bundleMetadata, loadRun } from './run-data.ts';
 import { configFor, usageError, withLakehouse } from './shared.ts';

@@ -1,9 +1,14 @@
 import type { ControlSpec, Finding, RunSummary } from '@neurocipher/seg-contracts';
-import { DirectoryBundleSource, controlSpecOf, frameworksOf, parseManifest } from '@neurocipher/seg-core';
+import {
+  DirectoryBundleSource,
+  controlSpecOf,
+  frameworksOf,
+  parseManifest,
+  resolveBundleRef,
+} from '@neurocipher/seg-core';
 import type { IcebergFindingStore } from '@neurocipher/seg-lakehouse';
 import type { FrameworkRefs } from '@neurocipher/seg-reports';
-import type { CliConfig } from '../config/cli-config.ts';
-import { resolveBundleRef } from '../container/evaluation.module.ts';
+import type { SegConfig } from '@neurocipher/seg-runtime';
 import { usageError } from './shared.ts';
 
 /**
@@ -11,7 +16,7 @@ import { usageError } from './shared.ts';
  * (titles, severities, frameworks). Evaluation never uses this path: it loads only verified bundles.
  */
 export async function bundleMetadata(
-  config: CliConfig,
+  config: SegConfig,
 ): Promise<{ controls: ControlSpec[]; frameworks: Record<string, FrameworkRefs> }> {
   const source = new DirectoryBundleSource({ root: config.bundles_dir });
   const ref = await resolveBundleRef(source, config.bundle);

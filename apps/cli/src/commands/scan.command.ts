@@ -3,21 +3,14 @@ import { Command, Option } from 'commander';
 import { AwareDatetimeSchema } from '@neurocipher/seg-contracts';
 import type { Finding, Severity } from '@neurocipher/seg-contracts';
 import { envelopeFileName } from '@neurocipher/seg-attest';
-import { RunService, runControlsOf } from '@neurocipher/seg-core';
-import type { AttestedRun } from '@neurocipher/seg-core';
-import { InventoryPortId, RedactorId } from '@neurocipher/seg-ports';
-import type { InventoryPort, Redactor } from '@neurocipher/seg-ports';
-import { buildContainer } from '../container/container.ts';
-import { AttesterId, EvaluatorId, LakehouseId } from '../container/ids.ts';
-import type { Attester } from '../container/attestation.module.ts';
-import type { ScanEngine } from '../container/evaluation.module.ts';
-import type { Lakehouse } from '../container/lakehouse.module.ts';
-import type { ProviderChoice } from '../container/inventory.module.ts';
+import { runControlsOf } from '@neurocipher/seg-core';
+import { AttesterId, LakehouseId } from '@neurocipher/seg-runtime';
+import type { ProviderChoice } from '@neurocipher/seg-runtime';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import { renderFindings } from '../output/render-findings.ts';
 import { progressListener, silentProgress, stderrProgress } from '../scan/scan-progress.ts';
-import { SEVERITY_ORDER, configFor, usageError } from './shared.ts';
+import { SEVERITY_ORDER, configFor, usageError, withEngine } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 interface ScanOptions {
@@ -105,69 +98,51 @@ export function scanCommand(
       }
       const now = options.now ?? new Date().toISOString();
       const attest = options.commit && options.attest;
-      const container = buildContainer(config, {
-        provider,
-        evaluation: true,
-        lakehouse: options.commit,
-        attestation: attest,
-      });
-      const inventory = await container.getAsync<InventoryPort>(InventoryPortId);
-      const { evaluator, bundle } = await container.getAsync<ScanEngine>(EvaluatorId);
-      const lake = options.commit ? await container.getAsync<Lakehouse>(LakehouseId) : null;
-      const attester = attest ? await container.getAsync<Attester>(AttesterId) : null;
-      const progress = options.progress && options.format === 'summary' ? stderrProgress(io) : silentProgress;
-      const { controls, frameworks, policy_bundles } = runControlsOf([bundle]);
-      const service = new RunService<AttestedRun>({
-        inventory,
-        evaluator,
-        redactor: container.get<Redactor>(RedactorId),
-        ...(lake ? { ingest: lake.store, evidence: lake.evidence, committedFiles: lake } : {}),
-        ...(attester ? { attester: attester.step } : {}),
-        releaseEngine: true,
-      });
-      try {
-        const outcome = await service.run(
-          {
-            scope: { org_id: config.tenant, tags: {} },
-            controls,
-            policy_bundles,
-            now,
+      await withEngine(
+        config,
+        async (engine) => {
+          const service = await engine.runService({ commit: options.commit, attest });
+          const lake = options.commit ? await engine.get(LakehouseId) : null;
+          const attester = attest ? await engine.get(AttesterId) : null;
+          const { controls, frameworks } = runControlsOf([await engine.bundle()]);
+          const progress =
+            options.progress && options.format === 'summary' ? stderrProgress(io) : silentProgress;
+          try {
             // An explicit --now also pins the configs read (golden runs); otherwise the latest capture.
-            at: options.now ?? null,
-          },
-          progressListener(progress),
-        );
-        progress.stop();
-        const report = {
-          findings: outcome.findings,
-          controls,
-          run: outcome.run,
-          frameworks,
-          assets: new Map(outcome.assets.map((a) => [a.ref.urn, a])),
-          tool_version: '0.1.0',
-        };
-        if (options.format === 'summary') {
-          io.stdout.write(renderFindings('summary', report));
-          if (lake) {
-            io.stdout.write(`catalog: ${lake.catalogUri}\n`);
-            const signed = outcome.attestation;
-            if (attester && signed) {
-              io.stdout.write(
-                `attestation: ${attester.envelopeDir}/${envelopeFileName(signed.attestation)}\n`,
-              );
-              io.stdout.write(`public key: ${attester.publicKeyPath}\n`);
-              io.stdout.write(`transparency log: ${signed.attestation.transparency_uri ?? ''}\n`);
+            const request = await engine.scanRequest({ now, at: options.now ?? null });
+            const outcome = await service.run(request, progressListener(progress));
+            progress.stop();
+            const report = {
+              findings: outcome.findings,
+              controls,
+              run: outcome.run,
+              frameworks,
+              assets: new Map(outcome.assets.map((a) => [a.ref.urn, a])),
+              tool_version: '0.1.0',
+            };
+            if (options.format === 'summary') {
+              io.stdout.write(renderFindings('summary', report));
+              if (lake) {
+                io.stdout.write(`catalog: ${lake.catalogUri}\n`);
+                const signed = outcome.attestation;
+                if (attester && signed) {
+                  io.stdout.write(
+                    `attestation: ${attester.envelopeDir}/${envelopeFileName(signed.attestation)}\n`,
+                  );
+                  io.stdout.write(`public key: ${attester.publicKeyPath}\n`);
+                  io.stdout.write(`transparency log: ${signed.attestation.transparency_uri ?? ''}\n`);
+                }
+                io.stdout.write(`report: seg report --html --run ${outcome.run.run_id}\n`);
+              }
+            } else {
+              io.stdout.write(renderFindings(options.format, report));
             }
-            io.stdout.write(`report: seg report --html --run ${outcome.run.run_id}\n`);
+            setExit(reachesFailOn(outcome.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK);
+          } finally {
+            progress.stop();
           }
-        } else {
-          io.stdout.write(renderFindings(options.format, report));
-        }
-        setExit(reachesFailOn(outcome.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK);
-      } finally {
-        progress.stop();
-        await evaluator.close();
-        await lake?.catalog.close();
-      }
+        },
+        { provider },
+      );
     });
 }

@@ -1,12 +1,8 @@
 import { SegError } from '@neurocipher/seg-contracts';
 import type { Severity } from '@neurocipher/seg-contracts';
-import { loadCliConfig } from '../config/cli-config.ts';
-import type { LoadedConfig } from '../config/cli-config.ts';
+import { LakehouseId, createEngine, loadSegConfig } from '@neurocipher/seg-runtime';
+import type { Engine, EngineOptions, Lakehouse, LoadedConfig, SegConfig } from '@neurocipher/seg-runtime';
 import type { CliIo } from '../cli/io.ts';
-import type { CliConfig } from '../config/cli-config.ts';
-import { buildContainer } from '../container/container.ts';
-import { LakehouseId } from '../container/ids.ts';
-import type { Lakehouse } from '../container/lakehouse.module.ts';
 
 /** Options every command accepts (set on the root program). */
 export interface GlobalOptions {
@@ -24,7 +20,7 @@ export function configFor(
   global: GlobalOptions,
   overrides: Record<string, unknown> = {},
 ): LoadedConfig {
-  return loadCliConfig({
+  return loadSegConfig({
     cwd: io.cwd,
     env: io.env,
     file: global.config,
@@ -42,20 +38,24 @@ export function notAvailableYet(command: string, what: string): SegError {
   });
 }
 
-/** A usage error (exit 2). */
-export function usageError(message: string, details: Record<string, unknown> = {}): SegError {
-  return new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message, details });
+// A usage error (exit 2): defined beside the argument parser, which needs it before any command loads.
+export { usageError } from '../cli/usage-error.ts';
+
+/** Builds the engine of `config` for `action` and closes it afterwards, whatever happens. */
+export async function withEngine<T>(
+  config: SegConfig,
+  action: (engine: Engine) => Promise<T>,
+  options: EngineOptions = {},
+): Promise<T> {
+  const engine = await createEngine(config, options);
+  try {
+    return await action(engine);
+  } finally {
+    await engine.close();
+  }
 }
 
-/** Opens the configured lakehouse for `action` and closes its catalog afterwards, whatever happens. */
-export async function withLakehouse<T>(
-  config: CliConfig,
-  action: (lake: Lakehouse) => Promise<T>,
-): Promise<T> {
-  const lake = await buildContainer(config, { lakehouse: true }).getAsync<Lakehouse>(LakehouseId);
-  try {
-    return await action(lake);
-  } finally {
-    await lake.catalog.close();
-  }
+/** Opens the configured lakehouse for `action` and closes it afterwards, whatever happens. */
+export function withLakehouse<T>(config: SegConfig, action: (lake: Lakehouse) => Promise<T>): Promise<T> {
+  return withEngine(config, async (engine) => action(await engine.get(LakehouseId)));
 }

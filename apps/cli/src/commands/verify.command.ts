@@ -11,10 +11,9 @@ import type { RunSummaryInput } from '@neurocipher/seg-attest';
 import { sha256Hex } from '@neurocipher/seg-ports';
 import { EVIDENCE_INDEX_MEDIA_TYPE } from '@neurocipher/seg-core';
 import { runAttestations } from '@neurocipher/seg-lakehouse';
-import { publicKeyPathOf, subjectResolver } from '../container/attestation.module.ts';
+import { readUserBytes, signingPublicKeyPath, subjectResolver } from '@neurocipher/seg-runtime';
 import type { CliIo } from '../cli/io.ts';
 import { terminalText } from '../output/terminal-text.ts';
-import { readUserBytes } from '../cli/file-errors.ts';
 import { verdict } from './attest.command.ts';
 import { configFor, withLakehouse } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
@@ -46,10 +45,7 @@ export function verifyCommand(
     .action(async (runId: string, options: VerifyRunOptions) => {
       const { config } = configFor(io, global());
       const key = new TextDecoder().decode(
-        await readUserBytes(
-          'public key',
-          resolve(io.cwd, options.key ?? publicKeyPathOf(config.signing_key)),
-        ),
+        await readUserBytes('public key', resolve(io.cwd, options.key ?? signingPublicKeyPath(config))),
       );
       await withLakehouse(config, (lake) =>
         verdict(io, setExit, async () => {

@@ -67,7 +67,8 @@ describe('seg scan reusing stored evidence', () => {
     const [victim, offset, length] = entries[0]!;
     const packFile = join(packs, indexName!.replace(/\.idx\.json$/, '.pack'));
     const bytes = readFileSync(packFile);
-    bytes[offset + Math.floor(length / 2)] ^= 1;
+    const at = offset + Math.floor(length / 2);
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 1, at);
     writeFileSync(packFile, bytes);
 
     // The same snapshot again: every body it cites is the same, the corrupted one included.

@@ -134,7 +134,7 @@ describe('seg scan (RunService composed over the embedded lakehouse)', () => {
     expect(statement.predicate.evidence).toEqual([
       { sha256: evidence[0]!.sha256, media_type: EVIDENCE_INDEX_MEDIA_TYPE },
     ]);
-    const indexBytes = storedBytes(evidence[0]!.sha256);
+    const indexBytes = storedBytes(evidence[0]!.sha256!);
     expect(sha256(indexBytes)).toBe(evidence[0]!.sha256);
     const index = JSON.parse(indexBytes.toString('utf8')) as {
       type: string;

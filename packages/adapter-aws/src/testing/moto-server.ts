@@ -23,6 +23,11 @@ export interface MotoServerOptions {
   startTimeoutMs?: number;
   /** Extra environment variables for the server process. */
   env?: Record<string, string>;
+  /**
+   * Sign KMS `DIGEST` messages as AWS does (moto 5.2 ignores `MessageType`): runs moto through
+   * `moto_server_kms_digest.py` with the venv's Python. Needed to sign anything over 4 KiB with KMS.
+   */
+  kmsDigest?: boolean;
 }
 
 /** A running `moto_server` bound to 127.0.0.1 on a free port (notes/moto.md §4). */
@@ -133,7 +138,14 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freeLoopbackPort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const child = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], {
+    const serverArgs = ['-H', '127.0.0.1', '-p', String(port)];
+    const [command, args] = options.kmsDigest
+      ? [
+          join(dirname(executable), 'python'),
+          [join(import.meta.dirname, 'moto_server_kms_digest.py'), ...serverArgs],
+        ]
+      : [executable, serverArgs];
+    const child = spawn(command, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {
         ...process.env,

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 // The DSSE protocol test vectors (secure-systems-lab/dsse testvectors/vectors.json; keys A and B are
 // RFC 8032 TEST 1 and TEST 2). Each case checks our PAE bytes, that our signer reproduces the vector's
 // signature, and the accept/reject verdict of our verifier.

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { preAuthEncoding } from './pae.ts';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);

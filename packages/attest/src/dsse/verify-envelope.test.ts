@@ -1,3 +1,4 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { RFC8032_VECTORS } from '../../test/support/fixtures.ts';
 import { decodeBase64, encodeBase64 } from '../encoding/base64.ts';
 import { fromHex } from '../encoding/bytes.ts';
@@ -130,6 +131,7 @@ describe('signEnvelope / verifyEnvelope', () => {
       const corrupt = { ...both, signatures: [{ keyid: ed.keyid, sig: 'not base64!' }] };
       expect(await rejection(corrupt)).toBe('SEG_ATTEST_VERIFY_FAILED/bad_signature');
       const noKeyid = { ...both, signatures: [{ sig: both.signatures[0]!.sig }] };
+      // @ts-expect-error deliberately bad input: a signature without a keyid must be rejected.
       expect(await rejection(noKeyid)).toBe('SEG_ATTEST_VERIFY_FAILED/untrusted_key');
     });
 

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { decodeBase64, encodeBase64, encodeBase64Url } from './base64.ts';
 import { bytesEqual, fromHex, toHex } from './bytes.ts';
 import { canonicalJson } from './canonical-json.ts';

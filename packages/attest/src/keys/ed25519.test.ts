@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import * as ed from '@noble/ed25519';
 import { createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { RFC8032_VECTORS } from '../../test/support/fixtures.ts';

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { encodePem } from './pem.ts';
 import {

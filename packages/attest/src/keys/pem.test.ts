@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { decodePem, encodePem, startsWith } from './pem.ts';
 
 describe('pem', () => {

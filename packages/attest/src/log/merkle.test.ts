@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { sha256Hex } from '@neurocipher/seg-ports';
 import { toHex } from '../encoding/bytes.ts';
 import {

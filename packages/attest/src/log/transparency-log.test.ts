@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { createHash, verify as nodeVerify, createPublicKey } from 'node:crypto';
 import { SegError } from '@neurocipher/seg-contracts';
 import { memoryBlobStore } from '../../test/support/memory-blob-store.ts';

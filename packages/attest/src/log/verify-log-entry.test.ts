@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { memoryBlobStore } from '../../test/support/memory-blob-store.ts';
 import { Ed25519Signer } from '../keys/ed25519.ts';
 import { noteSigner } from './checkpoint.ts';

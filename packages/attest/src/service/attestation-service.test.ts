@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -208,7 +209,8 @@ describe('AttestationService', () => {
         await failedCheck(
           service(),
           withEnvelope(attestation, (env) => {
-            const [a, b] = env.signatures as [{ keyid: string }, { keyid: string }];
+            const [a, b] = env.signatures;
+            if (a === undefined || b === undefined) throw new Error('fixture needs two signatures');
             [a.keyid, b.keyid] = [b.keyid, a.keyid];
           }),
         ),

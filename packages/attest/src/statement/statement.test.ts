@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { RUN } from '../../test/support/fixtures.ts';
 import { sha256Hex } from '@neurocipher/seg-ports';

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import type { SignerPort } from '@neurocipher/seg-ports';
 import { RUN } from '../../test/support/fixtures.ts';

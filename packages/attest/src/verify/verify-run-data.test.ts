@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { SegError } from '@neurocipher/seg-contracts';
 import { RUN } from '../../test/support/fixtures.ts';
 import { sha256Hex } from '@neurocipher/seg-ports';

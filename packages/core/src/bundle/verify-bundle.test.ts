@@ -80,7 +80,7 @@ describe('bundle verification', () => {
       await attempt((dir) => {
         const path = join(dir, 'policies/seg_bucket_approved_region.rego');
         const bytes = readFileSync(path);
-        bytes[bytes.length - 2] ^= 0x01;
+        bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 0x01, bytes.length - 2);
         writeFileSync(path, bytes);
       }),
       'policies/seg_bucket_approved_region.rego does not match its checksum',
@@ -107,7 +107,7 @@ describe('bundle verification', () => {
       await attempt((dir) => {
         const path = join(dir, 'build/policy.wasm');
         const bytes = readFileSync(path);
-        bytes[1000] ^= 0xff;
+        bytes.writeUInt8(bytes.readUInt8(1000) ^ 0xff, 1000);
         writeFileSync(path, bytes);
       }),
       'build/policy.wasm does not match its checksum',

@@ -110,7 +110,7 @@ describe('SecretRedactor', () => {
       });
       const text = JSON.stringify(out.value);
       for (const s of secrets) expect(text).not.toContain(s);
-      expect(out.value.url).toBe('https://[REDACTED]@ci.example.org/x');
+      expect((out.value as { url: unknown }).url).toBe('https://[REDACTED]@ci.example.org/x');
     });
 
     it('spares hex digests, UUIDs, ARNs, URNs and ordinary names', async () => {

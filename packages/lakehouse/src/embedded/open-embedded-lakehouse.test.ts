@@ -8,7 +8,9 @@ import { openEmbeddedLakehouse } from './open-embedded-lakehouse.ts';
 
 describe('openEmbeddedLakehouse', () => {
   let dir: ReturnType<typeof tempDir>;
-  beforeEach(() => (dir = tempDir()));
+  beforeEach(() => {
+    dir = tempDir();
+  });
   afterEach(() => dir.remove());
 
   it('stores evidence, commits a run that points at it, and refuses evidence never stored', async () => {

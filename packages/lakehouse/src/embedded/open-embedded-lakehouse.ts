@@ -5,9 +5,10 @@ import { SqliteDriver } from '../catalog/sqlite-driver.ts';
 import { EvidenceStore } from '../evidence/evidence-store.ts';
 import { LocalBlobStore } from '../evidence/local-blob-store.ts';
 import { LocalKeyProvider } from '../evidence/local-key-provider.ts';
-import { IcebergFindingStore } from '../ingest/iceberg-finding-store.ts';
+import type { IcebergFindingStore } from '../ingest/iceberg-finding-store.ts';
 import { fileUri, LocalFileIO } from '../io/local-file-io.ts';
-import { LakehouseTables } from '../tables/lakehouse-tables.ts';
+import type { LakehouseTables } from '../tables/lakehouse-tables.ts';
+import { openLakehouse } from './open-lakehouse.ts';
 
 /** Options of {@link openEmbeddedLakehouse}. */
 export interface EmbeddedLakehouseOptions {
@@ -39,7 +40,8 @@ export interface EmbeddedLakehouse {
 
 /**
  * The embedded default (DESIGN.md §7): under `root`, `catalog.db` (SQLite SQL catalog), `warehouse/`
- * (Iceberg tables), `blobs/` (evidence) and `keys/master.key` (local envelope key).
+ * (Iceberg tables), `blobs/` (evidence) and `keys/master.key` (local envelope key), assembled by
+ * {@link openLakehouse}.
  */
 export function openEmbeddedLakehouse(options: EmbeddedLakehouseOptions = {}): EmbeddedLakehouse {
   const root = resolve(options.root ?? '.seg');
@@ -52,28 +54,27 @@ export function openEmbeddedLakehouse(options: EmbeddedLakehouseOptions = {}): E
     warehouse: fileUri(join(root, 'warehouse')),
   });
   const clock = options.clock;
-  const tables = new LakehouseTables({ catalog, io, ...(clock ? { now: () => clock.now().getTime() } : {}) });
   const evidence = new EvidenceStore({
     blobs: new LocalBlobStore({ root: join(root, 'blobs') }),
     ...(clock ? { clock } : {}),
     ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}),
     ...(options.redactor ? { redactor: options.redactor } : {}),
   });
-  const keys = options.keys ?? new LocalKeyProvider({ keyFile: join(root, 'keys', 'master.key') });
-  const store = new IcebergFindingStore({
-    tables,
-    keys,
+  const lake = openLakehouse({
+    catalog,
+    io,
     evidence,
-    ...(clock ? { clock } : {}),
-    ...(options.events ? { events: options.events } : {}),
+    keys: options.keys ?? new LocalKeyProvider({ keyFile: join(root, 'keys', 'master.key') }),
+    clock,
+    events: options.events,
   });
   return {
     root,
     catalog,
-    tables,
-    evidence,
-    store,
+    tables: lake.tables,
+    evidence: lake.evidence,
+    store: lake.store,
     sqlalchemyUri: `sqlite:///${dbPath}`,
-    close: () => catalog.close(),
+    close: lake.close,
   };
 }

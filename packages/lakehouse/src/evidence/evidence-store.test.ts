@@ -209,7 +209,7 @@ describe('EvidenceStore', () => {
       ]);
       const [packFile] = (await blobs.list('packs/')).keys.filter((k) => k.endsWith('.pack'));
       const bytes = Buffer.from(await blobs.get(packFile!));
-      bytes[bytes.length - 2] ^= 1; // inside p2's body
+      bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 1, bytes.length - 2); // inside p2's body
       writeFileSync(join(dir.path, 'blobs', packFile!), bytes);
       const refs = [
         { org_id: 'o', hash: p1!.hash, committed_at: '2026-01-01T00:00:00Z' },

@@ -317,8 +317,8 @@ describe('IcebergFindingStore', () => {
         (['controls', 'findings', 'evidence', 'assets'] as const)
           .map((table) => ({
             table,
-            files_added: expect.any(Number) as number,
-            files_removed: expect.any(Number) as number,
+            files_added: expect.any(Number),
+            files_removed: expect.any(Number),
             rows_removed: count(table),
             runs_removed: [dead],
           }))

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { isSegError } from '@neurocipher/seg-contracts';
-import { readUserBytes, readUserFile, readUserFileSync, writeUserFileSync } from './file-errors.ts';
+import { readUserBytes, readUserFile, readUserFileSync, writeUserFileSync } from './user-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'seg-file-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

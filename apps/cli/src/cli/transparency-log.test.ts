@@ -11,7 +11,7 @@ import {
   verifyCheckpoint,
   verifyLogEntry,
 } from '@neurocipher/seg-attest';
-import { LOCAL_LOG_ORIGIN, localLogLocation } from './attestation.module.ts';
+import { LOCAL_LOG_ORIGIN, localLogLocation } from '@neurocipher/seg-runtime';
 import { runSeg } from '../testing/run-seg.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..', '..');

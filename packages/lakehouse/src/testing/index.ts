@@ -1,0 +1,5 @@
+// Test helpers of the lakehouse: the `@neurocipher/seg-lakehouse/testing` sub-path. Never import this
+// from production code.
+export { startPostgres } from './postgres-server.ts';
+export type { PostgresServer } from './postgres-server.ts';
+export { tempDir } from './temp-dir.ts';

@@ -1,0 +1,7 @@
+import { preset } from '../../jest.preset.js';
+
+/** @type {import('jest').Config} */
+export default {
+  ...preset,
+  displayName: 'runtime',
+};

@@ -1,0 +1,44 @@
+import type { EvidenceStore } from '@neurocipher/seg-lakehouse';
+import type { PortId } from '@neurocipher/seg-ports';
+import type { AttestedRun, RunService } from '@neurocipher/seg-core';
+import type { SegConfig } from './config/seg-config.ts';
+import type { Resources } from './engine/resources.ts';
+import type { Attester } from './modules/attestation.module.ts';
+import type { ScanEngine } from './modules/evaluation.module.ts';
+import type { ProviderChoice } from './modules/inventory.module.ts';
+import type { Lakehouse } from './modules/lakehouse.module.ts';
+import type { RemediationWorkbench } from './modules/remediation.module.ts';
+
+// The runtime's own container ids, typed like the ports' (`PortId<T>`): `engine.get(LakehouseId)` is a
+// `Lakehouse` without a cast. The ports' ids (InventoryPortId, FindingIngestPortId ...) are bound too.
+
+/** The validated {@link SegConfig} the engine was built from. */
+export const SegConfigId: PortId<SegConfig> = Symbol.for('seg.runtime.SegConfig');
+/** The inventory provider chosen for scans ({@link ProviderChoice}). */
+export const ProviderId: PortId<ProviderChoice> = Symbol.for('seg.runtime.Provider');
+/** What the engine releases on close (catalog connections, AWS clients, worker threads). */
+export const ResourcesId: PortId<Resources> = Symbol.for('seg.runtime.Resources');
+/** The evidence store over the configured blobs (also bound as the ports' `EvidenceSinkId`). */
+export const EvidenceStoreId: PortId<EvidenceStore> = Symbol.for('seg.runtime.EvidenceStore');
+/** The lakehouse: catalog, tables, finding store, evidence store ({@link Lakehouse}). */
+export const LakehouseId: PortId<Lakehouse> = Symbol.for('seg.runtime.Lakehouse');
+/** The evaluator over the configured signed bundle, with the bundle ({@link ScanEngine}). */
+export const ScanEngineId: PortId<ScanEngine> = Symbol.for('seg.runtime.ScanEngine');
+/** The run attester: signer, publish targets, key to verify with ({@link Attester}). */
+export const AttesterId: PortId<Attester> = Symbol.for('seg.runtime.Attester');
+/** The run service over the bound ports. */
+export const RunServiceId: PortId<RunService<AttestedRun>> = Symbol.for('seg.runtime.RunService');
+/** Plan records and the AWS adapters per asset ({@link RemediationWorkbench}). */
+export const RemediationWorkbenchId: PortId<RemediationWorkbench> = Symbol.for(
+  'seg.runtime.RemediationWorkbench',
+);
+
+/** What a container or a resolution context offers: `getAsync` by id. */
+export interface AsyncResolver {
+  getAsync(id: symbol): Promise<unknown>;
+}
+
+/** The value bound to a typed id: `resolve(context, LakehouseId)` is a `Promise<Lakehouse>`, no cast. */
+export function resolve<T>(from: AsyncResolver, id: PortId<T>): Promise<T> {
+  return from.getAsync(id) as Promise<T>;
+}

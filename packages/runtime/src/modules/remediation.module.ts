@@ -1,0 +1,72 @@
+import { ContainerModule } from 'inversify';
+import type {
+  AwsInventoryAdapter,
+  AwsRemediationAdapter,
+  PlanRecordStore,
+  RemediationDefaults,
+} from '@neurocipher/seg-adapter-aws';
+import { BlobStoreId, EvidenceSinkId } from '@neurocipher/seg-ports';
+import type { SegConfig } from '../config/seg-config.ts';
+import { RemediationWorkbenchId, ResourcesId, SegConfigId, resolve } from '../ids.ts';
+import { loadAwsAdapter } from './aws.ts';
+import { awsSessionOptions } from './inventory.module.ts';
+
+/** The AWS adapters that work on one asset: the remediation and the inventory it reads the live config with. */
+export interface AssetRemediation {
+  remediation: AwsRemediationAdapter;
+  inventory: AwsInventoryAdapter;
+}
+
+/** What plan, apply and rollback work with. */
+export interface RemediationWorkbench {
+  /** The durable plan records, under `plans/` of the blob store (create-only; apply/rollback log appended). */
+  plans: PlanRecordStore;
+  /**
+   * The AWS adapters for the account of an asset URN, assuming `role/<aws.role_name>` there with the SDK's
+   * default credentials (`AWS_PROFILE`), through `aws.endpoint_url` (`AWS_ENDPOINT_URL`) when set.
+   * `defaults` are the remediation settings a plan needs (log buckets, KMS keys). Its clients are
+   * released with the engine.
+   */
+  forAsset(urn: string, defaults?: RemediationDefaults): AssetRemediation;
+}
+
+/**
+ * Binds {@link RemediationWorkbenchId}: plan records in the configured blob store (`file:` or `s3://`),
+ * beside the evidence the adapters write through the evidence sink, and AWS adapters made per target
+ * account. The AWS adapter package loads only when this is asked for.
+ */
+export function remediationModule(): ContainerModule {
+  return new ContainerModule((options) => {
+    options
+      .bind<RemediationWorkbench>(RemediationWorkbenchId)
+      .toDynamicValue(async (context): Promise<RemediationWorkbench> => {
+        const config: SegConfig = await resolve(context, SegConfigId);
+        const resources = await resolve(context, ResourcesId);
+        const blobs = await resolve(context, BlobStoreId);
+        const evidence = await resolve(context, EvidenceSinkId);
+        const aws = await loadAwsAdapter('remediation');
+        const plans = new aws.BlobPlanRecordStore({ store: blobs, prefix: 'plans' });
+        return {
+          plans,
+          forAsset(urn, defaults = {}) {
+            const at = aws.parseAwsAssetUrn(urn);
+            if (config.aws.profile) process.env['AWS_PROFILE'] = config.aws.profile;
+            const regions =
+              config.aws.regions.length > 0 ? config.aws.regions : at.region === 'global' ? [] : [at.region];
+            const session = new aws.AwsSession(awsSessionOptions(config, [at.account_id], regions));
+            resources.hold(session, () => session.destroy());
+            const inventory = new aws.AwsInventoryAdapter({ session, evidence, history: blobs });
+            const remediation = new aws.AwsRemediationAdapter({
+              session,
+              inventory,
+              evidence,
+              plans,
+              defaults,
+            });
+            return { remediation, inventory };
+          },
+        };
+      })
+      .inSingletonScope();
+  });
+}
