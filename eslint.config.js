@@ -5,6 +5,8 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 import { readCachedProjectGraph } from '@nx/devkit';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 // Without a cached project graph the Nx boundary rule skips every file with only a warning, so a lint run
 // would pass while checking none of DESIGN.md §4. Refuse to lint instead; `nx run-many -t lint` (npm run
@@ -93,6 +95,31 @@ function boundaries({ forTests }) {
   ];
 }
 
+/**
+ * Type-aware linting: every TypeScript file is parsed with the program of its project's tsconfig that
+ * covers sources and tests alike (`tsconfig.spec.json` in libraries and apps, `tsconfig.json` in e2e
+ * projects and tools), so the rules below see the same types `npm run typecheck` does.
+ */
+function typedProjects() {
+  const root = import.meta.dirname;
+  const dirs = ['packages', 'apps', 'e2e'].flatMap((group) =>
+    existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => `${group}/${name}`) : [],
+  );
+  return [...dirs, 'tools'].flatMap((dir) => {
+    const tsconfig = ['tsconfig.spec.json', 'tsconfig.json']
+      .map((name) => `${dir}/${name}`)
+      .find((path) => existsSync(join(root, path)));
+    return tsconfig
+      ? [
+          {
+            files: [`${dir}/**/*.ts`],
+            languageOptions: { parserOptions: { project: [tsconfig], tsconfigRootDir: root } },
+          },
+        ]
+      : [];
+  });
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -108,6 +135,19 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...typedProjects(),
+  {
+    files: ['**/*.ts'],
+    rules: {
+      // A promise nobody awaits loses its error and its ordering: await it, return it, or `void` it.
+      '@typescript-eslint/no-floating-promises': 'error',
+      // A switch over a union names every member, so a new member is a compile-time to-do list.
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false },
+      ],
+    },
+  },
   {
     files: ['**/*.ts', '**/*.js'],
     plugins: { '@nx': nx },

@@ -1,5 +1,7 @@
 // DESIGN.md §4 is enforced by lint. These cases prove the rules bite: each forbidden import is linted as if
-// it were written in a real file of the package, through the workspace's own ESLint config.
+// it were written in a real file of the package, through the workspace's own ESLint config. The import
+// rules need no types, so those files need not exist; the type-aware rules are proven on a real file of the
+// tools project (tools/lint/fixtures/typed-rules.ts), linted with other content.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +9,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 
 const root = join(import.meta.dirname, '..', '..');
-const eslint = new ESLint({ cwd: root });
+// The boundary cases lint files that do not exist, which no TypeScript program holds: parse without types.
+const eslint = new ESLint({ cwd: root, overrideConfig: tseslint.configs.disableTypeChecked });
+const typed = new ESLint({ cwd: root, ignore: false });
+const TYPED_FIXTURE = join(root, 'tools', 'lint', 'fixtures', 'typed-rules.ts');
 
 async function boundaryErrors(
   filePath: string,
@@ -194,5 +200,44 @@ describe('module boundaries (DESIGN.md §4)', () => {
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('type-aware rules', () => {
+  async function ruleErrors(rule: string, code: string): Promise<string[]> {
+    const [result] = await typed.lintText(code, { filePath: TYPED_FIXTURE });
+    const fatal = (result?.messages ?? []).filter((m) => m.fatal);
+    expect(fatal).toEqual([]);
+    return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
+  }
+
+  const work = 'export async function work(): Promise<number> {\n  return 1;\n}\n';
+  it.each([
+    ['a call whose promise nobody handles', `${work}export function caller(): void {\n  work();\n}\n`, 1],
+    ['an awaited call', `${work}export async function caller(): Promise<void> {\n  await work();\n}\n`, 0],
+    ['a promise marked as ignored', `${work}export function caller(): void {\n  void work();\n}\n`, 0],
+  ])('no-floating-promises: %s', async (_what, code, count) => {
+    expect(await ruleErrors('@typescript-eslint/no-floating-promises', code)).toHaveLength(count);
+  });
+
+  const kind = "type Kind = 'a' | 'b' | 'c';\n";
+  it.each([
+    [
+      'a switch over a union that leaves a member out',
+      `${kind}export function f(k: Kind): number {\n  switch (k) {\n    case 'a':\n      return 1;\n    case 'b':\n      return 2;\n  }\n  return 0;\n}\n`,
+      1,
+    ],
+    [
+      'a default that hides a missing member',
+      `${kind}export function f(k: Kind): number {\n  switch (k) {\n    case 'a':\n      return 1;\n    default:\n      return 0;\n  }\n}\n`,
+      1,
+    ],
+    [
+      'a switch naming every member',
+      `${kind}export function f(k: Kind): number {\n  switch (k) {\n    case 'a':\n      return 1;\n    case 'b':\n      return 2;\n    case 'c':\n      return 3;\n  }\n}\n`,
+      0,
+    ],
+  ])('switch-exhaustiveness-check: %s', async (_what, code, count) => {
+    expect(await ruleErrors('@typescript-eslint/switch-exhaustiveness-check', code)).toHaveLength(count);
   });
 });

@@ -34,17 +34,17 @@ import { S3_REMEDIATIONS } from './controls/s3-remediations.ts';
 /** Settings remediations need that a finding does not carry (where logs go, which key encrypts). */
 export interface RemediationDefaults {
   /** Target bucket of S3 server access logs (must grant log delivery). */
-  access_log_bucket?: string;
+  access_log_bucket?: string | undefined;
   /** Bucket that receives VPC flow logs. */
-  flow_log_bucket?: string;
+  flow_log_bucket?: string | undefined;
   /** KMS key (ARN) CloudTrail encrypts with. */
-  trail_kms_key_id?: string;
+  trail_kms_key_id?: string | undefined;
   /** KMS key for S3 default encryption (the AWS-managed `aws/s3` key when absent). */
-  bucket_kms_key_id?: string;
+  bucket_kms_key_id?: string | undefined;
   /** Principal (ARN) trusted to assume the support role (CIS 1.17); default the account root. */
-  support_role_trusted_principal?: string;
+  support_role_trusted_principal?: string | undefined;
   /** Remote-administration ports (CIS 5.2); default 22 and 3389. */
-  admin_ports?: number[];
+  admin_ports?: number[] | undefined;
 }
 
 /** One planned step: the op, its parameters, and what it does to the normalized config (for the preview). */

@@ -75,7 +75,7 @@ export const putBucketPab: StepOp = {
   async capture(ctx) {
     const Bucket = ctx.at.native_id;
     const got = await absentAsNull(
-      s3<{ PublicAccessBlockConfiguration?: PublicAccessBlockConfiguration }>(
+      s3<{ PublicAccessBlockConfiguration?: PublicAccessBlockConfiguration | undefined }>(
         ctx,
         'GetPublicAccessBlock',
         (c, o) => c.send(new GetPublicAccessBlockCommand({ Bucket }), o),
@@ -169,7 +169,7 @@ export const putAccountPab: StepOp = {
 async function getPolicy(ctx: StepContext): Promise<string | null> {
   const Bucket = ctx.at.native_id;
   const got = await absentAsNull(
-    s3<{ Policy?: string }>(ctx, 'GetBucketPolicy', (c, o) =>
+    s3<{ Policy?: string | undefined }>(ctx, 'GetBucketPolicy', (c, o) =>
       c.send(new GetBucketPolicyCommand({ Bucket }), o),
     ),
     ['NoSuchBucketPolicy'],
@@ -262,7 +262,7 @@ export const putBucketEncryptionKms: StepOp = {
   async capture(ctx) {
     const Bucket = ctx.at.native_id;
     const got = await absentAsNull(
-      s3<{ ServerSideEncryptionConfiguration?: ServerSideEncryptionConfiguration }>(
+      s3<{ ServerSideEncryptionConfiguration?: ServerSideEncryptionConfiguration | undefined }>(
         ctx,
         'GetBucketEncryption',
         (c, o) => c.send(new GetBucketEncryptionCommand({ Bucket }), o),
@@ -330,7 +330,7 @@ export const putBucketLogging: StepOp = {
   exactInverse: true,
   async capture(ctx) {
     const Bucket = ctx.at.native_id;
-    const got = await s3<{ LoggingEnabled?: LoggingEnabled }>(ctx, 'GetBucketLogging', (c, o) =>
+    const got = await s3<{ LoggingEnabled?: LoggingEnabled | undefined }>(ctx, 'GetBucketLogging', (c, o) =>
       c.send(new GetBucketLoggingCommand({ Bucket }), o),
     );
     return got.LoggingEnabled?.TargetBucket
@@ -378,7 +378,7 @@ export const enableBucketVersioning: StepOp = {
     'S3 has no exact inverse: rollback sets versioning to Suspended; a bucket that was never versioned cannot return to unversioned, and versions written meanwhile stay',
   async capture(ctx) {
     const Bucket = ctx.at.native_id;
-    const got = await s3<{ Status?: string }>(ctx, 'GetBucketVersioning', (c, o) =>
+    const got = await s3<{ Status?: string | undefined }>(ctx, 'GetBucketVersioning', (c, o) =>
       c.send(new GetBucketVersioningCommand({ Bucket }), o),
     );
     return got.Status ?? null;
@@ -422,10 +422,10 @@ export const makeBucketAclPrivate: StepOp = {
       c.send(new GetBucketAclCommand({ Bucket }), o),
     );
     const own = await absentAsNull(
-      s3<{ OwnershipControls?: { Rules?: { ObjectOwnership?: string }[] } }>(
-        ctx,
-        'GetBucketOwnershipControls',
-        (c, o) => c.send(new GetBucketOwnershipControlsCommand({ Bucket }), o),
+      s3<{
+        OwnershipControls?: { Rules?: { ObjectOwnership?: string | undefined }[] | undefined } | undefined;
+      }>(ctx, 'GetBucketOwnershipControls', (c, o) =>
+        c.send(new GetBucketOwnershipControlsCommand({ Bucket }), o),
       ),
       ['OwnershipControlsNotFoundError'],
     );

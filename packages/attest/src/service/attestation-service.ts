@@ -65,7 +65,7 @@ export interface AttestationServiceOptions {
   /** Fetches stored artifacts so `verify` can re-hash every subject. */
   resolver: SubjectResolver;
   /** What each run committed; without it a run is attested as an evaluation over its summary alone. */
-  material?: RunMaterialSource;
+  material?: RunMaterialSource | undefined;
   /** Object store for `object_store` publish targets. */
   objectStore?: BlobStore;
   /** Filesystem for `filesystem` publish targets (inject `node:fs/promises`). */

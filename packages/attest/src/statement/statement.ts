@@ -36,7 +36,12 @@ export type StatementType = 'evaluation' | 'remediation';
 /** The run summary fields a statement pins (spec §7 RunSummary); timestamps as RFC 3339 strings or Dates. */
 export interface RunSummaryInput {
   run_id: string;
-  scope: { org_id: string; project?: string | null; region?: string | null; tags?: Record<string, string> };
+  scope: {
+    org_id: string;
+    project?: string | null | undefined;
+    region?: string | null | undefined;
+    tags?: Record<string, string> | undefined;
+  };
   started_at: string | Date;
   ended_at: string | Date;
   controls: string[];

@@ -73,7 +73,8 @@ function describe(subject: StatementSubject): string {
       return `evidence blob ${ref.sha256}`;
     case 'run_summary':
       return `run summary ${subject.name}`;
-    default:
+    case 'plan':
+    case 'unknown':
       return subject.name;
   }
 }

@@ -51,7 +51,7 @@ export function encodeColumns(
   let estimate = 1024;
   for (const data of columns) estimate += data.length * 16;
   const writer = new ByteWriter(estimate);
-  parquetWrite({
+  const pending = parquetWrite({
     writer,
     columnData: schema.fields.map((f, i) => {
       const data = columns[i] as readonly RowValue[];
@@ -64,6 +64,9 @@ export function encodeColumns(
     statistics: false,
     ...(CODECS[codec] as object),
   });
+  // parquetWrite returns a promise only for asynchronous compressors; ours are synchronous, so the file
+  // is complete here. Were one asynchronous, the bytes would be cut short: refuse rather than return them.
+  if (pending !== undefined) throw new Error(`parquet codec ${codec} compressed asynchronously`);
   return writer.getBytes();
 }
 
