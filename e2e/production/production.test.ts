@@ -3,7 +3,10 @@
 // the evidence master key on KMS (all moto), chosen only by SEG_* settings. A 2,000-asset scan is
 // committed, listed, reported, verified offline (a tampered copy fails) and re-hashed from S3, and
 // pyiceberg then opens all seven tables through the PostgreSQL catalog, reading the files from S3.
-// moto runs with KMS DIGEST signing (real KMS signs a statement over 4 KiB, as this one is, only so).
+// A second case scans the moto account itself with the AWS adapter on the same parts and plans, applies
+// and rolls back a fix, each step in its own `seg` process, so the plan, its preview and the pre-state
+// can come only from PostgreSQL and S3. moto runs with KMS DIGEST signing (real KMS signs a statement
+// over 4 KiB, as this one is, only so).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +14,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketPolicyCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { Finding } from '@neurocipher/seg-contracts';
 import { generateDemoTenant, writeSnapshotFile } from '@neurocipher/seg-adapter-snapshot';
 import { motoClientConfig, startMotoServer, type MotoServer } from '@neurocipher/seg-adapter-aws/testing';
 import { TABLE_NAMES, parseLossless } from '@neurocipher/seg-lakehouse';
@@ -21,6 +30,8 @@ const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..', '..');
 const PYTHON = process.env['SEG_PYTHON'] ?? join(repo, '.tools', 'venv', 'bin', 'python');
 const BUCKET = 'seg-production';
+/** A bucket of the scanned account without the deny-insecure-transport policy (CIS 2.1.1 fails). */
+const PLAIN = 'seg-production-plain';
 const ASSETS = 2_000;
 
 interface Seg {
@@ -54,6 +65,7 @@ describe('seg on PostgreSQL, S3 and KMS', () => {
     [pg, moto] = await Promise.all([startPostgres(), startMotoServer({ kmsDigest: true })]);
     s3 = new S3Client(motoClientConfig(moto));
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await s3.send(new CreateBucketCommand({ Bucket: PLAIN }));
     const kms = new KMSClient(motoClientConfig(moto));
     const signing = await kms.send(
       new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
@@ -196,5 +208,55 @@ describe('seg on PostgreSQL, S3 and KMS', () => {
     expect(publicKey).toMatch(/\/keys\/awskms-arn_aws_kms_[^/]+\.pub$/);
     expect(existsSync(join(work, '.seg'))).toBe(false);
     expect(readdirSync(work).sort()).toEqual(['home', 'report.html', 'tampered.json', 'tenant.ndjson']);
+  });
+
+  // The bucket policy as moto holds it, or null when the bucket has none.
+  async function bucketPolicy(bucket: string): Promise<string | null> {
+    try {
+      return (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? null;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'NoSuchBucketPolicy') return null;
+      throw err;
+    }
+  }
+
+  const blobCount = async (): Promise<number> =>
+    (await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'blobs/' }))).KeyCount ?? 0;
+
+  it('scans the AWS account and plans, applies and rolls back a fix, all on PostgreSQL, S3 and KMS', async () => {
+    writeFileSync(
+      join(work, 'seg.config.json'),
+      JSON.stringify({ aws: { role_name: 'SegAudit', regions: [moto.region] } }),
+    );
+    const scan = await seg(['scan', '--provider', 'aws', '--accounts', moto.accountId, '--format', 'json']);
+    expect([scan.code, scan.err]).toEqual([0, '']);
+    const target = (JSON.parse(scan.out) as { findings: Finding[] }).findings.find(
+      (f) => f.control_id === 'cis-storage-secure-transport' && f.asset.urn.endsWith(`:${PLAIN}`),
+    );
+    expect(target?.result).toBe('fail');
+    expect(await bucketPolicy(PLAIN)).toBeNull();
+
+    const planned = await seg(['plan', target!.id]);
+    expect([planned.code, planned.err]).toEqual([0, '']);
+    const planId = /^plan ([0-9a-f-]{36})$/m.exec(planned.out)?.[1] ?? '';
+    expect(planId).not.toBe('');
+    expect(planned.out).toContain('1. s3:PutBucketPolicy');
+
+    const before = await blobCount();
+    const applied = await seg(['apply', planId, '--yes']);
+    expect([applied.code, applied.err]).toEqual([0, '']);
+    expect(applied.out).toMatch(/apply success: plan [0-9a-f-]{36}\n {2}1\. s3:PutBucketPolicy: success/);
+    expect(await bucketPolicy(PLAIN)).toContain('aws:SecureTransport');
+    // The pre-state the rollback needs went to the S3 blob store.
+    expect(await blobCount()).toBeGreaterThan(before);
+
+    const rolledBack = await seg(['rollback', planId]);
+    expect([rolledBack.code, rolledBack.err]).toEqual([0, '']);
+    expect(rolledBack.out).toMatch(/rollback success/);
+    expect(await bucketPolicy(PLAIN)).toBeNull();
+
+    // Still nothing of the lakehouse or the blobs on disk.
+    expect(existsSync(join(work, '.seg'))).toBe(false);
+    expect(readdirSync(join(work, 'home')).sort()).toEqual(['attestations', 'keys', 'tlog']);
   });
 });

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Launches `seg`: from the TypeScript sources in a workspace checkout (Node 24 strips types; the
-// @neurocipher/source condition resolves workspace packages to their sources), else the built dist/.
+// Launches `seg`. An installed package runs its built dist/. In a workspace checkout it runs the built
+// dist/ too when every workspace package's build is newer than its sources (after `npm run build`), which
+// starts in about half the time, else the TypeScript sources (Node 24 strips types; the
+// @neurocipher/source condition resolves workspace packages to their sources).
 // On Node >= 22 it runs in this process (a resolve hook adds the condition), so start-up pays for one
 // Node, not two. When the calling Node is older than 22, it re-runs under the Node 24 that
 // tools/bootstrap installs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -13,6 +15,7 @@ const built = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const source = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const tools = fileURLToPath(new URL('../../../.tools/', import.meta.url));
 const condition = '@neurocipher/source';
+const workspace = fileURLToPath(new URL('../../../', import.meta.url));
 
 function pinnedNode() {
   const found = existsSync(tools)
@@ -54,7 +57,38 @@ function quietExperimentalWarnings() {
   };
 }
 
-const fromSource = existsSync(source);
+// Newest modification time (ms) of a file or folder tree, tests aside (the build leaves them out); a
+// deleted file bumps its folder's.
+function newest(path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) return 0;
+  if (!stat.isDirectory()) return path.endsWith('.test.ts') ? 0 : stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(`${path}/${entry}`));
+  return latest;
+}
+
+// Whether every workspace package's dist/ was built (`tsc -b` writes dist/.tsbuildinfo last) after its
+// sources and package.json last changed. Any doubt means no: the sources are always right.
+function builtIsFresh() {
+  if (process.env.SEG_CLI_FROM === 'source') return false;
+  const packages = `${workspace}packages/`;
+  if (!existsSync(packages)) return false;
+  const dirs = [
+    fileURLToPath(new URL('../', import.meta.url)),
+    ...readdirSync(packages).map((d) => `${packages}${d}/`),
+  ];
+  return dirs.every((dir) => {
+    const info = statSync(`${dir}dist/.tsbuildinfo`, { throwIfNoEntry: false });
+    return (
+      info !== undefined &&
+      existsSync(`${dir}dist/index.js`) === existsSync(`${dir}src/index.ts`) &&
+      Math.max(newest(`${dir}src`), newest(`${dir}package.json`)) < info.mtimeMs
+    );
+  });
+}
+
+const fromSource = existsSync(source) && !builtIsFresh();
 if (Number(process.versions.node.split('.')[0]) >= 22) {
   if (fromSource) {
     quietExperimentalWarnings();

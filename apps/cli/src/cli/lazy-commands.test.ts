@@ -19,7 +19,9 @@ async function loadsOf(argv: string[]): Promise<string[]> {
   await promisify(execFile)(
     process.execPath,
     ['--import', join(cli, 'src', 'testing', 'record-loads.ts'), join(cli, 'bin', 'seg.js'), ...argv],
-    { env: { ...process.env, SEG_RECORD_LOADS: file } },
+    // The sources, whatever the state of dist/ (bin/seg.js runs a fresh build instead): the module names
+    // below are the source files.
+    { env: { ...process.env, SEG_RECORD_LOADS: file, SEG_CLI_FROM: 'source' } },
   );
   return readFileSync(file, 'utf8').split('\n');
 }

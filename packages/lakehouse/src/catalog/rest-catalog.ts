@@ -49,7 +49,10 @@ export interface RestCatalogOptions {
   uri: string;
   /** Catalog name reported by {@link Catalog.name}. */
   name?: string;
-  /** Warehouse identifier sent to `GET /v1/config` (optional). */
+  /**
+   * Warehouse identifier sent to `GET /v1/config` (optional), for servers that hold several (a name, not
+   * a location). When the server answers no `prefix`, iceberg-js puts it in every request path.
+   */
   warehouse?: string;
   /** Bearer token, if the server wants one. */
   token?: string;
@@ -57,8 +60,21 @@ export interface RestCatalogOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * A local file URI in the `file:///abs` form the rest of the lakehouse (and pyiceberg) writes: Java
+ * servers name local files the Hadoop way, `file:/abs`, which would not match as a prefix.
+ */
+export function canonicalFileUri(uri: string): string {
+  return uri.replace(/^file:\/(?!\/)/, 'file:///');
+}
+
 function toLoaded(ident: TableIdent, location: string, metadata: RestTableMetadata): LoadedTable {
-  return { ident, metadataLocation: location, metadata: idStringsToBig(metadata) as TableMetadata };
+  const loaded = idStringsToBig(metadata) as TableMetadata;
+  return {
+    ident,
+    metadataLocation: canonicalFileUri(location),
+    metadata: { ...loaded, location: canonicalFileUri(loaded.location) },
+  };
 }
 
 /**

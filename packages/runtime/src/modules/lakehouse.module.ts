@@ -66,7 +66,9 @@ function catalogOf(config: SegConfig, io: FileIO, warehouse: string): Catalog {
       // The password comes from PGPASSWORD or ~/.pgpass (the pg driver reads them), never from the config.
       return new SqlCatalog({ name: CATALOG_NAME, driver: new PostgresDriver(at.uri), io, warehouse });
     case 'rest':
-      return new RestCatalog({ uri: at.uri, name: CATALOG_NAME, warehouse });
+      // The server decides table locations; the warehouse setting only picks the file IO that reaches
+      // them. No warehouse identifier is sent: iceberg-js would take it as the URL path prefix.
+      return new RestCatalog({ uri: at.uri, name: CATALOG_NAME });
   }
 }
 

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 /** Where the bootstrap puts the fixture jar (override with SEG_ICEBERG_REST_JAR). */
 export const REST_JAR =
   process.env.SEG_ICEBERG_REST_JAR ??
-  join(import.meta.dirname, '..', '..', '..', '.tools', 'iceberg-rest', 'iceberg-open-api-1.10.1.jar');
+  join(import.meta.dirname, '..', '..', '..', '..', '.tools', 'iceberg-rest', 'iceberg-open-api-1.10.1.jar');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
