@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { canonicalJson } from '@neurocipher/seg-attest';
@@ -27,6 +26,7 @@ import {
   type BundleManifest,
 } from '@neurocipher/seg-core';
 import type { Asset } from '@neurocipher/seg-contracts';
+import { freePort } from '@neurocipher/seg-ports/testing';
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), '../..');
 const args = process.argv.slice(2);
@@ -94,17 +94,6 @@ function syntheticTenant(manifest: BundleManifest, files: ReadonlyMap<string, Ui
     });
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 async function startOpa(stage: string): Promise<{ url: string; child: ChildProcess }> {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { canonicalJson } from '@neurocipher/seg-attest';
 import {
@@ -28,17 +27,7 @@ import {
   tempRoot,
   type TestKey,
 } from './helpers.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from '@neurocipher/seg-ports/testing';
 
 async function waitHealthy(url: string, child: ChildProcess, log: () => string): Promise<void> {
   for (let i = 0; i < 100; i++) {

@@ -19,7 +19,12 @@ export type { InventoryPort } from './inventory/inventory-port.ts';
 export { EventBusId } from './messaging/event-bus.ts';
 export type { EventBus, Subscription } from './messaging/event-bus.ts';
 export { JobQueueId } from './messaging/job-queue.ts';
-export type { Job, JobQueue } from './messaging/job-queue.ts';
+export type { DeadLetter, Job, JobQueue } from './messaging/job-queue.ts';
+// The in-process queue and bus: the embedded default (apps and `@neurocipher/seg-messaging` use them).
+export { InMemoryEventBus } from './messaging/in-memory-event-bus.ts';
+export type { DeliveryError } from './messaging/in-memory-event-bus.ts';
+export { InMemoryJobQueue, deliveryTimedOut } from './messaging/in-memory-job-queue.ts';
+export type { InMemoryJobQueueOptions } from './messaging/in-memory-job-queue.ts';
 export { assetInScope, compareAssetUrns, listAssetsPage, searchAssetsPage } from './paging/asset-listing.ts';
 export type { AssetListingOptions } from './paging/asset-listing.ts';
 export { decodeKeysetCursor, encodeKeysetCursor } from './paging/keyset-cursor.ts';

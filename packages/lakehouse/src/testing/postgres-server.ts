@@ -2,24 +2,13 @@
 // refuse root), in a temporary directory, on a free loopback port; `stop` shuts it down and removes it.
 import { execFile } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@neurocipher/seg-ports/testing';
 
 const run = promisify(execFile);
 const BIN = process.env.SEG_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function asPostgres(cmd: string, args: string[]): Promise<void> {
   await run('runuser', ['-u', 'postgres', '--', join(BIN, cmd), ...args], { timeout: 60_000 });

@@ -3,26 +3,15 @@
 // a temporary warehouse. Note: the 1.10.1 fixture has no host setting and listens on all interfaces.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { freePort } from '@neurocipher/seg-ports/testing';
 
 /** Where the bootstrap puts the fixture jar (override with SEG_ICEBERG_REST_JAR). */
 export const REST_JAR =
   process.env.SEG_ICEBERG_REST_JAR ??
   join(import.meta.dirname, '..', '..', '..', '..', '.tools', 'iceberg-rest', 'iceberg-open-api-1.10.1.jar');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A running fixture. */
 export interface RestServer {

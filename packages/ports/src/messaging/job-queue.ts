@@ -11,13 +11,23 @@ export interface Job {
   attempts: number;
 }
 
+/** A job that was dropped: failed without retry, or out of deliveries. */
+export interface DeadLetter {
+  job: Job;
+  /** Why: the error the last consumer gave, or `SEG_ADAPTER_TIMEOUT` when its last delivery timed out. */
+  error: SegErrorShape;
+}
+
 /**
  * The work queue between `apps/api` and `apps/worker` (DESIGN.md §2): in-process by default, NATS
- * JetStream work-queue in production. At-least-once delivery; `enqueue` is idempotent by job id.
- * A reserved job not completed within the queue's visibility timeout is delivered again.
+ * JetStream work-queue in production. At-least-once delivery; `enqueue` is idempotent by job id (the
+ * in-process queue for its lifetime, JetStream within the stream's duplicate window). A reserved job
+ * neither completed nor failed within the queue's visibility timeout (ack wait) is delivered again;
+ * `progress` restarts that timeout, so a long job heartbeats instead of being redelivered. Deliveries
+ * are bounded: a job out of them is dead-lettered.
  *
  * Errors: `SEG_ADAPTER_UNAVAILABLE` (retryable) when the queue cannot be reached, `SEG_NOT_FOUND` when
- * completing or failing a job that is not reserved.
+ * completing, failing or heartbeating a job that is not reserved (here).
  */
 export interface JobQueue {
   /** Queues a job; `duplicate` is true when a job with this id was already queued. */
@@ -28,6 +38,10 @@ export interface JobQueue {
   complete(job_id: string): Promise<void>;
   /** Marks a reserved job failed; it is delivered again when `retry` is true, else dropped (dead-lettered). */
   fail(job_id: string, error: SegErrorShape, options: { retry: boolean }): Promise<void>;
+  /** A heartbeat for a reserved job still being worked on: its visibility timeout starts again. */
+  progress(job_id: string): Promise<void>;
+  /** The dead-lettered jobs, oldest first. */
+  dead_letters(): Promise<DeadLetter[]>;
 }
 
 /** Inversion-of-control id of {@link JobQueue}. */

@@ -4,7 +4,7 @@ import type { EvidenceObj, Finding, IngestContext } from '@neurocipher/seg-contr
 import { FindingIngestPortId } from '../ingest/finding-ingest-port.ts';
 import type { FindingIngestPort } from '../ingest/finding-ingest-port.ts';
 import type { TableStore } from '../storage/table-store.ts';
-import { InMemoryEventBus } from './in-memory-event-bus.ts';
+import { InMemoryEventBus } from '../messaging/in-memory-event-bus.ts';
 import { InMemoryFindingIngest } from './in-memory-finding-ingest.ts';
 import { InMemoryTableStore } from './in-memory-table-store.ts';
 import { ManualClock } from './manual-clock.ts';

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, SegError, parseSegEvent } from '@neurocipher/seg-contracts';
 import type { EventType, SegEvent } from '@neurocipher/seg-contracts';
-import type { EventBus, Subscription } from '../messaging/event-bus.ts';
+import type { EventBus, Subscription } from './event-bus.ts';
 
 /** A handler failure recorded by {@link InMemoryEventBus}. */
 export interface DeliveryError {

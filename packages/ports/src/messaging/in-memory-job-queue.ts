@@ -1,6 +1,6 @@
 import { SegError, SegErrorSchema, makeParser } from '@neurocipher/seg-contracts';
 import type { SegErrorShape } from '@neurocipher/seg-contracts';
-import type { Job, JobQueue } from '../messaging/job-queue.ts';
+import type { DeadLetter, Job, JobQueue } from './job-queue.ts';
 import { systemClock } from '../time/clock.ts';
 import type { Clock } from '../time/clock.ts';
 
@@ -10,14 +10,11 @@ export interface InMemoryJobQueueOptions {
   clock?: Clock;
   /** How long a reserved job stays invisible before it is delivered again; 30,000 ms by default. */
   visibility_timeout_ms?: number;
-  /** Deliveries after which a failed job is dead-lettered even when `retry` is asked; 5 by default. */
+  /**
+   * Deliveries after which a job is dead-lettered: when it fails even with `retry`, or when its last
+   * delivery times out; 5 by default.
+   */
   max_attempts?: number;
-}
-
-/** A job that was dropped: failed without retry, or out of attempts. */
-export interface DeadLetter {
-  job: Job;
-  error: SegErrorShape;
 }
 
 type JobState = 'queued' | 'reserved' | 'done' | 'dead';
@@ -30,11 +27,22 @@ interface Entry {
 
 const parseSegErrorShape = makeParser('SegError', SegErrorSchema);
 
+/** Why a job whose last delivery timed out was dead-lettered. */
+export function deliveryTimedOut(job: Pick<Job, 'id' | 'attempts'>): SegErrorShape {
+  return new SegError({
+    error_code: 'SEG_ADAPTER_TIMEOUT',
+    message: `job ${job.id}: no delivery of ${job.attempts} was completed in time`,
+    details: { job_id: job.id, attempts: job.attempts },
+    retryable: false,
+  }).toJSON();
+}
+
 /**
- * A {@link JobQueue} in memory: FIFO, at-least-once. A reserved job that is neither completed nor failed
- * before its visibility timeout (measured on the injected clock) is delivered again with `attempts` + 1.
+ * A {@link JobQueue} in memory, the embedded default: FIFO, at-least-once. A reserved job that is neither
+ * completed nor failed before its visibility timeout (measured on the injected clock; `progress` restarts
+ * it) is delivered again with `attempts` + 1, or dead-lettered once it had `max_attempts` deliveries.
  * `fail` with `retry` re-queues at the back until `max_attempts`; then, or without `retry`, the job is
- * dead-lettered (see {@link InMemoryJobQueue.dead_letters}).
+ * dead-lettered (see {@link InMemoryJobQueue.dead_letters}). A job id is never queued twice.
  */
 export class InMemoryJobQueue implements JobQueue {
   readonly #clock: Clock;
@@ -85,7 +93,11 @@ export class InMemoryJobQueue implements JobQueue {
           this.#waiters.delete(wake);
           resolve();
         };
-        const timer = setTimeout(wake, remaining);
+        // A reservation that times out meanwhile makes its job ready again: look again then.
+        const timer = setTimeout(
+          wake,
+          Math.max(1, Math.min(remaining, this.#nextExpiry() - this.#clock.now().getTime())),
+        );
         this.#waiters.add(wake);
       });
     }
@@ -107,15 +119,30 @@ export class InMemoryJobQueue implements JobQueue {
     this.#dead.push({ job: { ...entry.job }, error: shape });
   }
 
-  /** Jobs dropped so far, oldest first (a test helper, not part of the port). */
-  dead_letters(): DeadLetter[] {
+  async progress(job_id: string): Promise<void> {
+    this.#reserved(job_id).reserved_until = this.#clock.now().getTime() + this.#visibilityMs;
+  }
+
+  /** Jobs dropped so far, oldest first. */
+  async dead_letters(): Promise<DeadLetter[]> {
     return this.#dead.map((letter) => ({ job: { ...letter.job }, error: { ...letter.error } }));
+  }
+
+  #nextExpiry(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of this.#entries.values())
+      if (entry.state === 'reserved') next = Math.min(next, entry.reserved_until);
+    return next;
   }
 
   #take(): Job | null {
     const now = this.#clock.now().getTime();
     for (const [id, entry] of this.#entries) {
-      if (entry.state === 'reserved' && entry.reserved_until <= now) {
+      if (entry.state !== 'reserved' || entry.reserved_until > now) continue;
+      if (entry.job.attempts >= this.#maxAttempts) {
+        entry.state = 'dead';
+        this.#dead.push({ job: { ...entry.job }, error: deliveryTimedOut(entry.job) });
+      } else {
         entry.state = 'queued';
         this.#ready.push(id);
       }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import { JobQueueId } from '../messaging/job-queue.ts';
-import type { JobQueue } from '../messaging/job-queue.ts';
+import { JobQueueId } from './job-queue.ts';
+import type { JobQueue } from './job-queue.ts';
 import { InMemoryJobQueue } from './in-memory-job-queue.ts';
-import { ManualClock } from './manual-clock.ts';
+import { ManualClock } from '../testing/manual-clock.ts';
 
 const boom = new SegError({ error_code: 'SEG_ADAPTER_TIMEOUT', message: 'slow' }).toJSON();
 
@@ -111,7 +111,7 @@ describe('InMemoryJobQueue', () => {
       expect(second?.attempts).toBe(2);
       await queue.fail('a', boom, { retry: true });
       expect(await queue.reserve()).toBeNull();
-      expect(queue.dead_letters()).toEqual([
+      expect(await queue.dead_letters()).toEqual([
         { job: { id: 'a', type: 't', payload: null, attempts: 2 }, error: boom },
       ]);
     });
@@ -125,8 +125,32 @@ describe('InMemoryJobQueue', () => {
       );
       await queue.fail('a', boom, { retry: false });
       expect(await queue.reserve()).toBeNull();
-      expect(queue.dead_letters()).toHaveLength(1);
+      expect(await queue.dead_letters()).toHaveLength(1);
       expect(await codeOf(queue.fail('a', boom, { retry: true }))).toBe('SEG_NOT_FOUND');
+    });
+  });
+
+  describe('#progress', () => {
+    it('restarts the visibility timeout of a reserved job, and dead-letters one whose last delivery timed out', async () => {
+      const clock = new ManualClock();
+      const queue = new InMemoryJobQueue({ clock, visibility_timeout_ms: 1000, max_attempts: 2 });
+      await queue.enqueue({ id: 'long', type: 't', payload: null });
+      await queue.reserve();
+      clock.advance(900);
+      await queue.progress('long');
+      clock.advance(900);
+      expect(await queue.reserve()).toBeNull();
+      clock.advance(100);
+      expect((await queue.reserve())?.attempts).toBe(2);
+      clock.advance(1000);
+      expect(await queue.reserve()).toBeNull();
+      expect(await queue.dead_letters()).toEqual([
+        {
+          job: { id: 'long', type: 't', payload: null, attempts: 2 },
+          error: expect.objectContaining({ error_code: 'SEG_ADAPTER_TIMEOUT', retryable: false }),
+        },
+      ]);
+      expect(await codeOf(queue.progress('long'))).toBe('SEG_NOT_FOUND');
     });
   });
 });

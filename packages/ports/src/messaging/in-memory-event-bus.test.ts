@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { isSegError, makeEvent } from '@neurocipher/seg-contracts';
 import type { EventType, SegEvent } from '@neurocipher/seg-contracts';
-import { EventBusId } from '../messaging/event-bus.ts';
-import type { EventBus } from '../messaging/event-bus.ts';
+import { EventBusId } from './event-bus.ts';
+import type { EventBus } from './event-bus.ts';
 import { InMemoryEventBus } from './in-memory-event-bus.ts';
 
 const RUN = '5d9f0b6e-2a7c-4f1e-9b3a-0c8d7e6f5a4b';
