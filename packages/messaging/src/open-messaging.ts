@@ -35,7 +35,8 @@ export function parseQueueSetting(setting: string): string[] | null {
   if (bad !== undefined) {
     throw new SegError({
       error_code: 'SEG_INVALID_ARGUMENT',
-      message: `queue: expected memory or nats://HOST:PORT[,nats://HOST:PORT…], got ${JSON.stringify(setting)}`,
+      // Credentials in a URL are never echoed (they belong in the NATS credentials file, not the setting).
+      message: `queue: expected memory or nats://HOST:PORT[,nats://HOST:PORT…], got ${JSON.stringify(setting.replace(/\/\/[^/@\s]*@/g, '//***@'))}`,
       details: { key: 'queue' },
     });
   }
