@@ -1,7 +1,7 @@
 // DESIGN.md §4 is enforced by lint. These cases prove the rules bite: each forbidden import is linted as if
 // it were written in a real file of the package, through the workspace's own ESLint config. The import
-// rules need no types, so those files need not exist; the type-aware rules are proven on a real file of the
-// tools project (tools/lint/fixtures/typed-rules.ts), linted with other content.
+// rules need no types, so those files need not exist; the type-aware rules are proven on real files of the
+// tools project (tools/lint/fixtures/, which the workspace's lint leaves out).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ const root = join(import.meta.dirname, '..', '..');
 // The boundary cases lint files that do not exist, which no TypeScript program holds: parse without types.
 const eslint = new ESLint({ cwd: root, overrideConfig: tseslint.configs.disableTypeChecked });
 const typed = new ESLint({ cwd: root, ignore: false });
-const TYPED_FIXTURE = join(root, 'tools', 'lint', 'fixtures', 'typed-rules.ts');
+const FIXTURES = join(root, 'tools', 'lint', 'fixtures');
 
 async function boundaryErrors(
   filePath: string,
@@ -204,40 +204,26 @@ describe('module boundaries (DESIGN.md §4)', () => {
 });
 
 describe('type-aware rules', () => {
-  async function ruleErrors(rule: string, code: string): Promise<string[]> {
-    const [result] = await typed.lintText(code, { filePath: TYPED_FIXTURE });
-    const fatal = (result?.messages ?? []).filter((m) => m.fatal);
-    expect(fatal).toEqual([]);
+  // Real files of the tools project (so its program holds them), kept out of the workspace's own lint.
+  async function ruleErrors(rule: string, fixture: string): Promise<string[]> {
+    const [result] = await typed.lintFiles([join(FIXTURES, fixture)]);
+    expect((result?.messages ?? []).filter((m) => m.fatal)).toEqual([]);
     return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
   }
 
-  const work = 'export async function work(): Promise<number> {\n  return 1;\n}\n';
   it.each([
-    ['a call whose promise nobody handles', `${work}export function caller(): void {\n  work();\n}\n`, 1],
-    ['an awaited call', `${work}export async function caller(): Promise<void> {\n  await work();\n}\n`, 0],
-    ['a promise marked as ignored', `${work}export function caller(): void {\n  void work();\n}\n`, 0],
-  ])('no-floating-promises: %s', async (_what, code, count) => {
-    expect(await ruleErrors('@typescript-eslint/no-floating-promises', code)).toHaveLength(count);
+    ['a call whose promise nobody handles', 'floating-unhandled.ts', 1],
+    ['an awaited call', 'floating-awaited.ts', 0],
+    ['a promise marked as ignored', 'floating-voided.ts', 0],
+  ])('no-floating-promises: %s', async (_what, fixture, count) => {
+    expect(await ruleErrors('@typescript-eslint/no-floating-promises', fixture)).toHaveLength(count);
   });
 
-  const kind = "type Kind = 'a' | 'b' | 'c';\n";
   it.each([
-    [
-      'a switch over a union that leaves a member out',
-      `${kind}export function f(k: Kind): number {\n  switch (k) {\n    case 'a':\n      return 1;\n    case 'b':\n      return 2;\n  }\n  return 0;\n}\n`,
-      1,
-    ],
-    [
-      'a default that hides a missing member',
-      `${kind}export function f(k: Kind): number {\n  switch (k) {\n    case 'a':\n      return 1;\n    default:\n      return 0;\n  }\n}\n`,
-      1,
-    ],
-    [
-      'a switch naming every member',
-      `${kind}export function f(k: Kind): number {\n  switch (k) {\n    case 'a':\n      return 1;\n    case 'b':\n      return 2;\n    case 'c':\n      return 3;\n  }\n}\n`,
-      0,
-    ],
-  ])('switch-exhaustiveness-check: %s', async (_what, code, count) => {
-    expect(await ruleErrors('@typescript-eslint/switch-exhaustiveness-check', code)).toHaveLength(count);
+    ['a switch over a union that leaves a member out', 'switch-missing.ts', 1],
+    ['a default that hides a missing member', 'switch-default.ts', 1],
+    ['a switch naming every member', 'switch-complete.ts', 0],
+  ])('switch-exhaustiveness-check: %s', async (_what, fixture, count) => {
+    expect(await ruleErrors('@typescript-eslint/switch-exhaustiveness-check', fixture)).toHaveLength(count);
   });
 });

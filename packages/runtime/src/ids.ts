@@ -1,4 +1,5 @@
 import type { EvidenceStore } from '@neurocipher/seg-lakehouse';
+import type { Messaging } from '@neurocipher/seg-messaging';
 import type { PortId } from '@neurocipher/seg-ports';
 import type { AttestedRun, RunService } from '@neurocipher/seg-core';
 import type { SegConfig } from './config/seg-config.ts';
@@ -32,6 +33,9 @@ export const RunServiceId: PortId<RunService<AttestedRun>> = Symbol.for('seg.run
 export const RemediationWorkbenchId: PortId<RemediationWorkbench> = Symbol.for(
   'seg.runtime.RemediationWorkbench',
 );
+
+/** The job queue and event bus of the `queue` setting (also bound as `JobQueueId` and `EventBusId`). */
+export const MessagingId: PortId<Messaging> = Symbol.for('seg.runtime.Messaging');
 
 /** What a container or a resolution context offers: `getAsync` by id. */
 export interface AsyncResolver {

@@ -32,6 +32,7 @@ export {
   AttesterId,
   EvidenceStoreId,
   LakehouseId,
+  MessagingId,
   ProviderId,
   RemediationWorkbenchId,
   ResourcesId,
@@ -57,6 +58,7 @@ export { inventoryModule } from './modules/inventory.module.ts';
 export type { ProviderChoice } from './modules/inventory.module.ts';
 export { CATALOG_NAME, lakehouseModule } from './modules/lakehouse.module.ts';
 export type { Lakehouse } from './modules/lakehouse.module.ts';
+export { messagingModule } from './modules/messaging.module.ts';
 export { redactionModule } from './modules/redaction.module.ts';
 export { remediationModule } from './modules/remediation.module.ts';
 export type { AssetRemediation, RemediationWorkbench } from './modules/remediation.module.ts';

@@ -4,7 +4,7 @@ import { sha256Hex, type EvidenceSink } from '@neurocipher/seg-ports';
 import { parseApplyResult, parseRollbackResult } from '@neurocipher/seg-contracts';
 import { awsAssetUrn } from '../inventory/asset-urn.ts';
 import { accessKeyNativeId } from '../inventory/iam-collectors.ts';
-import { InMemoryBlobStore } from '@neurocipher/seg-ports/testing';
+import { InMemoryBlobStore, InMemoryEventBus } from '@neurocipher/seg-ports/testing';
 import { AwsRemediationAdapter } from './aws-remediation-adapter.ts';
 import { BlobPlanRecordStore } from './blob-plan-record-store.ts';
 import { CONTROL_REMEDIATIONS } from './control-remediations.ts';
@@ -174,12 +174,14 @@ describe('AwsRemediationAdapter', () => {
       get: (hash) => fx.evidence.get(hash),
       missing: (hashes) => fx.evidence.missing(hashes),
     };
+    const bus = new InMemoryEventBus();
     const adapter = () =>
       new AwsRemediationAdapter({
         session: fx.session,
         inventory: fx.inventory,
         evidence,
         plans: new BlobPlanRecordStore({ store: blobs }),
+        events: { bus, org_id: 'acme' },
       });
     const urn = failingAsset(seed, 'cis-logging-kms-rotation');
     const finding = failingFinding('cis-logging-kms-rotation', urn);
@@ -202,6 +204,14 @@ describe('AwsRemediationAdapter', () => {
       ['apply', 'success'],
       ['rollback', 'success'],
     ]);
+    // Planned twice and applied once: one seg.plan.created, one seg.plan.applied, each keyed by the plan.
+    expect(bus.published().map((e) => [e.type, e.key, e.org_id])).toEqual([
+      ['seg.plan.created', `seg.plan.created/${plan.id}`, 'acme'],
+      ['seg.plan.applied', `seg.plan.applied/${plan.id}`, 'acme'],
+    ]);
+    expect(bus.published()[1]?.data).toEqual({
+      result: expect.objectContaining({ plan_id: plan.id, status: 'success' }),
+    });
     // The preview and the apply and rollback records (pre-states included) went through the sink, and
     // the plan store holds nothing but plan records.
     // (Planned twice above: the same plan, and the same preview blob.)

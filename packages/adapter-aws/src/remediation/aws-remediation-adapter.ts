@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
   SegError,
   isSegError,
+  makeEvent,
   parseFinding,
   parseRemediationPlan,
   parseWindow,
@@ -19,6 +21,7 @@ import {
   systemClock,
   uuidV5,
   type Clock,
+  type EventBus,
   type EvidenceSink,
   type InventoryPort,
   type RemediationPort,
@@ -62,6 +65,11 @@ export interface AwsRemediationAdapterOptions {
   /** Timeout of one step (capture + change), in ms; default 60,000. */
   stepTimeoutMs?: number;
   clock?: Clock;
+  /**
+   * Where `seg.plan.created` (a plan first recorded) and `seg.plan.applied` (an apply that succeeded) go,
+   * for the tenant `org_id` whose plans these are. Without it nothing is announced.
+   */
+  events?: { bus: EventBus; org_id: string } | undefined;
 }
 
 /** The dry-run preview of a plan: before/after of the normalized config, blast radius and risk. */
@@ -148,6 +156,7 @@ export class AwsRemediationAdapter implements RemediationPort {
   readonly #evidence: EvidenceSink;
   readonly #defaults: RemediationDefaults;
   readonly #stepTimeout: number;
+  readonly #events: { bus: EventBus; org_id: string } | undefined;
   readonly #clock: Clock;
   readonly #plans: PlanRecordStore;
 
@@ -159,6 +168,7 @@ export class AwsRemediationAdapter implements RemediationPort {
     this.#stepTimeout = options.stepTimeoutMs ?? 60_000;
     this.#clock = options.clock ?? systemClock;
     this.#plans = options.plans ?? new InMemoryPlanRecordStore();
+    this.#events = options.events;
   }
 
   async plan(finding: Finding, mode: Mode): Promise<RemediationPlan> {
@@ -232,6 +242,8 @@ export class AwsRemediationAdapter implements RemediationPort {
       asset: f.asset.urn,
       preview: previewPtr,
     });
+    // Announced once per plan id (the bus drops a repeated key), so planning again repeats nothing.
+    await this.#announce('seg.plan.created', stored.plan.id, { plan: stored.plan });
     return stored.plan;
   }
 
@@ -391,7 +403,24 @@ export class AwsRemediationAdapter implements RemediationPort {
       pre_states: pre.map((x) => (x ? { state: x.state } : null)),
     });
     await this.#plans.append(p.id, { kind: 'apply', result });
+    if (result.status === 'success') await this.#announce('seg.plan.applied', p.id, { result });
     return result;
+  }
+
+  async #announce(
+    type: 'seg.plan.created' | 'seg.plan.applied',
+    plan_id: string,
+    data: { plan: RemediationPlan } | { result: ApplyResult },
+  ): Promise<void> {
+    if (!this.#events) return;
+    const occurred_at = this.#clock.now().toISOString();
+    const { bus, org_id } = this.#events;
+    const base = { id: randomUUID(), org_id, subject: plan_id, occurred_at };
+    await bus.publish(
+      type === 'seg.plan.created'
+        ? makeEvent({ ...base, type, data: data as { plan: RemediationPlan } })
+        : makeEvent({ ...base, type, data: data as { result: ApplyResult } }),
+    );
   }
 
   async rollback(plan_id: string): Promise<RollbackResult> {

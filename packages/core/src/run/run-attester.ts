@@ -1,4 +1,5 @@
-import { SegError } from '@neurocipher/seg-contracts';
+import { randomUUID } from 'node:crypto';
+import { SegError, makeEvent } from '@neurocipher/seg-contracts';
 import type {
   Attestation,
   AttestationTarget,
@@ -6,7 +7,8 @@ import type {
   RunSummary,
   VerifyReport,
 } from '@neurocipher/seg-contracts';
-import type { AttestationPort } from '@neurocipher/seg-ports';
+import { systemClock } from '@neurocipher/seg-ports';
+import type { AttestationPort, Clock, EventBus } from '@neurocipher/seg-ports';
 import type { RunMaterial } from '@neurocipher/seg-attest';
 import type { RunMaterialRegistry } from './run-material.ts';
 
@@ -34,12 +36,16 @@ export interface PortRunAttesterOptions {
   targets: readonly AttestationTarget[];
   /** Records the published attestation (say, in the lakehouse `attestations` table). */
   record?: (attestation: Attestation, run: RunSummary) => Promise<void>;
+  /** Where `seg.attestation.published` goes once the attestation is published and recorded. */
+  events?: EventBus | undefined;
+  clock?: Clock | undefined;
 }
 
 /**
  * The attestation step over the {@link AttestationPort}: records the run's material for the port, signs,
- * publishes to every target, records the attestation, then verifies it back (signatures and every
- * subject re-hashed from storage). A target that fails is `SEG_EVIDENCE_WRITE_FAILED` (retryable) naming
+ * publishes to every target, records the attestation, announces `seg.attestation.published` (key
+ * `seg.attestation.published/<attestation id>`) on the event bus when one is given, then verifies it back
+ * (signatures and every subject re-hashed from storage). A target that fails is `SEG_EVIDENCE_WRITE_FAILED` (retryable) naming
  * each target's status; a verification that fails is `SEG_ATTEST_VERIFY_FAILED` naming the first failed
  * check.
  */
@@ -70,6 +76,16 @@ export class PortRunAttester implements RunAttester<AttestedRun> {
       const logged = publish.results.find((r) => r.target.kind === 'transparency_log' && r.uri)?.uri;
       const attestation = logged ? { ...signed, transparency_uri: logged } : signed;
       await this.#options.record?.(attestation, run);
+      await this.#options.events?.publish(
+        makeEvent({
+          type: 'seg.attestation.published',
+          id: randomUUID(),
+          org_id: run.scope.org_id,
+          subject: attestation.id,
+          occurred_at: (this.#options.clock ?? systemClock).now().toISOString(),
+          data: { attestation, report: publish },
+        }),
+      );
       const verify = await port.verify(signed);
       if (!verify.valid) {
         const failed = verify.checks.find((c) => !c.ok);

@@ -515,6 +515,35 @@ describe('RunService', () => {
       });
     });
 
+    it('announces seg.attestation.published once the attestation is published and recorded, and not on failure', async () => {
+      const port = new InMemoryAttestation({ signer: await InMemorySigner.generate() });
+      const events = new InMemoryEventBus();
+      const order: string[] = [];
+      await events.subscribe(['seg.attestation.published'], () => void order.push('announced'));
+      const attester = new PortRunAttester({
+        port,
+        registry: new RunMaterialRegistry(),
+        targets: [{ kind: 'transparency_log', log: 'https://log.example/tlog' }],
+        record: async () => void order.push('recorded'),
+        events,
+      });
+      const attested = await attester.attest(run, material);
+      expect(order).toEqual(['recorded', 'announced']);
+      expect(events.published().map((e) => [e.type, e.key, e.org_id, e.data])).toEqual([
+        [
+          'seg.attestation.published',
+          `seg.attestation.published/${attested.attestation.id}`,
+          SCOPE.org_id,
+          { attestation: attested.attestation, report: attested.publish },
+        ],
+      ]);
+      port.set_target_failing({ kind: 'transparency_log', log: 'https://log.example/tlog' });
+      await expect(attester.attest(run, material)).rejects.toMatchObject({
+        error_code: 'SEG_EVIDENCE_WRITE_FAILED',
+      });
+      expect(events.published()).toHaveLength(1);
+    });
+
     it('fails with SEG_ATTEST_VERIFY_FAILED when the attestation does not verify', async () => {
       const other = await InMemorySigner.generate();
       const port = new InMemoryAttestation({

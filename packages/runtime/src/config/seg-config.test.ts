@@ -203,6 +203,18 @@ describe('loadSegConfig', () => {
     }
   });
 
+  it('reads the queue setting: memory by default, NATS servers, never credentials', () => {
+    expect(loadSegConfig({ cwd: dir, env: {} }).config.queue).toBe('memory');
+    expect(
+      loadSegConfig({ cwd: dir, env: { SEG_QUEUE: 'nats://n1:4222,nats://n2:4222' } }).config.queue,
+    ).toBe('nats://n1:4222,nats://n2:4222');
+    for (const value of ['redis://h:6379', 'nats://h', 'nats://seg:hunter2@h:4222']) {
+      const message = codeOf(() => loadSegConfig({ cwd: dir, env: { SEG_QUEUE: value } }));
+      expect(message).toMatch(/^SEG_INVALID_ARGUMENT: invalid config: queue: must be memory or nats:/);
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
   it('keeps per-tenant settings under tenants.<org>, evidence retention 400 days by default', () => {
     writeFileSync(
       join(dir, 'tenants.json'),

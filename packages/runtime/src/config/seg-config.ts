@@ -74,6 +74,17 @@ export const SegConfigSchema = z
      * first use) or `awskms:KEY_ID_OR_ARN` (a SYMMETRIC_DEFAULT key: GenerateDataKey / Decrypt).
      */
     master_key: location(keyProblem).optional(),
+    /**
+     * Job queue and event bus: `memory` (in-process, one process) or `nats://HOST:PORT[,nats://…]`
+     * (NATS JetStream, shared by the API and the workers).
+     */
+    queue: z
+      .string()
+      .regex(
+        /^(memory|nats:\/\/[^/\s:@,]+:\d{1,5}(,\s*nats:\/\/[^/\s:@,]+:\d{1,5})*)$/,
+        'must be memory or nats://HOST:PORT[,nats://HOST:PORT…] (no credentials in it)',
+      )
+      .default('memory'),
     /** Longest snapshot line `--provider snapshot` reads, in bytes (default 64 MiB, at most 256 MiB). */
     snapshot_max_line_bytes: z
       .number()
@@ -143,6 +154,7 @@ const ENV_KEYS: ReadonlyArray<readonly [string, keyof SegConfigInput]> = [
   ['SEG_SIGNING_KEY', 'signing_key'],
   ['SEG_BUNDLE_SIGNING_KEY', 'bundle_signing_key'],
   ['SEG_MASTER_KEY', 'master_key'],
+  ['SEG_QUEUE', 'queue'],
 ];
 
 // SEG_* variable → numeric config key (an integer, or the text as given so that the schema names it).

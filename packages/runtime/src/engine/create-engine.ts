@@ -24,6 +24,7 @@ import { evaluationModule } from '../modules/evaluation.module.ts';
 import { inventoryModule } from '../modules/inventory.module.ts';
 import type { ProviderChoice } from '../modules/inventory.module.ts';
 import { lakehouseModule } from '../modules/lakehouse.module.ts';
+import { messagingModule } from '../modules/messaging.module.ts';
 import { redactionModule } from '../modules/redaction.module.ts';
 import { remediationModule } from '../modules/remediation.module.ts';
 import { Resources } from './resources.ts';
@@ -44,7 +45,7 @@ export interface EngineOptions {
   provider?: ProviderChoice;
   /**
    * Bindings to replace after the modules are loaded: an embedder's own inventory adapter, event bus or
-   * signer, say. A replaced id needs no module behind it (`EventBusId` is bound only this way).
+   * signer, say. A replaced id needs no module behind it.
    */
   replace?: ReadonlyArray<Replacement<never>>;
 }
@@ -90,7 +91,7 @@ export interface Engine {
 /**
  * Builds the engine from a validated config ({@link loadSegConfig} or {@link parseSegConfig}): one
  * container module per capability (redaction, inventory, evaluation, lakehouse and evidence,
- * attestation, remediation), bound to the ports' ids. Nothing is opened until first asked for: an engine
+ * attestation, remediation, messaging), bound to the ports' ids. Nothing is opened until first asked for: an engine
  * that only reads findings never loads the evaluator, and an adapter package loads only when the config
  * or the provider names it.
  */
@@ -106,6 +107,7 @@ export async function createEngine(config: SegConfig, options: EngineOptions = {
     lakehouseModule(),
     attestationModule(),
     remediationModule(),
+    messagingModule(),
   );
   const get = <T>(id: PortId<T>): Promise<T> => resolve(container, id);
   const engine: Engine = {
@@ -149,20 +151,20 @@ export async function createEngine(config: SegConfig, options: EngineOptions = {
 
 // The run service over the engine's ports: evaluation only, or committed, or committed and attested.
 async function runServiceOf(engine: Engine, choice: { commit: boolean; attest: boolean }) {
-  const { get, container } = engine;
+  const { get } = engine;
   // The inputs first (a missing snapshot or bundle fails before any store is opened or created).
   const inventory = await get(InventoryPortId);
   const { evaluator } = await get(ScanEngineId);
   const lake = choice.commit ? await get(LakehouseId) : null;
   const attester = choice.attest ? await get(AttesterId) : null;
-  const events: EventBus | undefined = container.isBound(EventBusId) ? await get(EventBusId) : undefined;
+  const events: EventBus = await get(EventBusId);
   return new RunService<AttestedRun>({
     inventory,
     evaluator,
     redactor: await get(RedactorId),
     ...(lake ? { ingest: lake.store, evidence: lake.evidence, committedFiles: lake } : {}),
     ...(attester ? { attester: attester.step } : {}),
-    ...(events ? { events } : {}),
+    events,
     releaseEngine: true,
   });
 }

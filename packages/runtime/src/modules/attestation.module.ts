@@ -12,8 +12,8 @@ import type { LogLocation, SubjectResolver } from '@neurocipher/seg-attest';
 import { PortRunAttester, RunMaterialRegistry } from '@neurocipher/seg-core';
 import type { AttestedRun, RunAttester } from '@neurocipher/seg-core';
 import { LocalBlobStore, lakehouseSubjectResolver } from '@neurocipher/seg-lakehouse';
-import { SignerPortId } from '@neurocipher/seg-ports';
-import type { SignerPort } from '@neurocipher/seg-ports';
+import { EventBusId, SignerPortId } from '@neurocipher/seg-ports';
+import type { EventBus, SignerPort } from '@neurocipher/seg-ports';
 import { keyLocation } from '../config/locations.ts';
 import type { SegConfig } from '../config/seg-config.ts';
 import type { Resources } from '../engine/resources.ts';
@@ -123,7 +123,12 @@ export function attestationModule(): ContainerModule {
     options
       .bind<Attester>(AttesterId)
       .toResolvedValue(
-        async (config: SegConfig, resources: Resources, lake: Lakehouse): Promise<Attester> => {
+        async (
+          config: SegConfig,
+          resources: Resources,
+          lake: Lakehouse,
+          events: EventBus,
+        ): Promise<Attester> => {
           const { signer, logKey, publicKeyPath } = await signerOf(config, resources);
           const { store, prefix, origin } = localLogLocation(config.home, logKey.publicKey);
           const log = new TransparencyLog({
@@ -160,10 +165,11 @@ export function attestationModule(): ContainerModule {
             record: async (attestation, run) => {
               await lake.store.recordAttestations([attestation], run.scope.org_id);
             },
+            events,
           });
           return { step, envelopeDir, publicKeyPath };
         },
-        [SegConfigId, ResourcesId, LakehouseId],
+        [SegConfigId, ResourcesId, LakehouseId, EventBusId],
       )
       .inSingletonScope();
   });

@@ -15,6 +15,7 @@ import {
 import type { Catalog, FileIO, OpenedLakehouse } from '@neurocipher/seg-lakehouse';
 import {
   BlobStoreId,
+  EventBusId,
   EvidenceSinkId,
   FindingIngestPortId,
   KeyProviderId,
@@ -127,6 +128,8 @@ export function lakehouseModule(): ContainerModule {
           io,
           evidence: await resolve(context, EvidenceStoreId),
           keys: await resolve(context, KeyProviderId),
+          // seg.findings.committed goes out on the engine's bus once a run's commit is acknowledged.
+          events: await resolve(context, EventBusId),
         });
         resources.hold(lake, () => lake.close());
         return { ...lake, catalogUri: config.catalog };

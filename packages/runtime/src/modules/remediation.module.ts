@@ -5,7 +5,7 @@ import type {
   PlanRecordStore,
   RemediationDefaults,
 } from '@neurocipher/seg-adapter-aws';
-import { BlobStoreId, EvidenceSinkId } from '@neurocipher/seg-ports';
+import { BlobStoreId, EventBusId, EvidenceSinkId } from '@neurocipher/seg-ports';
 import type { SegConfig } from '../config/seg-config.ts';
 import { RemediationWorkbenchId, ResourcesId, SegConfigId, resolve } from '../ids.ts';
 import { loadAwsAdapter } from './aws.ts';
@@ -44,6 +44,7 @@ export function remediationModule(): ContainerModule {
         const resources = await resolve(context, ResourcesId);
         const blobs = await resolve(context, BlobStoreId);
         const evidence = await resolve(context, EvidenceSinkId);
+        const bus = await resolve(context, EventBusId);
         const aws = await loadAwsAdapter('remediation');
         const plans = new aws.BlobPlanRecordStore({ store: blobs, prefix: 'plans' });
         return {
@@ -62,6 +63,7 @@ export function remediationModule(): ContainerModule {
               evidence,
               plans,
               defaults,
+              events: { bus, org_id: config.tenant },
             });
             return { remediation, inventory };
           },
