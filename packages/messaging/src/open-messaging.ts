@@ -51,8 +51,13 @@ export function parseQueueSetting(setting: string): string[] | null {
 export async function openMessaging(setting: string, options: OpenMessagingOptions = {}): Promise<Messaging> {
   const servers = parseQueueSetting(setting);
   if (servers === null) {
+    // The same delivery settings in process: ack wait as the visibility timeout, deliveries as attempts.
+    const settings = options.queue ?? {};
     return {
-      queue: new InMemoryJobQueue(),
+      queue: new InMemoryJobQueue({
+        ...(settings.ack_wait_ms !== undefined ? { visibility_timeout_ms: settings.ack_wait_ms } : {}),
+        ...(settings.max_deliver !== undefined ? { max_attempts: settings.max_deliver } : {}),
+      }),
       events: new InMemoryEventBus(),
       kind: 'memory',
       close: async () => {},

@@ -62,3 +62,5 @@ export { messagingModule } from './modules/messaging.module.ts';
 export { redactionModule } from './modules/redaction.module.ts';
 export { remediationModule } from './modules/remediation.module.ts';
 export type { AssetRemediation, RemediationWorkbench } from './modules/remediation.module.ts';
+export { RUN_JOB_TYPE, RunJobSchema, parseRunJob, runJob, tenantEngineConfig } from './jobs/run-job.ts';
+export type { RunJob } from './jobs/run-job.ts';

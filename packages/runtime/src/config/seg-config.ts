@@ -28,11 +28,28 @@ const location = (problem: (value: string) => string | null) =>
       if (why !== null) ctx.addIssue({ code: 'custom', message: why });
     });
 
+/** Where a tenant's assets come from (`tenants.<org_id>.inventory`), so a queued run needs only its ids. */
+export const TenantInventorySchema = z.discriminatedUnion('kind', [
+  /** An NDJSON snapshot file (relative paths against the working folder). */
+  z.object({ kind: z.literal('snapshot'), path: z.string().min(1) }).strict(),
+  /** AWS accounts, inventoried by assuming `role_name` in each, in `regions` (default: `aws.regions`). */
+  z
+    .object({
+      kind: z.literal('aws'),
+      accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).min(1),
+      regions: z.array(z.string().min(1)).optional(),
+      role_name: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+
 /** Per-tenant settings (`tenants.<org_id>`). */
 export const TenantSettingsSchema = z
   .object({
     /** Days evidence blobs are kept after the last run that references them (default 400). */
     retention_days: z.number().int().min(1).max(36_500).default(DEFAULT_RETENTION_DAYS),
+    /** The tenant's inventory, for runs started through the queue (the API, the worker). */
+    inventory: TenantInventorySchema.optional(),
   })
   .strict();
 
@@ -85,6 +102,19 @@ export const SegConfigSchema = z
         'must be memory or nats://HOST:PORT[,nats://HOST:PORT…] (no credentials in it)',
       )
       .default('memory'),
+    /** The job queue's delivery settings (JetStream's ack wait and max deliveries; the in-process queue's too). */
+    jobs: z
+      .object({
+        /** How long a run job may go without a heartbeat before another worker gets it (ms). */
+        ack_wait_ms: z.number().int().min(1_000).max(3_600_000).default(30_000),
+        /** How often a worker heartbeats a job it runs (ms); under `ack_wait_ms`. */
+        heartbeat_ms: z.number().int().min(100).max(600_000).default(10_000),
+        /** Deliveries of a job before it is dead-lettered. */
+        max_deliver: z.number().int().min(1).max(100).default(5),
+      })
+      .strict()
+      .refine((j) => j.heartbeat_ms < j.ack_wait_ms, { message: 'heartbeat_ms must be under ack_wait_ms' })
+      .default(() => ({ ack_wait_ms: 30_000, heartbeat_ms: 10_000, max_deliver: 5 })),
     /** Longest snapshot line `--provider snapshot` reads, in bytes (default 64 MiB, at most 256 MiB). */
     snapshot_max_line_bytes: z
       .number()

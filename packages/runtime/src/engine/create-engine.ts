@@ -47,7 +47,7 @@ export interface EngineOptions {
    * Bindings to replace after the modules are loaded: an embedder's own inventory adapter, event bus or
    * signer, say. A replaced id needs no module behind it.
    */
-  replace?: ReadonlyArray<Replacement<never>>;
+  replace?: ReadonlyArray<Replacement<unknown>>;
 }
 
 /** What one scan does beyond evaluating: commit the run to the lakehouse, and attest it. */

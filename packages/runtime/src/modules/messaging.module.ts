@@ -20,7 +20,10 @@ export function messagingModule(): ContainerModule {
         const resources = await resolve(context, ResourcesId);
         // Loaded when first asked for (a scan, a worker), never by `seg --help`.
         const { openMessaging } = await import('@neurocipher/seg-messaging');
-        const messaging = await openMessaging(config.queue, { name: 'seg' });
+        const messaging = await openMessaging(config.queue, {
+          name: 'seg',
+          queue: { ack_wait_ms: config.jobs.ack_wait_ms, max_deliver: config.jobs.max_deliver },
+        });
         return resources.hold(messaging, () => messaging.close());
       })
       .inSingletonScope();
