@@ -102,6 +102,24 @@ export const SegConfigSchema = z
         'must be memory or nats://HOST:PORT[,nats://HOST:PORT…] (no credentials in it)',
       )
       .default('memory'),
+    /** The API's token issuer: bearer JWTs are verified against its keys (a JWKS URL, or a file offline). */
+    oidc: z
+      .object({
+        issuer: z.string().min(1),
+        audience: z.string().min(1),
+        jwks_uri: z.url().optional(),
+        /** A JWKS JSON file (relative paths against the working folder), for hosts with no way out. */
+        jwks_file: z.string().min(1).optional(),
+        /** The claim holding the roles (`seg.reader`, `seg.operator`, `seg.admin`). */
+        roles_claim: z.string().min(1).default('roles'),
+        /** The claim holding the tenant (org id). */
+        tenant_claim: z.string().min(1).default('org_id'),
+      })
+      .strict()
+      .refine((o) => (o.jwks_uri === undefined) !== (o.jwks_file === undefined), {
+        message: 'give exactly one of jwks_uri and jwks_file',
+      })
+      .optional(),
     /** The job queue's delivery settings (JetStream's ack wait and max deliveries; the in-process queue's too). */
     jobs: z
       .object({
