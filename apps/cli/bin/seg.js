@@ -68,15 +68,17 @@ function newest(path) {
   return latest;
 }
 
-// Whether every workspace package's dist/ was built (`tsc -b` writes dist/.tsbuildinfo last) after its
+// Whether every workspace package's and app's dist/ was built (`tsc -b` writes dist/.tsbuildinfo last) after its
 // sources and package.json last changed. Any doubt means no: the sources are always right.
 function builtIsFresh() {
   if (process.env.SEG_CLI_FROM === 'source') return false;
   const packages = `${workspace}packages/`;
   if (!existsSync(packages)) return false;
+  // Every workspace package and app (`seg serve` runs the API's and the worker's code too).
+  const apps = `${workspace}apps/`;
   const dirs = [
-    fileURLToPath(new URL('../', import.meta.url)),
     ...readdirSync(packages).map((d) => `${packages}${d}/`),
+    ...(existsSync(apps) ? readdirSync(apps).map((d) => `${apps}${d}/`) : []),
   ];
   return dirs.every((dir) => {
     const info = statSync(`${dir}dist/.tsbuildinfo`, { throwIfNoEntry: false });

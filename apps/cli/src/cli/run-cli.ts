@@ -113,6 +113,12 @@ export const COMMANDS: readonly LazyCommand[] = [
     load: async (...a) => (await import('../commands/lake.command.ts')).lakeCommand(...a),
   },
   {
+    name: 'serve',
+    term: 'serve [options]',
+    description: 'Serve the API with an in-process worker (a laptop set-up: one command, no servers)',
+    load: async (...a) => (await import('../commands/serve.command.ts')).serveCommand(...a),
+  },
+  {
     name: 'plan',
     term: 'plan [options] <finding-id>',
     description:
