@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { EvalResult, Finding, SegErrorCode } from '@neurocipher/seg-contracts';
 import type { JobQueue } from '@neurocipher/seg-ports';
@@ -12,6 +12,7 @@ import { RUN_JOB_TYPE } from '@neurocipher/seg-runtime';
 import type { Lakehouse, RunJob } from '@neurocipher/seg-runtime';
 import { allows } from './auth.ts';
 import type { Authenticator, Caller, Role } from './auth.ts';
+import { FindingsQuery, RunId, RunsBody } from './api-schemas.ts';
 import { openApiDocument } from './openapi.ts';
 
 /** What the API works with. */
@@ -54,30 +55,6 @@ export const STATUS_OF: Record<SegErrorCode, number> = {
   SEG_ADAPTER_UNAVAILABLE: 503,
   SEG_ADAPTER_TIMEOUT: 504,
 };
-
-const PAGE_MAX = 500;
-const RunsBody = z
-  .object({
-    scope: z
-      .object({ org_id: z.string().min(1) })
-      .strict()
-      .optional(),
-    control_ids: z.array(z.string().min(1)).min(1).max(1_000).optional(),
-  })
-  .strict();
-const FindingsQuery = z
-  .object({
-    control_id: z.string().min(1).optional(),
-    severity: z.enum(['low', 'medium', 'high', 'critical']).optional(),
-    result: z.enum(['pass', 'warn', 'fail', 'error']).optional(),
-    limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(100),
-    cursor: z
-      .string()
-      .regex(/^\d{1,9}$/, 'must be a cursor this API gave')
-      .optional(),
-  })
-  .strict();
-const RunId = z.uuid();
 
 function invalid(message: string, details: Record<string, unknown> = {}): SegError {
   return new SegError({ error_code: 'SEG_INVALID_ARGUMENT', message, details, retryable: false });
@@ -199,8 +176,24 @@ export function routes(deps: ApiDeps): Route[] {
       status: 200,
       summary: 'A run: its status and summary',
       handler: async (request, _reply, caller) => {
-        const run = await runOf(caller!, (request.params as { id: string }).id);
-        return { status: 'completed', run };
+        const id = parse(RunId, (request.params as { id: string }).id, 'run id');
+        const run = await store.run(caller!.org_id, id).catch((error: unknown) => {
+          if (isSegError(error) && error.error_code === 'SEG_NOT_FOUND') return null;
+          throw error;
+        });
+        if (run) return { run_id: id, status: 'completed', run };
+        // Not committed yet: still on the queue (another tenant's job is as absent as a missing one).
+        const found = await queue.find(id);
+        const payload = found?.job.payload as Partial<RunJob> | undefined;
+        if (!found || found.job.type !== RUN_JOB_TYPE || payload?.org_id !== caller!.org_id)
+          throw notFound(`run ${id}`);
+        if (found.state === 'dead')
+          return {
+            run_id: id,
+            status: 'failed',
+            error: found.error ? errorBody(new SegError(found.error)).body : null,
+          };
+        return { run_id: id, status: found.state === 'running' ? 'running' : 'queued' };
       },
     },
     {
@@ -299,6 +292,22 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         }
         reply.code(route.status);
         return route.handler(request, reply, caller);
+      },
+    });
+  }
+  // A method a path does not have is 405 with Allow, not 404 (HEAD comes with each GET).
+  const declared = new Map<string, Set<string>>();
+  for (const route of [...table, { method: 'GET', url: '/openapi.json' }])
+    (declared.get(route.url) ?? declared.set(route.url, new Set()).get(route.url)!).add(route.method);
+  for (const [url, methods] of declared) {
+    const allow = [...methods, ...(methods.has('GET') ? ['HEAD'] : [])];
+    const others = app.supportedMethods.filter((m) => !allow.includes(m));
+    app.route({
+      method: others,
+      url,
+      handler: async (_request, reply) => {
+        void reply.code(405).header('allow', allow.join(', '));
+        return errorBody(invalid(`this path takes ${allow.join(', ')}`)).body;
       },
     });
   }

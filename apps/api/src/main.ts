@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     authenticate: oidcAuthenticator(config.oidc, cwd),
     queue: messaging.queue,
     store: lake.store,
+    rate_per_minute: config.api.rate_per_minute,
+    body_limit: config.api.body_limit_bytes,
     ready: async () => ({
       catalog: await check(() => lake.store.runs('readiness-probe')),
       blobs: await check(() => blobs.list('', { limit: 1 })),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 // The contracts register their schemas (with ids) in zod's global registry when they load.
 import '@neurocipher/seg-contracts';
+import { FindingsQuery, RunsBody } from './api-schemas.ts';
 import type { Route } from './app.ts';
 
 // Every contract schema with an id (`.meta({ id })`), each nested one a $ref into the components, so the
@@ -19,6 +20,18 @@ function contractSchemas(): Record<string, unknown> {
   );
 }
 
+// One request schema as JSON Schema 2020-12, as the handler parses it (its input side), all inline (an
+// empty metadata registry, so no contract id becomes a $defs entry the document would not resolve).
+function requestSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+    metadata: z.registry<{ id?: string }>(),
+  }) as Record<string, unknown>;
+  return rest;
+}
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Record<string, unknown>) => ({ 'application/json': { schema } });
 
@@ -28,7 +41,16 @@ const BODIES: Record<string, Record<string, unknown>> = {
   'GET /readyz': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object' } } },
   'POST /runs': ref('EvalResult'),
   'GET /runs': { type: 'object', properties: { runs: { type: 'array', items: ref('RunSummary') } } },
-  'GET /runs/:id': { type: 'object', properties: { status: { type: 'string' }, run: ref('RunSummary') } },
+  'GET /runs/:id': {
+    type: 'object',
+    required: ['run_id', 'status'],
+    properties: {
+      run_id: { type: 'string', format: 'uuid' },
+      status: { enum: ['queued', 'running', 'completed', 'failed'] },
+      run: ref('RunSummary'),
+      error: { oneOf: [ref('SegError'), { type: 'null' }] },
+    },
+  },
   'GET /runs/:id/findings': {
     type: 'object',
     properties: {
@@ -80,31 +102,19 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       responses,
     };
     if (key === 'POST /runs')
-      operation['requestBody'] = {
-        required: false,
-        content: json({
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            scope: {
-              type: 'object',
-              properties: { org_id: { type: 'string' } },
-              additionalProperties: false,
-            },
-            control_ids: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
-          },
-        }),
-      };
-    if (key === 'GET /runs/:id/findings')
+      operation['requestBody'] = { required: false, content: json(requestSchema(RunsBody)) };
+    if (key === 'GET /runs/:id/findings') {
+      const query = requestSchema(FindingsQuery) as { properties: Record<string, unknown> };
       operation['parameters'] = [
         ...params,
-        ...['control_id', 'severity', 'result', 'cursor'].map((name) => ({
+        ...Object.entries(query.properties).map(([name, schema]) => ({
           name,
           in: 'query',
-          schema: { type: 'string' },
+          required: false,
+          schema,
         })),
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
       ];
+    }
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
   }
   return {

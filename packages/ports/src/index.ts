@@ -19,7 +19,7 @@ export type { InventoryPort } from './inventory/inventory-port.ts';
 export { EventBusId } from './messaging/event-bus.ts';
 export type { EventBus, Subscription } from './messaging/event-bus.ts';
 export { JobQueueId } from './messaging/job-queue.ts';
-export type { DeadLetter, Job, JobQueue } from './messaging/job-queue.ts';
+export type { DeadLetter, Job, JobQueue, JobStatus } from './messaging/job-queue.ts';
 // The in-process queue and bus: the embedded default (apps and `@neurocipher/seg-messaging` use them).
 export { InMemoryEventBus } from './messaging/in-memory-event-bus.ts';
 export type { DeliveryError } from './messaging/in-memory-event-bus.ts';

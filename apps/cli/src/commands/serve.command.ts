@@ -120,6 +120,8 @@ export function serveCommand(
         authenticate: oidcAuthenticator(oidc, io.cwd),
         queue: messaging.queue,
         store: lake.store,
+        rate_per_minute: config.api.rate_per_minute,
+        body_limit: config.api.body_limit_bytes,
         ready: async () => ({
           catalog: await probe(() => lake.store.runs('readiness-probe')),
           blobs: await probe(() => blobs.list('', { limit: 1 })),

@@ -2,8 +2,8 @@
 // worker (explicit ack, an ack wait, bounded deliveries), and a dead-letter stream.
 import { SegError, SegErrorSchema, makeParser } from '@neurocipher/seg-contracts';
 import type { SegErrorShape } from '@neurocipher/seg-contracts';
-import { deliveryTimedOut } from '@neurocipher/seg-ports';
-import type { DeadLetter, Job, JobQueue } from '@neurocipher/seg-ports';
+import { deliveryTimedOut, sha256Hex } from '@neurocipher/seg-ports';
+import type { DeadLetter, Job, JobQueue, JobStatus } from '@neurocipher/seg-ports';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -20,11 +20,11 @@ import { natsCall } from './nats-connection.ts';
 
 /** Options of {@link JetStreamJobQueue.open}. */
 export interface JetStreamJobQueueOptions {
-  /** The work-queue stream; `SEG_JOBS` by default. Its subjects are `<subject_prefix>.<job type>`. */
+  /** The work-queue stream; `SEG_JOBS` by default. Its subjects are `<subject_prefix>.<sha256 of the job id>`. */
   stream?: string | undefined;
   /** `seg.jobs` by default. */
   subject_prefix?: string | undefined;
-  /** The dead-letter stream; `SEG_JOBS_DEAD` by default, subjects `<dead_subject_prefix>.<job type>`. */
+  /** The dead-letter stream; `SEG_JOBS_DEAD` by default, subjects `<dead_subject_prefix>.<sha256 of the job id>`. */
   dead_stream?: string | undefined;
   /** `seg.dead` by default. */
   dead_subject_prefix?: string | undefined;
@@ -51,7 +51,6 @@ interface DeadBody {
   error: SegErrorShape;
 }
 
-const TOKEN = /^[A-Za-z0-9_-]+$/;
 const parseSegErrorShape = makeParser('SegError', SegErrorSchema);
 const encoder = new TextEncoder();
 
@@ -157,15 +156,12 @@ export class JetStreamJobQueue implements JobQueue {
       typeof job.id !== 'string' ||
       job.id.length === 0 ||
       typeof job.type !== 'string' ||
-      !TOKEN.test(job.type)
+      job.type.length === 0
     )
-      throw invalidJob('a job needs a non-empty string id and a type of letters, digits, _ and -', [
-        'id',
-        'type',
-      ]);
+      throw invalidJob('a job needs a non-empty string id and type', ['id', 'type']);
     const body: JobBody = { id: job.id, type: job.type, payload: job.payload };
     const ack = await natsCall('enqueue', () =>
-      this.#js.publish(`${this.#o.subject_prefix}.${job.type}`, encoder.encode(JSON.stringify(body)), {
+      this.#js.publish(this.#subject(this.#o.subject_prefix, job.id), encoder.encode(JSON.stringify(body)), {
         msgID: job.id,
       }),
     );
@@ -225,6 +221,35 @@ export class JetStreamJobQueue implements JobQueue {
     });
   }
 
+  /** Where a job is: still in the work queue (`pending`: waiting or being worked on), dead-lettered, or null. */
+  async find(job_id: string): Promise<JobStatus | null> {
+    return natsCall('finding a job', async () => {
+      const last = async (stream: string, prefix: string) => {
+        try {
+          return await this.#jsm.streams.getMessage(stream, { last_by_subj: this.#subject(prefix, job_id) });
+        } catch (error) {
+          if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.NoMessageFound)
+            return null;
+          throw error;
+        }
+      };
+      const dead = await last(this.#o.dead_stream, this.#o.dead_subject_prefix);
+      if (dead) {
+        const letter = dead.json<DeadBody>();
+        return { job: letter.job, state: 'dead', error: letter.error };
+      }
+      const queued = await last(this.#o.stream, this.#o.subject_prefix);
+      if (!queued) return null;
+      const body = queued.json<JobBody>();
+      return { job: { ...body, attempts: 0 }, state: 'pending' };
+    });
+  }
+
+  // One subject per job id (hashed: any id is a valid subject token), so a job can be found by its id.
+  #subject(prefix: string, job_id: string): string {
+    return `${prefix}.${sha256Hex(job_id)}`;
+  }
+
   /** Stops listening for advisories and forgets reserved jobs (they are redelivered after the ack wait). */
   async close(): Promise<void> {
     this.#advisories.unsubscribe();
@@ -244,10 +269,14 @@ export class JetStreamJobQueue implements JobQueue {
     const h = headers();
     h.set('Seg-Error-Code', error.error_code);
     await natsCall('dead-lettering', () =>
-      this.#js.publish(`${this.#o.dead_subject_prefix}.${job.type}`, encoder.encode(JSON.stringify(body)), {
-        msgID: `dead/${job.id}`,
-        headers: h,
-      }),
+      this.#js.publish(
+        this.#subject(this.#o.dead_subject_prefix, job.id),
+        encoder.encode(JSON.stringify(body)),
+        {
+          msgID: `dead/${job.id}`,
+          headers: h,
+        },
+      ),
     );
   }
 

@@ -65,6 +65,24 @@ export function describeJobQueueContract(name: string, open: () => Promise<Queue
       expect(await queue.reserve({ wait_ms: 200 })).toBeNull();
     });
 
+    it('finds a job by id: pending while queued, then gone once completed; dead with its error', async () => {
+      const queue = await under.fresh();
+      expect(await queue.find('nothing')).toBeNull();
+      await queue.enqueue({ id: 'f1', type: 'run', payload: { p: 1 } });
+      expect(await queue.find('f1')).toMatchObject({
+        job: { id: 'f1', type: 'run', payload: { p: 1 } },
+        state: 'pending',
+      });
+      await queue.reserve({ wait_ms: 1_000 });
+      expect(['pending', 'running']).toContain((await queue.find('f1'))?.state);
+      await queue.complete('f1');
+      expect(await queue.find('f1')).toBeNull();
+      await queue.enqueue({ id: 'f2', type: 'run', payload: null });
+      await queue.reserve({ wait_ms: 1_000 });
+      await queue.fail('f2', boom, { retry: false });
+      expect(await queue.find('f2')).toMatchObject({ job: { id: 'f2' }, state: 'dead', error: boom });
+    });
+
     it('refuses a job without an id or a type, and completing, failing or heartbeating one not reserved', async () => {
       const queue = await under.fresh();
       expect(await codeOf(queue.enqueue({ id: '', type: 'run', payload: null }))).toBe(

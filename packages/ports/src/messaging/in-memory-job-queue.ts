@@ -1,6 +1,6 @@
 import { SegError, SegErrorSchema, makeParser } from '@neurocipher/seg-contracts';
 import type { SegErrorShape } from '@neurocipher/seg-contracts';
-import type { DeadLetter, Job, JobQueue } from './job-queue.ts';
+import type { DeadLetter, Job, JobQueue, JobStatus } from './job-queue.ts';
 import { systemClock } from '../time/clock.ts';
 import type { Clock } from '../time/clock.ts';
 
@@ -121,6 +121,17 @@ export class InMemoryJobQueue implements JobQueue {
 
   async progress(job_id: string): Promise<void> {
     this.#reserved(job_id).reserved_until = this.#clock.now().getTime() + this.#visibilityMs;
+  }
+
+  async find(job_id: string): Promise<JobStatus | null> {
+    const entry = this.#entries.get(job_id);
+    if (entry === undefined || entry.state === 'done') return null;
+    const job = { ...entry.job, payload: structuredClone(entry.job.payload) };
+    if (entry.state === 'dead') {
+      const letter = this.#dead.find((l) => l.job.id === job_id);
+      return { job, state: 'dead', ...(letter ? { error: { ...letter.error } } : {}) };
+    }
+    return { job, state: entry.state === 'reserved' ? 'running' : 'pending' };
   }
 
   /** Jobs dropped so far, oldest first. */

@@ -18,6 +18,14 @@ export interface DeadLetter {
   error: SegErrorShape;
 }
 
+/** Where a job is: waiting or being worked on (`pending`; the in-process queue tells `running` apart), or dead-lettered. */
+export interface JobStatus {
+  job: Job;
+  state: 'pending' | 'running' | 'dead';
+  /** Why it was dead-lettered. */
+  error?: SegErrorShape | undefined;
+}
+
 /**
  * The work queue between `apps/api` and `apps/worker` (DESIGN.md §2): in-process by default, NATS
  * JetStream work-queue in production. At-least-once delivery; `enqueue` is idempotent by job id (the
@@ -42,6 +50,8 @@ export interface JobQueue {
   progress(job_id: string): Promise<void>;
   /** The dead-lettered jobs, oldest first. */
   dead_letters(): Promise<DeadLetter[]>;
+  /** Where the job with this id is, or null when it is not on the queue (done, or never queued). */
+  find(job_id: string): Promise<JobStatus | null>;
 }
 
 /** Inversion-of-control id of {@link JobQueue}. */

@@ -120,6 +120,21 @@ export const SegConfigSchema = z
         message: 'give exactly one of jwks_uri and jwks_file',
       })
       .optional(),
+    /** The API's limits. */
+    api: z
+      .object({
+        /** Requests a tenant may make per minute (then 429 with Retry-After). */
+        rate_per_minute: z.number().int().min(1).max(1_000_000).default(600),
+        /** Largest request body, bytes (then 413). */
+        body_limit_bytes: z
+          .number()
+          .int()
+          .min(1_024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
+      })
+      .strict()
+      .default(() => ({ rate_per_minute: 600, body_limit_bytes: 1024 * 1024 })),
     /** The job queue's delivery settings (JetStream's ack wait and max deliveries; the in-process queue's too). */
     jobs: z
       .object({

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { isSegError } from '@neurocipher/seg-contracts';
-import { readUserBytes, readUserFile, readUserFileSync, writeUserFileSync } from './user-files.ts';
+import {
+  USER_FILE_MAX_BYTES,
+  readUserBytes,
+  readUserFile,
+  readUserFileSync,
+  writeUserFileSync,
+} from './user-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'seg-file-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,5 +58,14 @@ describe('user file helpers', () => {
     const path = join(dir, 'new', 'deep', 'out.txt');
     writeUserFileSync('report', path, 'ok');
     expect(readUserFileSync('report', path)).toBe('ok');
+  });
+
+  it('stop at 64 MiB, so a device that never ends (/dev/zero) is refused instead of filling the memory', async () => {
+    const refused = /^SEG_INVALID_ARGUMENT: key \/dev\/zero cannot be read: it holds more than 64 MiB /;
+    expect(await messageOf(() => readUserBytes('key', '/dev/zero'))).toMatch(refused);
+    expect(await messageOf(() => readUserFileSync('key', '/dev/zero'))).toMatch(refused);
+    const exact = join(dir, 'exact.bin');
+    writeFileSync(exact, new Uint8Array(USER_FILE_MAX_BYTES));
+    expect((await readUserBytes('key', exact)).length).toBe(USER_FILE_MAX_BYTES);
   });
 });

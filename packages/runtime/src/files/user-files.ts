@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SegError } from '@neurocipher/seg-contracts';
 import type { SegErrorCode } from '@neurocipher/seg-contracts';
@@ -59,31 +59,83 @@ export function fileError(
   });
 }
 
-/** Reads a user-named text file (UTF-8); {@link fileError} when it cannot be read. */
-export async function readUserFile(what: string, path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (cause) {
-    throw fileError(what, path, cause);
-  }
+/**
+ * The most a user-named file may hold (64 MiB): a config, a key, an envelope or a plan is far smaller, and
+ * a device or pipe that never ends (`/dev/zero`) must not fill the memory.
+ */
+export const USER_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(what: string, path: string): SegError {
+  return new SegError({
+    error_code: 'SEG_INVALID_ARGUMENT',
+    message: `${what} ${path} cannot be read: it holds more than ${USER_FILE_MAX_BYTES / 1024 / 1024} MiB`,
+    details: { path, max_bytes: USER_FILE_MAX_BYTES },
+  });
 }
 
-/** Reads a user-named file's bytes; {@link fileError} when it cannot be read. */
+const CHUNK = 1024 * 1024;
+
+/** Reads a user-named file's bytes, at most {@link USER_FILE_MAX_BYTES}; {@link fileError} when it cannot be read. */
 export async function readUserBytes(what: string, path: string): Promise<Uint8Array> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    return new Uint8Array(await readFile(path));
+    handle = await open(path, 'r');
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(CHUNK);
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > USER_FILE_MAX_BYTES) throw tooLarge(what, path);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return concat(chunks, total);
   } catch (cause) {
+    if (cause instanceof SegError) throw cause;
     throw fileError(what, path, cause);
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 
-/** Reads a user-named text file (UTF-8) synchronously; {@link fileError} when it cannot be read. */
+/** Reads a user-named text file (UTF-8), at most {@link USER_FILE_MAX_BYTES}; {@link fileError} when it cannot be read. */
+export async function readUserFile(what: string, path: string): Promise<string> {
+  return new TextDecoder().decode(await readUserBytes(what, path));
+}
+
+/** Reads a user-named text file (UTF-8) synchronously, at most {@link USER_FILE_MAX_BYTES}; {@link fileError} when it cannot be read. */
 export function readUserFileSync(what: string, path: string): string {
+  let fd: number | undefined;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(CHUNK);
+      const bytesRead = readSync(fd, chunk, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > USER_FILE_MAX_BYTES) throw tooLarge(what, path);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return new TextDecoder().decode(concat(chunks, total));
   } catch (cause) {
+    if (cause instanceof SegError) throw cause;
     throw fileError(what, path, cause);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** Creates a user-named folder and its parents; {@link fileError} when it cannot be created. */
