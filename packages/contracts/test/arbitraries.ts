@@ -96,7 +96,7 @@ export const finding = fc.record({
   evidence: fc.array(evidencePointer, { maxLength: 3 }),
   created_at: awareDatetime,
   updated_at: awareDatetime,
-  fingerprint: sha256,
+  fingerprint: fc.oneof(sha256, fc.string({ minLength: 1, maxLength: 80 })),
 });
 export const controlSpec = fc.record(
   {

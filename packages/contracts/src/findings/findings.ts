@@ -23,7 +23,10 @@ export type EvidencePointer = z.infer<typeof EvidencePointerSchema>;
 /** Validates an {@link EvidencePointer}; throws `SEG_SCHEMA_VIOLATION`. */
 export const parseEvidencePointer = makeParser('EvidencePointer', EvidencePointerSchema);
 
-/** Spec §7 `Finding`. `fingerprint` is the stable sha256 of tenant, control id and asset URN. */
+/**
+ * Spec §7 `Finding`. `fingerprint` is a producer's stable dedup key, any non-empty string (§7 types it
+ * `str`); SEG's own evaluator writes the sha256 hex of tenant, control id and asset URN.
+ */
 export const FindingSchema = z
   .object({
     id: UuidSchema,
@@ -36,7 +39,7 @@ export const FindingSchema = z
     evidence: z.array(EvidencePointerSchema).default(() => []),
     created_at: AwareDatetimeSchema,
     updated_at: AwareDatetimeSchema,
-    fingerprint: Sha256HexSchema.describe('Stable key for dedup'),
+    fingerprint: z.string().min(1).max(1_024).describe('Stable key for dedup'),
   })
   .meta({ id: 'Finding' });
 /** One control result on one asset. */

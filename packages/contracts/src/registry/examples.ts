@@ -134,7 +134,7 @@ export const contractExamples: Readonly<Record<string, readonly unknown[]>> = {
   'evidence-obj': [
     { hash, media_type: 'application/json', size_bytes: 120, finding_ids: [findingId], captured_at: at },
   ],
-  finding: [finding],
+  finding: [finding, { ...finding, fingerprint: 'prowler:s3_bucket_secure_transport:acme-logs' }],
   'remediation-step': [plan.steps[0]],
   'remediation-plan': [plan],
   'apply-change-result': [applyResult.results[0]],

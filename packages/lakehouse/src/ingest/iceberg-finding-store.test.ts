@@ -88,7 +88,7 @@ describe('IcebergFindingStore', () => {
 
     it('rejects an invalid finding with SEG_SCHEMA_VIOLATION and writes nothing', async () => {
       const r = sampleRun({ org: 'org-a', run: uuidFrom('r1'), day: '2026-01-01', assetCount: 1 });
-      const bad = [{ ...r.findings[0]!, fingerprint: 'nope' }];
+      const bad = [{ ...r.findings[0]!, fingerprint: '' }];
       await expect(lake.store.commit(bad, [], r.context)).rejects.toMatchObject({
         error_code: 'SEG_SCHEMA_VIOLATION',
       });

@@ -141,7 +141,7 @@ describe('InMemoryFindingIngest', () => {
     it('rejects a bad finding, evidence or context with SEG_SCHEMA_VIOLATION and writes nothing', async () => {
       const tables = new InMemoryTableStore();
       const port = new InMemoryFindingIngest({ tables });
-      expect(await codeOf(port.commit([{ ...finding, fingerprint: 'x' }], [], context()))).toBe(
+      expect(await codeOf(port.commit([{ ...finding, fingerprint: '' }], [], context()))).toBe(
         'SEG_SCHEMA_VIOLATION',
       );
       expect(await codeOf(port.commit([], [{ ...evidence, hash: 'x' }], context()))).toBe(
