@@ -1,10 +1,22 @@
 // The API's own request schemas (bodies, queries, path ids): the handlers parse with them and the OpenAPI
 // document is generated from them, so the document says exactly what the API accepts.
 import { z } from 'zod';
-import { ResultSchema, SeveritySchema } from '@neurocipher/seg-contracts';
+import {
+  AssetSchema,
+  ControlSpecSchema,
+  EvidenceObjSchema,
+  FindingSchema,
+  ResultSchema,
+  RunSummarySchema,
+  SeveritySchema,
+} from '@neurocipher/seg-contracts';
+import { RemediationSettingsSchema } from '@neurocipher/seg-runtime';
 
 /** Largest page of findings. */
 export const PAGE_MAX = 500;
+/** Most findings one POST /findings commits (one run). */
+export const INGEST_MAX = 100_000;
+
 /** `POST /runs`: the scope (the caller's tenant only) and the controls, both optional. */
 export const RunsBody = z
   .object({
@@ -28,5 +40,65 @@ export const FindingsQuery = z
       .optional(),
   })
   .strict();
-/** A run id in a path. */
+/** A run, plan or attestation id in a path. */
 export const RunId = z.uuid();
+
+/**
+ * `POST /findings`: one run of an outside producer, as the contracts define it (the run summary, its
+ * findings and evidence, optionally the assets and controls it saw), and the evidence bodies the findings
+ * point at that the store does not hold yet (base64).
+ */
+export const FindingsBody = z
+  .object({
+    run: RunSummarySchema,
+    findings: z.array(FindingSchema).max(INGEST_MAX),
+    evidence: z
+      .array(EvidenceObjSchema)
+      .max(INGEST_MAX)
+      .default(() => []),
+    assets: z
+      .array(AssetSchema)
+      .max(INGEST_MAX)
+      .default(() => []),
+    controls: z
+      .array(ControlSpecSchema)
+      .max(10_000)
+      .default(() => []),
+    blobs: z
+      .array(
+        z
+          .object({
+            media_type: z.string().min(1).max(200),
+            content_base64: z.base64(),
+          })
+          .strict(),
+      )
+      .max(INGEST_MAX)
+      .default(() => []),
+  })
+  .strict();
+
+/** `POST /plans`: the failing finding to remediate, and the settings its remediation may need. */
+export const PlansBody = z
+  .object({
+    finding_id: z.uuid(),
+    settings: RemediationSettingsSchema.optional(),
+  })
+  .strict();
+
+/** `POST /plans/{id}/apply`: a dry run unless `dry_run` is false (then `seg.admin`), with the approvals given. */
+export const ApplyBody = z
+  .object({
+    dry_run: z.boolean().default(true),
+    approvals: z
+      .array(z.string().min(1).max(200))
+      .max(100)
+      .default(() => []),
+  })
+  .strict();
+
+/** `POST /plans/{id}/rollback`: nothing to give. */
+export const RollbackBody = z.object({}).strict();
+
+/** `POST /attestations`: the committed run to attest. */
+export const AttestationsBody = z.object({ run_id: z.uuid() }).strict();

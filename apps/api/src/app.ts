@@ -7,26 +7,54 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { EvalResult, Finding, SegErrorCode } from '@neurocipher/seg-contracts';
+import type { EvidenceStore } from '@neurocipher/seg-lakehouse';
 import type { JobQueue } from '@neurocipher/seg-ports';
 import { RUN_JOB_TYPE } from '@neurocipher/seg-runtime';
-import type { Lakehouse, RunJob } from '@neurocipher/seg-runtime';
+import type {
+  AttestationDesk,
+  Lakehouse,
+  Readiness,
+  RemediationDesk,
+  RunJob,
+} from '@neurocipher/seg-runtime';
 import { allows } from './auth.ts';
 import type { Authenticator, Caller, Role } from './auth.ts';
-import { FindingsQuery, RunId, RunsBody } from './api-schemas.ts';
+import {
+  ApplyBody,
+  AttestationsBody,
+  FindingsBody,
+  FindingsQuery,
+  PlansBody,
+  RollbackBody,
+  RunId,
+  RunsBody,
+} from './api-schemas.ts';
 import { openApiDocument } from './openapi.ts';
+
+/** The use cases of one tenant that need its own engine (its AWS accounts, its signer). */
+export interface TenantDesks {
+  remediation: RemediationDesk;
+  attestations: AttestationDesk;
+}
 
 /** What the API works with. */
 export interface ApiDeps {
   authenticate: Authenticator;
   queue: JobQueue;
-  /** The finding store the runs are read from. */
+  /** The finding store runs are read from and outside producers' runs are committed to. */
   store: Lakehouse['store'];
-  /** Whether the catalog, the blob store and the queue answer (each check throws when not). */
-  ready(): Promise<Record<string, boolean>>;
+  /** Where outside producers' evidence bodies are stored. */
+  evidence: Pick<EvidenceStore, 'putBytes' | 'missing'>;
+  /** The desks of a tenant (`SEG_NOT_FOUND` for a tenant the config does not list). */
+  desks(org_id: string): Promise<TenantDesks>;
+  /** Whether the catalog, the blob store and the queue answer. */
+  ready: Readiness;
   /** Requests per tenant per minute (default 600). */
   rate_per_minute?: number | undefined;
   /** Largest request body, bytes (default 1 MiB). */
   body_limit?: number | undefined;
+  /** Largest body of POST /findings, bytes (default 16 MiB). */
+  ingest_body_limit?: number | undefined;
 }
 
 /** One route: what it needs, how it is called, what it answers. */
@@ -36,8 +64,14 @@ export interface Route {
   /** The least role it needs, or null for an open route. */
   role: Role | null;
   summary: string;
-  /** Status of a success. */
+  /** Status of a success (a handler may answer another 2xx it documents). */
   status: number;
+  /** The body it parses (the OpenAPI document shows it). */
+  body?: z.ZodType;
+  /** The query it parses. */
+  query?: z.ZodType;
+  /** Its own body limit, bytes. */
+  body_limit?: number;
   handler(request: FastifyRequest, reply: FastifyReply, caller: Caller | null): Promise<unknown>;
 }
 
@@ -90,9 +124,48 @@ export function errorBody(error: unknown): { status: number; body: Record<string
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function forbidden(role: Role): SegError {
+  return new SegError({
+    error_code: 'SEG_INVALID_ARGUMENT',
+    message: `this needs the role ${role}`,
+    details: { status: 403 },
+    retryable: false,
+  });
+}
+
+// A SEG_NOT_FOUND of a use case, as the API words it (the id only, nothing of the store).
+async function orNotFound<T>(what: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isSegError(error) && error.error_code === 'SEG_NOT_FOUND') throw notFound(what);
+    throw error;
+  }
+}
+
+// A producer's run summary must count its findings as they are.
+function checkCounts(body: z.infer<typeof FindingsBody>): void {
+  const counted: Record<string, number> = {};
+  const ids = new Set<string>();
+  for (const f of body.findings) {
+    counted[f.result] = (counted[f.result] ?? 0) + 1;
+    if (ids.has(f.id)) throw invalid(`finding ${f.id} is given twice`, { finding_id: f.id });
+    ids.add(f.id);
+  }
+  for (const result of new Set([...Object.keys(counted), ...Object.keys(body.run.counts)])) {
+    const said = body.run.counts[result] ?? 0;
+    if (said !== (counted[result] ?? 0))
+      throw invalid(`run.counts.${result} is ${said}, but ${counted[result] ?? 0} findings are ${result}`, {
+        result,
+      });
+  }
+}
+
 /** The routes of the API (the authz matrix test is generated from this table). */
 export function routes(deps: ApiDeps): Route[] {
   const { store, queue } = deps;
+  const desks = (caller: Caller | null) => orNotFound(`tenant ${caller!.org_id}`, deps.desks(caller!.org_id));
+  const idOf = (request: FastifyRequest) => parse(RunId, (request.params as { id: string }).id, 'id');
   const runOf = async (caller: Caller, id: string) => {
     const run_id = parse(RunId, id, 'run id');
     try {
@@ -131,6 +204,7 @@ export function routes(deps: ApiDeps): Route[] {
       status: 202,
       summary:
         'Queue a run of the tenant (Prefer: wait=N answers 200 with the EvalResult when it ends in time)',
+      body: RunsBody,
       handler: async (request, reply, caller) => {
         const body = parse(RunsBody, request.body, 'body');
         if (body.scope && body.scope.org_id !== caller!.org_id) throw notFound(`tenant ${body.scope.org_id}`);
@@ -202,6 +276,7 @@ export function routes(deps: ApiDeps): Route[] {
       role: 'seg.reader',
       status: 200,
       summary: "A run's findings, paged (a cursor is stable: the run's findings never change)",
+      query: FindingsQuery,
       handler: async (request, _reply, caller) => {
         const run = await runOf(caller!, (request.params as { id: string }).id);
         const q = parse(FindingsQuery, request.query, 'query');
@@ -230,6 +305,167 @@ export function routes(deps: ApiDeps): Route[] {
         const base = await runOf(caller!, a);
         const head = await runOf(caller!, b);
         return store.diffRuns(caller!.org_id, base.run_id, head.run_id);
+      },
+    },
+    {
+      method: 'POST',
+      url: '/findings',
+      role: 'seg.operator',
+      status: 201,
+      summary:
+        'Commit one run of an outside producer: its summary, findings, evidence and the evidence bodies (a retry of a committed run is 200, replayed)',
+      body: FindingsBody,
+      body_limit: deps.ingest_body_limit ?? 16 * 1024 * 1024,
+      handler: async (request, reply, caller) => {
+        const body = parse(FindingsBody, request.body, 'body');
+        const org_id = caller!.org_id;
+        if (body.run.scope.org_id !== org_id) throw notFound(`tenant ${body.run.scope.org_id}`);
+        checkCounts(body);
+        const run_id = body.run.run_id;
+        const own = await store.run(org_id, run_id).then(
+          () => true,
+          (error: unknown) => {
+            if (isSegError(error) && error.error_code === 'SEG_NOT_FOUND') return false;
+            throw error;
+          },
+        );
+        // Run ids are global in the tables: one another tenant committed cannot be taken.
+        if (
+          !own &&
+          (await store.runCommits(run_id).then(
+            () => true,
+            () => false,
+          ))
+        )
+          throw new SegError({
+            error_code: 'SEG_CONFLICT',
+            message: `run id ${run_id} is taken: give the run a fresh UUID`,
+            retryable: false,
+          });
+        for (const blob of body.blobs)
+          await deps.evidence.putBytes(Buffer.from(blob.content_base64, 'base64'), blob.media_type);
+        const cited = new Set([
+          ...body.evidence.map((e) => e.hash),
+          ...body.findings.flatMap((f) => f.evidence.map((p) => p.hash)),
+        ]);
+        const [hash, ...more] = await deps.evidence.missing(cited);
+        if (hash !== undefined)
+          throw invalid(
+            `evidence ${hash}${more.length > 0 ? ` (and ${more.length} more)` : ''} is neither stored nor among blobs`,
+            { hash, missing: more.length + 1 },
+          );
+        const result = await store.commit(body.findings, body.evidence, {
+          run: body.run,
+          assets: body.assets,
+          controls: body.controls,
+        });
+        await store.ack(run_id);
+        void reply.code(result.replayed ? 200 : 201).header('location', `/runs/${run_id}`);
+        return { result };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/plans',
+      role: 'seg.operator',
+      status: 201,
+      summary:
+        'Plan the remediation of a failing finding from the live config: steps, diff, blast radius, risk (200 with no steps when the asset already complies)',
+      body: PlansBody,
+      handler: async (request, reply, caller) => {
+        const body = parse(PlansBody, request.body, 'body');
+        const { remediation } = await desks(caller);
+        const made = await remediation.plan(
+          body.finding_id,
+          body.settings ?? {},
+          (key) => `give settings.${key}`,
+        );
+        if (made.preview === null) {
+          void reply.code(200);
+          return { plan: made.plan, preview: null, history: [] };
+        }
+        void reply.header('location', `/plans/${made.plan.id}`);
+        return { plan: made.plan, preview: made.preview, history: made.history };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/plans/:id',
+      role: 'seg.reader',
+      status: 200,
+      summary: 'A plan of the tenant, with its apply and rollback log',
+      handler: async (request, _reply, caller) => {
+        const id = idOf(request);
+        const { remediation } = await desks(caller);
+        const { record, history } = await orNotFound(`plan ${id}`, remediation.show(id));
+        return { plan: record.plan, control_id: record.control_id, asset: record.asset, history };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/plans/:id/apply',
+      role: 'seg.operator',
+      status: 200,
+      summary:
+        'Apply a plan: a dry run (diff, blast radius, drift) unless dry_run is false, which needs seg.admin and every approval the plan requires',
+      body: ApplyBody,
+      handler: async (request, _reply, caller) => {
+        const id = idOf(request);
+        const body = parse(ApplyBody, request.body, 'body');
+        if (!body.dry_run && !allows(caller!, 'seg.admin')) throw forbidden('seg.admin');
+        const { remediation } = await desks(caller);
+        if (body.dry_run) {
+          const dry = await orNotFound(`plan ${id}`, remediation.dryRun(id));
+          return { applied: false, plan: dry.plan, preview: dry.preview, drift: dry.drift };
+        }
+        return {
+          applied: true,
+          result: await orNotFound(`plan ${id}`, remediation.apply(id, body.approvals)),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/plans/:id/rollback',
+      role: 'seg.admin',
+      status: 200,
+      summary: 'Roll back an applied plan: restore the pre-state captured before each step changed it',
+      body: RollbackBody,
+      handler: async (request, _reply, caller) => {
+        const id = idOf(request);
+        parse(RollbackBody, request.body, 'body');
+        const { remediation } = await desks(caller);
+        return { result: await orNotFound(`plan ${id}`, remediation.rollback(id)) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/attestations',
+      role: 'seg.admin',
+      status: 201,
+      summary:
+        'Sign, publish and verify the attestation of a committed run (200 with the one it has when it is attested already)',
+      body: AttestationsBody,
+      handler: async (request, reply, caller) => {
+        const body = parse(AttestationsBody, request.body, 'body');
+        const { attestations } = await desks(caller);
+        const made = await orNotFound(`run ${body.run_id}`, attestations.attest(body.run_id));
+        void reply.code(made.created ? 201 : 200).header('location', `/attestations/${made.attestation.id}`);
+        return made.created
+          ? { attestation: made.attestation, publish: made.publish, verify: made.verify }
+          : { attestation: made.attestation };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/attestations/:id',
+      role: 'seg.reader',
+      status: 200,
+      summary: 'An attestation of the tenant, its DSSE envelope in signature',
+      handler: async (request, _reply, caller) => {
+        const id = idOf(request);
+        const { attestations } = await desks(caller);
+        return orNotFound(`attestation ${id}`, attestations.get(id));
       },
     },
   ];
@@ -263,6 +499,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     app.route({
       method: route.method,
       url: route.url,
+      ...(route.body_limit !== undefined ? { bodyLimit: route.body_limit } : {}),
       handler: async (request, reply) => {
         let caller: Caller | null = null;
         if (route.role !== null) {
@@ -282,13 +519,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
               ).body,
             );
           }
-          if (!allows(caller, route.role))
-            throw new SegError({
-              error_code: 'SEG_INVALID_ARGUMENT',
-              message: `this needs the role ${route.role}`,
-              details: { status: 403 },
-              retryable: false,
-            });
+          if (!allows(caller, route.role)) throw forbidden(route.role);
         }
         reply.code(route.status);
         return route.handler(request, reply, caller);

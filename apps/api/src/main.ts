@@ -3,8 +3,8 @@
 import { isSegError } from '@neurocipher/seg-contracts';
 import { openMessaging } from '@neurocipher/seg-messaging';
 import { EventBusId } from '@neurocipher/seg-ports';
-import { BlobStoreId } from '@neurocipher/seg-ports';
-import { LakehouseId, createEngine, loadSegConfig, replace } from '@neurocipher/seg-runtime';
+import { TenantEngines, createEngine, loadSegConfig, replace } from '@neurocipher/seg-runtime';
+import { apiDeps } from './api-deps.ts';
 import { buildApi } from './app.ts';
 import { oidcAuthenticator } from './auth.ts';
 
@@ -21,26 +21,17 @@ async function main(): Promise<void> {
     name: 'seg-api',
     queue: { ack_wait_ms: config.jobs.ack_wait_ms, max_deliver: config.jobs.max_deliver },
   });
-  const engine = await createEngine(config, { replace: [replace(EventBusId, messaging.events)] });
-  const lake = await engine.get(LakehouseId);
-  const blobs = await engine.get(BlobStoreId);
-  const check = async (probe: () => Promise<unknown>): Promise<boolean> =>
-    probe().then(
-      () => true,
-      () => false,
-    );
-  const app = await buildApi({
-    authenticate: oidcAuthenticator(config.oidc, cwd),
-    queue: messaging.queue,
-    store: lake.store,
-    rate_per_minute: config.api.rate_per_minute,
-    body_limit: config.api.body_limit_bytes,
-    ready: async () => ({
-      catalog: await check(() => lake.store.runs('readiness-probe')),
-      blobs: await check(() => blobs.list('', { limit: 1 })),
-      queue: await check(() => messaging.queue.dead_letters()),
+  const shared = [replace(EventBusId, messaging.events)];
+  const engine = await createEngine(config, { replace: shared });
+  const tenants = new TenantEngines(config, { cwd, replace: shared });
+  const app = await buildApi(
+    await apiDeps({
+      engine,
+      engines: tenants,
+      queue: messaging.queue,
+      authenticate: oidcAuthenticator(config.oidc, cwd),
     }),
-  });
+  );
   const port = Number(process.env['SEG_API_PORT'] ?? 8080);
   const host = process.env['SEG_API_HOST'] ?? '127.0.0.1';
   await app.listen({ port, host });
@@ -49,6 +40,7 @@ async function main(): Promise<void> {
     log({ level: 'info', msg: 'stopping', signal });
     void (async () => {
       await app.close();
+      await tenants.close();
       await engine.close();
       await messaging.close();
       log({ level: 'info', msg: 'stopped' });

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 // The contracts register their schemas (with ids) in zod's global registry when they load.
 import '@neurocipher/seg-contracts';
-import { FindingsQuery, RunsBody } from './api-schemas.ts';
 import type { Route } from './app.ts';
 
 // Every contract schema with an id (`.meta({ id })`), each nested one a $ref into the components, so the
@@ -59,7 +58,77 @@ const BODIES: Record<string, Record<string, unknown>> = {
     },
   },
   'GET /runs/:a/diff/:b': { type: 'object' },
+  'POST /findings': {
+    type: 'object',
+    required: ['result'],
+    properties: { result: ref('AppendResult') },
+  },
+  'POST /plans': {
+    type: 'object',
+    required: ['plan'],
+    properties: {
+      plan: ref('RemediationPlan'),
+      preview: { type: ['object', 'null'] },
+      history: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  'GET /plans/:id': {
+    type: 'object',
+    required: ['plan', 'control_id', 'asset', 'history'],
+    properties: {
+      plan: ref('RemediationPlan'),
+      control_id: { type: 'string' },
+      asset: { type: 'string' },
+      history: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  'POST /plans/:id/apply': {
+    type: 'object',
+    required: ['applied'],
+    properties: {
+      applied: { type: 'boolean' },
+      plan: ref('RemediationPlan'),
+      preview: { type: 'object' },
+      drift: { type: 'array', items: { type: 'object' } },
+      result: ref('ApplyResult'),
+    },
+  },
+  'POST /plans/:id/rollback': {
+    type: 'object',
+    required: ['result'],
+    properties: { result: ref('RollbackResult') },
+  },
+  'POST /attestations': {
+    type: 'object',
+    required: ['attestation'],
+    properties: {
+      attestation: ref('Attestation'),
+      publish: ref('PublishReport'),
+      verify: ref('VerifyReport'),
+    },
+  },
+  'GET /attestations/:id': ref('Attestation'),
 };
+
+// The other successes a route documents besides its own status (same body unless given).
+const ALSO: Record<string, Record<string, { description: string; body?: Record<string, unknown> }>> = {
+  'POST /runs': {
+    '202': {
+      description: 'Queued; Location names the run',
+      body: {
+        type: 'object',
+        properties: { run_id: { type: 'string', format: 'uuid' }, status: { type: 'string' } },
+      },
+    },
+    '200': { description: 'The run ended within Prefer: wait=N', body: ref('EvalResult') },
+  },
+  'POST /findings': { '200': { description: 'The run was committed already: nothing new written' } },
+  'POST /plans': { '200': { description: 'The asset already complies: a plan without steps, not recorded' } },
+  'POST /attestations': { '200': { description: 'The run is attested already: its newest attestation' } },
+};
+
+// The routes whose successes name what they made in Location.
+const LOCATED = new Set(['POST /runs', 'POST /findings', 'POST /plans', 'POST /attestations']);
 
 /** The document served at `/openapi.json`. */
 export function openApiDocument(routes: readonly Route[]): Record<string, unknown> {
@@ -73,27 +142,21 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       schema: { type: 'string', format: 'uuid' },
     }));
     const key = `${route.method} ${route.url}`;
+    const location = LOCATED.has(key) ? { headers: { Location: { schema: { type: 'string' } } } } : {};
     const responses: Record<string, unknown> = {
       [String(route.status)]: {
         description: route.summary,
+        ...location,
         content: json(BODIES[key] ?? { type: 'object' }),
       },
       default: { description: 'A §14 error', content: json(ref('SegError')) },
     };
-    if (key === 'POST /runs') {
-      responses['202'] = {
-        description: 'Queued; Location names the run',
-        headers: { Location: { schema: { type: 'string' } } },
-        content: json({
-          type: 'object',
-          properties: { run_id: { type: 'string', format: 'uuid' }, status: { type: 'string' } },
-        }),
+    for (const [status, also] of Object.entries(ALSO[key] ?? {}))
+      responses[status] = {
+        description: also.description,
+        ...location,
+        content: json(also.body ?? BODIES[key] ?? { type: 'object' }),
       };
-      responses['200'] = {
-        description: 'The run ended within Prefer: wait=N',
-        content: json(ref('EvalResult')),
-      };
-    }
     const operation: Record<string, unknown> = {
       operationId: key.replace(/[^A-Za-z]+/g, '_').replace(/^_|_$/g, ''),
       summary: route.summary,
@@ -101,10 +164,9 @@ export function openApiDocument(routes: readonly Route[]): Record<string, unknow
       ...(route.role !== null ? { security: [{ bearer: [] }], 'x-seg-role': route.role } : { security: [] }),
       responses,
     };
-    if (key === 'POST /runs')
-      operation['requestBody'] = { required: false, content: json(requestSchema(RunsBody)) };
-    if (key === 'GET /runs/:id/findings') {
-      const query = requestSchema(FindingsQuery) as { properties: Record<string, unknown> };
+    if (route.body) operation['requestBody'] = { required: false, content: json(requestSchema(route.body)) };
+    if (route.query) {
+      const query = requestSchema(route.query) as { properties: Record<string, unknown> };
       operation['parameters'] = [
         ...params,
         ...Object.entries(query.properties).map(([name, schema]) => ({

@@ -3,15 +3,23 @@
 // table: every route × each role × own tenant / other tenant / no token / expired / wrong audience / wrong
 // issuer / alg none / tampered signature, each cell with its expected status.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { generateDemoTenant, writeSnapshotFile } from '@neurocipher/seg-adapter-snapshot';
-import { InMemoryJobQueue } from '@neurocipher/seg-ports';
-import { LakehouseId, createEngine, parseSegConfig } from '@neurocipher/seg-runtime';
+import { InMemoryJobQueue, sha256Hex } from '@neurocipher/seg-ports';
+import {
+  AttestationDeskId,
+  LakehouseId,
+  TenantEngines,
+  createEngine,
+  parseSegConfig,
+} from '@neurocipher/seg-runtime';
 import type { Engine } from '@neurocipher/seg-runtime';
+import { apiDeps } from '../src/api-deps.ts';
 import { buildApi, routes } from '../src/app.ts';
 import type { Route } from '../src/app.ts';
 import { ROLES, oidcAuthenticator } from '../src/auth.ts';
@@ -25,6 +33,9 @@ let app: FastifyInstance;
 let engine: Engine;
 let queue: InMemoryJobQueue;
 let runId: string;
+let attestationId: string;
+let failingFindingId: string;
+let engines: TenantEngines;
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let key: SigningKey;
 let otherKey: SigningKey;
@@ -56,38 +67,104 @@ beforeAll(async () => {
       bundles_dir: join(repo, 'bundles'),
       trusted_keys: join(repo, 'tools', 'bundle', 'trusted-keys.json'),
       oidc: { issuer: ISSUER, audience: AUDIENCE, jwks_file: 'jwks.json' },
+      api: { rate_per_minute: 100_000 },
+      tenants: { acme: { inventory: { kind: 'snapshot', path: 'acme.ndjson' } } },
     },
     { cwd: work },
   );
   engine = await createEngine(config, { provider: { kind: 'snapshot', path: join(work, 'acme.ndjson') } });
   runId = (await engine.scan({ attest: false })).run.run_id;
   queue = new InMemoryJobQueue();
+  engines = new TenantEngines(config, { cwd: work });
+  // The run was committed without an attestation: attested after the fact, as POST /attestations does.
+  const attested = await (await (await engines.for('acme')).get(AttestationDeskId)).attest(runId);
+  attestationId = attested.attestation.id;
   const lake = await engine.get(LakehouseId);
-  app = await buildApi({
-    authenticate: oidcAuthenticator(config.oidc!, work),
-    queue,
-    store: lake.store,
-    ready: async () => ({ catalog: true, blobs: true, queue: true }),
-    rate_per_minute: 100_000,
-  });
+  failingFindingId = (await lake.store.runFindings('acme', runId, { result: 'fail' }))[0]!.finding.id;
+  app = await buildApi(
+    await apiDeps({ engine, engines, queue, authenticate: oidcAuthenticator(config.oidc!, work) }),
+  );
 }, 180_000);
 
 afterAll(async () => {
   await app?.close();
+  await engines?.close();
   await engine?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-const ids = () => ({ id: runId, a: runId, b: runId });
-const urlOf = (route: Route) =>
-  route.url.replace(/:([a-z]+)/g, (_m, p: keyof ReturnType<typeof ids>) => ids()[p]);
+// A run of an outside producer for tenant `org_id`: two findings (one with a producer's own fingerprint),
+// one evidence body given inline.
+function producerRun(org_id = 'acme') {
+  const run_id: string = randomUUID();
+  const body = Buffer.from(JSON.stringify({ bucket: 'logs', versioning: 'Suspended', run_id }));
+  const hash = sha256Hex(body);
+  const at = '2026-12-04T10:00:00Z';
+  const finding = (i: number, result: 'pass' | 'fail') => ({
+    id: randomUUID(),
+    control_id: 'ext-storage-versioning',
+    control_version: '1.0.0',
+    asset: { urn: `urn:asset:aws:bucket:arn:aws:s3:::logs-${i}` },
+    result,
+    severity: 'medium',
+    message: `bucket logs-${i}`,
+    evidence: [{ hash, media_type: 'application/json' }],
+    created_at: at,
+    updated_at: at,
+    fingerprint: `fp-${i}`,
+  });
+  const findings = [finding(1, 'fail'), finding(2, 'pass')];
+  return {
+    run: {
+      run_id,
+      scope: { org_id },
+      started_at: at,
+      ended_at: at,
+      controls: ['ext-storage-versioning'],
+      counts: { pass: 1, warn: 0, fail: 1, error: 0 },
+    },
+    findings,
+    evidence: [{ hash, media_type: 'application/json', finding_ids: findings.map((f) => f.id) }],
+    blobs: [{ media_type: 'application/json', content_base64: body.toString('base64') }],
+  };
+}
+
+// Every route's cell values: the path ids, a body, and the status of an allowed role of the own tenant
+// and of an admin of another tenant. A route missing here fails the matrix (a new route cannot be left
+// out). The plan routes run on a snapshot tenant here (nothing to remediate: 400 and 404); plan, apply
+// and rollback on AWS run in test/service-events.test.ts.
+const NO_PLAN = '0e9d8c7b-6a5f-5e4d-8c3b-2a1f0e9d8c7b';
+interface Cell {
+  ids?: () => Record<string, string>;
+  body?: () => unknown;
+  own: number;
+  other: number;
+}
+const runIds = () => ({ id: runId, a: runId, b: runId });
+const CELLS: Record<string, Cell> = {
+  'POST /runs': { body: () => ({}), own: 202, other: 202 },
+  'GET /runs': { own: 200, other: 200 },
+  'GET /runs/:id': { ids: runIds, own: 200, other: 404 },
+  'GET /runs/:id/findings': { ids: runIds, own: 200, other: 404 },
+  'GET /runs/:a/diff/:b': { ids: runIds, own: 200, other: 404 },
+  'POST /findings': { body: () => producerRun('acme'), own: 201, other: 404 },
+  'POST /plans': { body: () => ({ finding_id: failingFindingId }), own: 400, other: 404 },
+  'GET /plans/:id': { ids: () => ({ id: NO_PLAN }), own: 404, other: 404 },
+  'POST /plans/:id/apply': { ids: () => ({ id: NO_PLAN }), body: () => ({}), own: 404, other: 404 },
+  'POST /plans/:id/rollback': { ids: () => ({ id: NO_PLAN }), body: () => ({}), own: 404, other: 404 },
+  'POST /attestations': { body: () => ({ run_id: runId }), own: 200, other: 404 },
+  'GET /attestations/:id': { ids: () => ({ id: attestationId }), own: 200, other: 404 },
+};
+const keyOf = (route: Route) => `${route.method} ${route.url}`;
 
 async function call(route: Route, authorization?: string) {
+  const cell = CELLS[keyOf(route)]!;
+  const ids = cell.ids?.() ?? {};
   return app.inject({
     method: route.method,
-    url: urlOf(route),
+    url: route.url.replace(/:([a-z]+)/g, (_m, p: string) => ids[p]!),
     headers: authorization ? { authorization } : {},
-    ...(route.method === 'POST' ? { payload: {} } : {}),
+    ...(route.method === 'POST' ? { payload: (cell.body?.() ?? {}) as object } : {}),
   });
 }
 
@@ -98,13 +175,16 @@ describe('the authz matrix (every route of the table)', () => {
     },
     queue: new InMemoryJobQueue(),
     store: null as never,
+    evidence: null as never,
+    desks: async () => null as never,
     ready: async () => ({}),
   });
   const guarded = table.filter((r) => r.role !== null);
 
-  it('covers every route: the guarded ones need a role, the open ones are health and readiness', () => {
+  it('covers every route: the guarded ones need a role and have a cell, the open ones are health and readiness', () => {
     expect(table.filter((r) => r.role === null).map((r) => r.url)).toEqual(['/healthz', '/readyz']);
-    expect(guarded.length).toBeGreaterThanOrEqual(5);
+    expect(guarded.map(keyOf).filter((key) => CELLS[key] === undefined)).toEqual([]);
+    expect(guarded.length).toBe(Object.keys(CELLS).length);
   });
 
   for (const route of guarded) {
@@ -112,21 +192,20 @@ describe('the authz matrix (every route of the table)', () => {
       it.each(ROLES.map((r) => [r]))('%s of the own tenant', async (role: Role) => {
         const res = await call(route, `Bearer ${await token({ roles: [role] })}`);
         const allowed = ROLES.indexOf(role) >= ROLES.indexOf(route.role!);
-        expect(res.statusCode).toBe(allowed ? route.status : 403);
+        expect(res.statusCode).toBe(allowed ? CELLS[keyOf(route)]!.own : 403);
         if (!allowed) expect(res.json()).toMatchObject({ error_code: 'SEG_INVALID_ARGUMENT' });
       });
 
-      it('an admin of another tenant learns nothing: reads are empty, a run of acme is not found', async () => {
+      it('an admin of another tenant learns nothing: reads are empty, anything of acme is not found', async () => {
         const res = await call(route, `Bearer ${await token({ roles: ['seg.admin'], org_id: 'beta' })}`);
-        if (route.url.includes(':')) {
-          expect(res.statusCode).toBe(404);
-          expect(res.json()).toMatchObject({ error_code: 'SEG_NOT_FOUND', details: {} });
-          expect(res.body).not.toContain('counts');
-        } else if (route.method === 'GET') {
-          expect(res.statusCode).toBe(200);
+        expect(res.statusCode).toBe(CELLS[keyOf(route)]!.other);
+        if (res.statusCode < 300) {
           expect(res.body).not.toContain(runId);
+          expect(res.body).not.toContain(attestationId);
         } else {
-          expect(res.statusCode).toBe(route.status);
+          // Exactly what an id nobody has gets: the id asked for echoed, nothing of acme's.
+          expect(res.json()).toMatchObject({ error_code: 'SEG_NOT_FOUND', details: {} });
+          expect(res.body).not.toMatch(/counts|signature|control_id/);
         }
       });
 
@@ -286,6 +365,110 @@ describe('the routes', () => {
       headers,
     });
     expect([missing.statusCode, missing.json().error_code]).toEqual([404, 'SEG_NOT_FOUND']);
+  });
+
+  it("commits an outside producer's run (its own fingerprints, evidence given inline), once", async () => {
+    const headers = await auth('seg.operator');
+    const body = producerRun();
+    const res = await app.inject({ method: 'POST', url: '/findings', headers, payload: body });
+    expect(res.statusCode).toBe(201);
+    expect(res.headers['location']).toBe(`/runs/${body.run.run_id}`);
+    expect(res.json()).toMatchObject({
+      result: { run_id: body.run.run_id, findings_written: 2, evidence_written: 1, replayed: false },
+    });
+    const page = (
+      await app.inject({ method: 'GET', url: `/runs/${body.run.run_id}/findings`, headers })
+    ).json() as { findings: Array<{ id: string; fingerprint: string }> };
+    expect(page.findings.map((f) => f.fingerprint).sort()).toEqual(['fp-1', 'fp-2']);
+    // A retry of the same run writes nothing.
+    const again = await app.inject({ method: 'POST', url: '/findings', headers, payload: body });
+    expect([again.statusCode, again.json().result.replayed]).toEqual([200, true]);
+    const rows = (
+      await app.inject({ method: 'GET', url: `/runs/${body.run.run_id}/findings?limit=500`, headers })
+    ).json() as { findings: unknown[] };
+    expect(rows.findings).toHaveLength(2);
+  });
+
+  it('refuses a producer run that miscounts, cites evidence it never gave, or takes another tenant’s run id', async () => {
+    const headers = await auth('seg.operator');
+    const miscounted = producerRun();
+    miscounted.run.counts = { pass: 2, warn: 0, fail: 0, error: 0 };
+    const a = await app.inject({ method: 'POST', url: '/findings', headers, payload: miscounted });
+    expect([a.statusCode, a.json().error_code]).toEqual([400, 'SEG_INVALID_ARGUMENT']);
+    expect(a.json().message).toMatch(/run\.counts\.(pass|fail)/);
+    const unstored = { ...producerRun(), blobs: [] };
+    const b = await app.inject({ method: 'POST', url: '/findings', headers, payload: unstored });
+    expect([b.statusCode, b.json().message]).toEqual([
+      400,
+      expect.stringMatching(/neither stored nor among blobs/),
+    ]);
+    const invalidFinding = producerRun();
+    (invalidFinding.findings[0] as Record<string, unknown>)['fingerprint'] = '';
+    const c = await app.inject({ method: 'POST', url: '/findings', headers, payload: invalidFinding });
+    expect([c.statusCode, c.json().error_code]).toEqual([400, 'SEG_INVALID_ARGUMENT']);
+    // beta names acme's run id for a run of its own: refused, and nothing of acme's run is said.
+    const taken = producerRun('beta');
+    taken.run.run_id = runId;
+    const betaHeaders = {
+      authorization: `Bearer ${await token({ roles: ['seg.operator'], org_id: 'beta' })}`,
+    };
+    const d = await app.inject({ method: 'POST', url: '/findings', headers: betaHeaders, payload: taken });
+    expect([d.statusCode, d.json().error_code]).toEqual([409, 'SEG_CONFLICT']);
+    expect(d.body).not.toMatch(/acme|counts/);
+    // None of them committed anything.
+    const runs = (await app.inject({ method: 'GET', url: '/runs', headers })).json() as {
+      runs: Array<{ run_id: string }>;
+    };
+    for (const refused of [miscounted, unstored, invalidFinding])
+      expect(runs.runs.map((r) => r.run_id)).not.toContain(refused.run.run_id);
+  });
+
+  it('attests a run once: the envelope is a DSSE over the run, read back by id', async () => {
+    const admin = await auth('seg.admin');
+    const body = producerRun();
+    expect(
+      (await app.inject({ method: 'POST', url: '/findings', headers: admin, payload: body })).statusCode,
+    ).toBe(201);
+    const made = await app.inject({
+      method: 'POST',
+      url: '/attestations',
+      headers: admin,
+      payload: { run_id: body.run.run_id },
+    });
+    expect(made.statusCode).toBe(201);
+    const { attestation, verify } = made.json() as {
+      attestation: { id: string; run_id: string; signature: string };
+      verify: { valid: boolean };
+    };
+    expect(attestation.run_id).toBe(body.run.run_id);
+    expect(verify.valid).toBe(true);
+    expect(made.headers['location']).toBe(`/attestations/${attestation.id}`);
+    const envelope = JSON.parse(attestation.signature) as { payloadType: string; signatures: unknown[] };
+    expect(envelope.payloadType).toBe('application/vnd.in-toto+json');
+    expect(envelope.signatures.length).toBeGreaterThan(0);
+    const again = await app.inject({
+      method: 'POST',
+      url: '/attestations',
+      headers: admin,
+      payload: { run_id: body.run.run_id },
+    });
+    expect([again.statusCode, again.json().attestation.id]).toEqual([200, attestation.id]);
+    const read = await app.inject({
+      method: 'GET',
+      url: `/attestations/${attestation.id}`,
+      headers: await auth(),
+    });
+    expect(read.json()).toMatchObject({ id: attestation.id, run_id: body.run.run_id });
+  });
+
+  it('lets an operator dry-run an apply but not apply', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/plans/${NO_PLAN}/apply`,
+      headers: await auth('seg.operator'),
+      payload: { dry_run: false },
+    });
+    expect([res.statusCode, res.json().message]).toEqual([403, 'this needs the role seg.admin']);
   });
 
   it('answers health, readiness and unknown routes without a token, and never a stack', async () => {

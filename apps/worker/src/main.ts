@@ -3,8 +3,7 @@
 import { isSegError } from '@neurocipher/seg-contracts';
 import { openMessaging } from '@neurocipher/seg-messaging';
 import { EventBusId } from '@neurocipher/seg-ports';
-import { createEngine, loadSegConfig, replace, tenantEngineConfig } from '@neurocipher/seg-runtime';
-import type { Engine } from '@neurocipher/seg-runtime';
+import { TenantEngines, loadSegConfig, replace } from '@neurocipher/seg-runtime';
 import { RunWorker } from './run-worker.ts';
 import type { LogLine } from './run-worker.ts';
 
@@ -19,23 +18,10 @@ async function main(): Promise<void> {
     name: 'seg-worker',
     queue: { ack_wait_ms: config.jobs.ack_wait_ms, max_deliver: config.jobs.max_deliver },
   });
-  const engines = new Map<string, Promise<Engine>>();
-  const engineFor = (org_id: string): Promise<Engine> => {
-    let engine = engines.get(org_id);
-    if (!engine) {
-      const tenant = tenantEngineConfig(config, org_id, cwd);
-      engine = createEngine(tenant.config, {
-        provider: tenant.provider,
-        replace: [replace(EventBusId, messaging.events)],
-      });
-      engines.set(org_id, engine);
-      engine.catch(() => engines.delete(org_id));
-    }
-    return engine;
-  };
+  const engines = new TenantEngines(config, { cwd, replace: [replace(EventBusId, messaging.events)] });
   const worker = new RunWorker({
     queue: messaging.queue,
-    engineFor,
+    engineFor: (org_id) => engines.for(org_id),
     heartbeat_ms: config.jobs.heartbeat_ms,
     log,
   });
@@ -46,7 +32,7 @@ async function main(): Promise<void> {
     log({ level: 'info', msg: 'stopping', signal });
     void (async () => {
       await worker.stop();
-      for (const engine of engines.values()) await (await engine.catch(() => null))?.close();
+      await engines.close();
       await messaging.close();
       log({ level: 'info', msg: 'stopped' });
       process.exitCode = 0;

@@ -85,6 +85,6 @@ export { RestCatalog, losslessFetch } from './catalog/rest-catalog.ts';
 export type { RestCatalogOptions } from './catalog/rest-catalog.ts';
 export { committedFiles, lakehouseTableName, tableFileUri } from './ingest/committed-files.ts';
 export type { CommittedTable } from './ingest/committed-files.ts';
-export { runAttestations } from './ingest/run-attestations.ts';
+export { attestationById, runAttestations } from './ingest/run-attestations.ts';
 export { lakehouseSubjectResolver } from './attestation/lakehouse-subject-resolver.ts';
 export type { LakehouseSubjectResolverOptions } from './attestation/lakehouse-subject-resolver.ts';

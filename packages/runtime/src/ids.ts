@@ -9,6 +9,8 @@ import type { ScanEngine } from './modules/evaluation.module.ts';
 import type { ProviderChoice } from './modules/inventory.module.ts';
 import type { Lakehouse } from './modules/lakehouse.module.ts';
 import type { RemediationWorkbench } from './modules/remediation.module.ts';
+import type { AttestationDesk } from './service/attestation-desk.ts';
+import type { RemediationDesk } from './service/remediation-desk.ts';
 
 // The runtime's own container ids, typed like the ports' (`PortId<T>`): `engine.get(LakehouseId)` is a
 // `Lakehouse` without a cast. The ports' ids (InventoryPortId, FindingIngestPortId ...) are bound too.
@@ -33,6 +35,12 @@ export const RunServiceId: PortId<RunService<AttestedRun>> = Symbol.for('seg.run
 export const RemediationWorkbenchId: PortId<RemediationWorkbench> = Symbol.for(
   'seg.runtime.RemediationWorkbench',
 );
+
+/** The tenant's remediation use cases: plan, dry-run, apply, roll back, show ({@link RemediationDesk}). */
+export const RemediationDeskId: PortId<RemediationDesk> = Symbol.for('seg.runtime.RemediationDesk');
+
+/** The tenant's attestation use cases: attest a committed run, read one back ({@link AttestationDesk}). */
+export const AttestationDeskId: PortId<AttestationDesk> = Symbol.for('seg.runtime.AttestationDesk');
 
 /** The job queue and event bus of the `queue` setting (also bound as `JobQueueId` and `EventBusId`). */
 export const MessagingId: PortId<Messaging> = Symbol.for('seg.runtime.Messaging');

@@ -29,11 +29,13 @@ export {
 } from './files/user-files.ts';
 export type { SystemError } from './files/user-files.ts';
 export {
+  AttestationDeskId,
   AttesterId,
   EvidenceStoreId,
   LakehouseId,
   MessagingId,
   ProviderId,
+  RemediationDeskId,
   RemediationWorkbenchId,
   ResourcesId,
   RunServiceId,
@@ -64,3 +66,11 @@ export { remediationModule } from './modules/remediation.module.ts';
 export type { AssetRemediation, RemediationWorkbench } from './modules/remediation.module.ts';
 export { RUN_JOB_TYPE, RunJobSchema, parseRunJob, runJob, tenantEngineConfig } from './jobs/run-job.ts';
 export type { RunJob } from './jobs/run-job.ts';
+export { AttestationDesk } from './service/attestation-desk.ts';
+export type { RunAttestation } from './service/attestation-desk.ts';
+export { FAILING_RESULTS, remediableFinding } from './service/remediable-finding.ts';
+export type { FindingSource } from './service/remediable-finding.ts';
+export { RemediationDesk, RemediationSettingsSchema } from './service/remediation-desk.ts';
+export type { DryRun, MadePlan, SettingHint, ShownPlan } from './service/remediation-desk.ts';
+export { TenantEngines, serviceReadiness } from './service/tenant-engines.ts';
+export type { Readiness, TenantEnginesOptions } from './service/tenant-engines.ts';

@@ -1,13 +1,8 @@
 import { Command, Option } from 'commander';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import { assertPlanId, jsonDiff } from '@neurocipher/seg-adapter-aws';
-import type { PlanRecord } from '@neurocipher/seg-adapter-aws';
-import { assertApproved } from '@neurocipher/seg-core';
-import { LakehouseId, RemediationWorkbenchId } from '@neurocipher/seg-runtime';
-import type { RemediationWorkbench } from '@neurocipher/seg-runtime';
+import { RemediationDeskId } from '@neurocipher/seg-runtime';
 import { EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
-import { remediableFinding } from '../remediation/remediable-finding.ts';
 import { renderHistory, renderPlan, renderStepRun } from '../remediation/render-remediation.ts';
 import { REMEDIATION_SETTING_KEYS, parseRemediationSettings } from '../remediation/remediation-settings.ts';
 import { configFor, withEngine } from './shared.ts';
@@ -50,31 +45,16 @@ function withAwsOptions(command: Command): Command {
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-// The adapter names a missing default; the CLI says how to give it.
-function withSettingsHint(err: unknown): unknown {
-  if (isSegError(err) && typeof err.details['missing'] === 'string') {
-    return new SegError({
+// An unknown plan id says how to make one.
+function withPlanHint(err: unknown): never {
+  if (isSegError(err) && err.error_code === 'SEG_NOT_FOUND' && typeof err.details['plan_id'] === 'string')
+    throw new SegError({
       error_code: err.error_code,
-      message: `${err.message}: add --set ${err.details['missing']}=<value>`,
+      message: `${err.message}: make one with seg plan <finding-id>`,
       details: err.details,
       cause: err,
     });
-  }
-  return err;
-}
-
-// The plan record of an id given on the command line; SEG_NOT_FOUND when this home holds none.
-async function recordOf(side: RemediationWorkbench, planId: string): Promise<PlanRecord> {
-  assertPlanId(planId);
-  const record = await side.plans.get(planId);
-  if (!record) {
-    throw new SegError({
-      error_code: 'SEG_NOT_FOUND',
-      message: `unknown plan ${planId}: make one with seg plan <finding-id>`,
-      details: { plan_id: planId },
-    });
-  }
-  return record;
+  throw err;
 }
 
 /**
@@ -114,33 +94,26 @@ export function remediationCommands(
       const { config } = configFor(io, global(), awsOverrides(options));
       const defaults = parseRemediationSettings(options.set);
       await withEngine(config, async (engine) => {
-        const lake = await engine.get(LakehouseId);
-        const stored = await remediableFinding(lake.store, config.tenant, findingId);
-        const side = await engine.get(RemediationWorkbenchId);
-        const { remediation } = side.forAsset(stored.finding.asset.urn, defaults);
-        const made = await remediation.plan(stored.finding, 'apply').catch((err: unknown) => {
-          throw withSettingsHint(err);
-        });
-        if (made.steps.length === 0) {
+        const desk = await engine.get(RemediationDeskId);
+        const made = await desk.plan(findingId, defaults, (key) => `add --set ${key}=<value>`);
+        if (made.preview === null) {
           out(
             options.format === 'json'
-              ? json(made)
-              : `nothing to change: ${stored.finding.asset.urn} already satisfies ${stored.finding.control_id} ` +
-                  `(the finding is from run ${stored.run_id}; scan again to refresh it)\n`,
+              ? json(made.plan)
+              : `nothing to change: ${made.finding.finding.asset.urn} already satisfies ${made.finding.finding.control_id} ` +
+                  `(the finding is from run ${made.finding.run_id}; scan again to refresh it)\n`,
           );
           return;
         }
-        await lake.store.recordPlans([made], config.tenant);
         if (options.format === 'json') {
-          out(json(made));
+          out(json(made.plan));
           return;
         }
-        out(renderPlan(made, await remediation.preview(made.id)));
-        const events = await remediation.history(made.id);
-        if (events.length > 0) out(renderHistory(events));
+        out(renderPlan(made.plan, made.preview));
+        if (made.history.length > 0) out(renderHistory(made.history));
         out(
-          `next: seg apply ${made.id}          # dry run: diff and blast radius, changes nothing\n` +
-            `      seg apply ${made.id} --yes${made.approvals_required.length > 0 ? ` --approve ${made.approvals_required.join(',')}` : ''}\n`,
+          `next: seg apply ${made.plan.id}          # dry run: diff and blast radius, changes nothing\n` +
+            `      seg apply ${made.plan.id} --yes${made.plan.approvals_required.length > 0 ? ` --approve ${made.plan.approvals_required.join(',')}` : ''}\n`,
         );
       });
     });
@@ -165,32 +138,26 @@ export function remediationCommands(
     .action(async (planId: string, options: ApplyOptions) => {
       const { config } = configFor(io, global(), awsOverrides(options));
       await withEngine(config, async (engine) => {
-        const side = await engine.get(RemediationWorkbenchId);
-        const record = await recordOf(side, planId);
-        const { remediation, inventory } = side.forAsset(record.asset);
-        const preview = await remediation.preview(record.plan.id);
-        const live = await inventory.get_config({ urn: record.asset });
-        const drift = jsonDiff(preview.before, live.body);
-        const events = await remediation.history(record.plan.id);
+        const desk = await engine.get(RemediationDeskId);
+        const { plan, preview, drift, history } = await desk.dryRun(planId).catch(withPlanHint);
         if (options.format === 'text') {
-          out(renderPlan(record.plan, preview));
+          out(renderPlan(plan, preview));
           if (drift.length > 0) {
             out(
               `note: the live config differs from the plan's "before" in ${drift.length} place${drift.length === 1 ? '' : 's'}; ` +
                 'apply works from the live state (seg plan again for a fresh diff)\n',
             );
           }
-          if (events.length > 0) out(renderHistory(events));
+          if (history.length > 0) out(renderHistory(history));
         }
         if (!options.yes) {
-          if (options.format === 'json') out(json({ plan: record.plan, preview, drift, applied: false }));
-          else out(`dry run: nothing was changed. To apply: seg apply ${record.plan.id} --yes\n`);
+          if (options.format === 'json') out(json({ plan, preview, drift, applied: false }));
+          else out(`dry run: nothing was changed. To apply: seg apply ${plan.id} --yes\n`);
           setExit(EXIT_OK);
           return;
         }
-        assertApproved(record.plan, (options.approve ?? '').split(',').filter(Boolean));
-        const result = await remediation.apply(record.plan);
-        out(options.format === 'json' ? json(result) : renderStepRun('apply', record.plan, result));
+        const result = await desk.apply(plan.id, (options.approve ?? '').split(',').filter(Boolean));
+        out(options.format === 'json' ? json(result) : renderStepRun('apply', plan, result));
         setExit(result.status === 'success' ? EXIT_OK : EXIT_NOT_APPLIED);
       });
     });
@@ -208,18 +175,9 @@ export function remediationCommands(
     .action(async (planId: string, options: AwsOptions) => {
       const { config } = configFor(io, global(), awsOverrides(options));
       await withEngine(config, async (engine) => {
-        const side = await engine.get(RemediationWorkbenchId);
-        const record = await recordOf(side, planId);
-        const events = await side.plans.events(record.plan.id);
-        if (!events.some((e) => e.kind === 'apply')) {
-          throw new SegError({
-            error_code: 'SEG_INVALID_ARGUMENT',
-            message: `plan ${record.plan.id} has not been applied: nothing to roll back`,
-            details: { plan_id: record.plan.id },
-          });
-        }
-        const { remediation } = side.forAsset(record.asset);
-        const result = await remediation.rollback(record.plan.id);
+        const desk = await engine.get(RemediationDeskId);
+        const { record } = await desk.show(planId).catch(withPlanHint);
+        const result = await desk.rollback(record.plan.id);
         out(options.format === 'json' ? json(result) : renderStepRun('rollback', record.plan, result));
         setExit(result.status === 'success' ? EXIT_OK : EXIT_NOT_APPLIED);
       });

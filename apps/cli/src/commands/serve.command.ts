@@ -2,17 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { buildApi, oidcAuthenticator } from '@neurocipher/seg-api';
+import { apiDeps, buildApi, oidcAuthenticator } from '@neurocipher/seg-api';
 import { openMessaging } from '@neurocipher/seg-messaging';
-import { BlobStoreId, EventBusId } from '@neurocipher/seg-ports';
-import {
-  LakehouseId,
-  createEngine,
-  parseSegConfig,
-  replace,
-  tenantEngineConfig,
-} from '@neurocipher/seg-runtime';
-import type { Engine, SegConfig } from '@neurocipher/seg-runtime';
+import { EventBusId } from '@neurocipher/seg-ports';
+import { TenantEngines, createEngine, parseSegConfig, replace } from '@neurocipher/seg-runtime';
+import type { SegConfig } from '@neurocipher/seg-runtime';
 import { RunWorker } from '@neurocipher/seg-worker';
 import type { CliIo } from '../cli/io.ts';
 import { configFor, usageError } from './shared.ts';
@@ -99,38 +93,18 @@ export function serveCommand(
       });
       const shared = [replace(EventBusId, messaging.events)];
       const engine = await createEngine(config, { replace: shared });
-      const engines = new Map<string, Promise<Engine>>();
-      const engineFor = (org_id: string): Promise<Engine> => {
-        let tenantEngine = engines.get(org_id);
-        if (!tenantEngine) {
-          const tenant = tenantEngineConfig(config, org_id, io.cwd);
-          tenantEngine = createEngine(tenant.config, { provider: tenant.provider, replace: shared });
-          engines.set(org_id, tenantEngine);
-        }
-        return tenantEngine;
-      };
-      const lake = await engine.get(LakehouseId);
-      const blobs = await engine.get(BlobStoreId);
-      const probe = (p: () => Promise<unknown>) =>
-        p().then(
-          () => true,
-          () => false,
-        );
-      const app = await buildApi({
-        authenticate: oidcAuthenticator(oidc, io.cwd),
-        queue: messaging.queue,
-        store: lake.store,
-        rate_per_minute: config.api.rate_per_minute,
-        body_limit: config.api.body_limit_bytes,
-        ready: async () => ({
-          catalog: await probe(() => lake.store.runs('readiness-probe')),
-          blobs: await probe(() => blobs.list('', { limit: 1 })),
-          queue: await probe(() => messaging.queue.dead_letters()),
+      const engines = new TenantEngines(config, { cwd: io.cwd, replace: shared });
+      const app = await buildApi(
+        await apiDeps({
+          engine,
+          engines,
+          queue: messaging.queue,
+          authenticate: oidcAuthenticator(oidc, io.cwd),
         }),
-      });
+      );
       const worker = new RunWorker({
         queue: messaging.queue,
-        engineFor,
+        engineFor: (org_id) => engines.for(org_id),
         heartbeat_ms: config.jobs.heartbeat_ms,
         log: (line) => {
           if (line.level !== 'info')
@@ -149,7 +123,7 @@ export function serveCommand(
           void (async () => {
             await app.close();
             await worker.stop();
-            for (const e of engines.values()) await (await e.catch(() => null))?.close();
+            await engines.close();
             await engine.close();
             await messaging.close();
             io.stdout.write('stopped\n');

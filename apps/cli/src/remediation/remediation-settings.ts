@@ -1,25 +1,9 @@
-import { z } from 'zod';
 import type { RemediationDefaults } from '@neurocipher/seg-adapter-aws';
 import { SegError } from '@neurocipher/seg-contracts';
-
-// The settings some AWS remediations need (docs/adapters/aws.md), as `--set key=value`.
-const SettingsSchema = z
-  .object({
-    access_log_bucket: z.string().min(1),
-    flow_log_bucket: z.string().min(1),
-    trail_kms_key_id: z.string().min(1),
-    bucket_kms_key_id: z.string().min(1),
-    support_role_trusted_principal: z.string().min(1),
-    admin_ports: z
-      .string()
-      .regex(/^\d{1,5}(,\d{1,5})*$/, 'must be comma-separated port numbers')
-      .transform((s) => s.split(',').map(Number)),
-  })
-  .partial()
-  .strict();
+import { RemediationSettingsSchema } from '@neurocipher/seg-runtime';
 
 /** Keys `seg plan --set` accepts. */
-export const REMEDIATION_SETTING_KEYS: readonly string[] = Object.keys(SettingsSchema.shape);
+export const REMEDIATION_SETTING_KEYS: readonly string[] = Object.keys(RemediationSettingsSchema.shape);
 
 /**
  * Parses `--set key=value` pairs into the AWS remediation defaults (log buckets, KMS keys, support-role
@@ -37,7 +21,7 @@ export function parseRemediationSettings(pairs: readonly string[]): RemediationD
     }
     raw[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const parsed = SettingsSchema.safeParse(raw);
+  const parsed = RemediationSettingsSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) =>
       i.code === 'unrecognized_keys'

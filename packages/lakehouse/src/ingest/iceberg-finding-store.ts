@@ -303,10 +303,10 @@ export class IcebergFindingStore implements FindingIngestPort {
   }
 
   /**
-   * Acknowledges a committed run: its `runs` row is durable (the run row is committed last). Publishes
-   * `seg.findings.committed` keyed by run id, so a repeated ack is de-duplicated by the bus.
+   * The snapshot each table took for run `run_id` (the run row's last: a run is committed once it is);
+   * `SEG_NOT_FOUND` when the run row was never committed.
    */
-  async ack(run_id: string): Promise<Ack> {
+  async runCommits(run_id: string): Promise<TableCommit[]> {
     const tables: TableCommit[] = [];
     for (const name of ['evidence', 'findings', 'assets', 'controls', 'runs'] as const) {
       const loaded = await this.#tables.table(name).load();
@@ -318,9 +318,17 @@ export class IcebergFindingStore implements FindingIngestPort {
         rows_added: Number(snap.summary['added-records'] ?? 0),
       });
     }
-    const runCommit = tables.find((t) => t.table === 'runs');
-    if (!runCommit)
+    if (!tables.some((t) => t.table === 'runs'))
       throw new SegError({ error_code: 'SEG_NOT_FOUND', message: `run ${run_id} was never committed` });
+    return tables;
+  }
+
+  /**
+   * Acknowledges a committed run: its `runs` row is durable (the run row is committed last). Publishes
+   * `seg.findings.committed` keyed by run id, so a repeated ack is de-duplicated by the bus.
+   */
+  async ack(run_id: string): Promise<Ack> {
+    const tables = await this.runCommits(run_id);
     const runRow = (
       await this.#tables.table('runs').scan({ where: { column: 'run_id', values: [run_id] } })
     )[0];

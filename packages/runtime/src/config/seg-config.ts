@@ -132,9 +132,20 @@ export const SegConfigSchema = z
           .min(1_024)
           .max(64 * 1024 * 1024)
           .default(1024 * 1024),
+        /** Largest body of POST /findings, bytes: one producer run goes in one request (then 413). */
+        ingest_body_limit_bytes: z
+          .number()
+          .int()
+          .min(1_024)
+          .max(512 * 1024 * 1024)
+          .default(16 * 1024 * 1024),
       })
       .strict()
-      .default(() => ({ rate_per_minute: 600, body_limit_bytes: 1024 * 1024 })),
+      .default(() => ({
+        rate_per_minute: 600,
+        body_limit_bytes: 1024 * 1024,
+        ingest_body_limit_bytes: 16 * 1024 * 1024,
+      })),
     /** The job queue's delivery settings (JetStream's ack wait and max deliveries; the in-process queue's too). */
     jobs: z
       .object({

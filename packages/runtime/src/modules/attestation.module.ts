@@ -18,7 +18,9 @@ import { keyLocation } from '../config/locations.ts';
 import type { SegConfig } from '../config/seg-config.ts';
 import type { Resources } from '../engine/resources.ts';
 import { ed25519KeyFile, publicKeyPathOf, writePublicKeyFile } from '../files/signing-key-file.ts';
-import { AttesterId, LakehouseId, ResourcesId, SegConfigId } from '../ids.ts';
+import { AttestationDeskId, AttesterId, LakehouseId, ResourcesId, SegConfigId, resolve } from '../ids.ts';
+import type { AsyncResolver } from '../ids.ts';
+import { AttestationDesk } from '../service/attestation-desk.ts';
 import { awsPartSettings, loadAwsAdapter } from './aws.ts';
 import type { Lakehouse } from './lakehouse.module.ts';
 
@@ -171,6 +173,15 @@ export function attestationModule(): ContainerModule {
         },
         [SegConfigId, ResourcesId, LakehouseId, EventBusId],
       )
+      .inSingletonScope();
+    // The signer is asked for only when a run is attested (a KMS key is not opened to read one back).
+    options
+      .bind<AttestationDesk>(AttestationDeskId)
+      .toDynamicValue(async (context) => {
+        const config: SegConfig = await resolve(context, SegConfigId);
+        const lake = await resolve(context, LakehouseId);
+        return new AttestationDesk(config.tenant, lake, () => resolve(context as AsyncResolver, AttesterId));
+      })
       .inSingletonScope();
   });
 }

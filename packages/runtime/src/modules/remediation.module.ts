@@ -1,4 +1,5 @@
 import { ContainerModule } from 'inversify';
+import { isSegError } from '@neurocipher/seg-contracts';
 import type {
   AwsInventoryAdapter,
   AwsRemediationAdapter,
@@ -7,7 +8,16 @@ import type {
 } from '@neurocipher/seg-adapter-aws';
 import { BlobStoreId, EventBusId, EvidenceSinkId } from '@neurocipher/seg-ports';
 import type { SegConfig } from '../config/seg-config.ts';
-import { RemediationWorkbenchId, ResourcesId, SegConfigId, resolve } from '../ids.ts';
+import {
+  LakehouseId,
+  RemediationDeskId,
+  RemediationWorkbenchId,
+  ResourcesId,
+  SegConfigId,
+  resolve,
+} from '../ids.ts';
+import { RemediationDesk } from '../service/remediation-desk.ts';
+import type { Lakehouse } from './lakehouse.module.ts';
 import { loadAwsAdapter } from './aws.ts';
 import { awsSessionOptions } from './inventory.module.ts';
 
@@ -28,12 +38,19 @@ export interface RemediationWorkbench {
    * released with the engine.
    */
   forAsset(urn: string, defaults?: RemediationDefaults): AssetRemediation;
+  /** Whether `urn` names an asset the adapters can change (an AWS account scan's, not a snapshot's). */
+  changeable(urn: string): boolean;
+  /** `SEG_INVALID_ARGUMENT` unless `plan_id` is a plan id (a UUID). */
+  assertPlanId(plan_id: string): void;
+  /** Where two configs differ, as JSON-pointer paths with both values. */
+  diff(before: unknown, after: unknown): Array<{ path: string; before: unknown; after: unknown }>;
 }
 
 /**
  * Binds {@link RemediationWorkbenchId}: plan records in the configured blob store (`file:` or `s3://`),
  * beside the evidence the adapters write through the evidence sink, and AWS adapters made per target
- * account. The AWS adapter package loads only when this is asked for.
+ * account; and {@link RemediationDeskId}, the tenant's plan/apply/rollback use cases over it. The AWS
+ * adapter package loads only when this is asked for.
  */
 export function remediationModule(): ContainerModule {
   return new ContainerModule((options) => {
@@ -67,8 +84,27 @@ export function remediationModule(): ContainerModule {
             });
             return { remediation, inventory };
           },
+          changeable(urn) {
+            try {
+              aws.parseAwsAssetUrn(urn);
+              return true;
+            } catch (error) {
+              if (isSegError(error)) return false;
+              throw error;
+            }
+          },
+          assertPlanId: (plan_id) => aws.assertPlanId(plan_id),
+          diff: (before, after) => aws.jsonDiff(before, after),
         };
       })
+      .inSingletonScope();
+    options
+      .bind<RemediationDesk>(RemediationDeskId)
+      .toResolvedValue(
+        (config: SegConfig, bench: RemediationWorkbench, lake: Lakehouse) =>
+          new RemediationDesk(config.tenant, bench, lake),
+        [SegConfigId, RemediationWorkbenchId, LakehouseId],
+      )
       .inSingletonScope();
   });
 }

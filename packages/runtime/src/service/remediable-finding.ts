@@ -1,5 +1,4 @@
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import { parseAwsAssetUrn } from '@neurocipher/seg-adapter-aws';
 import type { StoredFinding } from '@neurocipher/seg-lakehouse';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,21 +14,10 @@ export interface FindingSource {
   finding(org_id: string, id: string): Promise<StoredFinding>;
 }
 
-// Whether a URN names an asset the AWS adapter inventoried (and so can change): account, region and id.
-function isAwsAdapterUrn(urn: string): boolean {
-  try {
-    parseAwsAssetUrn(urn);
-    return true;
-  } catch (err) {
-    if (isSegError(err)) return false;
-    throw err;
-  }
-}
-
 /**
- * The committed finding `finding_id` of tenant `org_id`, checked to be remediable by `seg plan`: on an
- * asset of an AWS account scan (`urn:asset:aws:{kind}:{account}:{region}:{id}`, not a snapshot's ARN-style
- * URN), and failing (`fail` or `warn`). Throws a one-line `SegError` otherwise: `SEG_INVALID_ARGUMENT` for
+ * The committed finding `finding_id` of tenant `org_id`, checked to be remediable: on an asset a
+ * remediation adapter can change (`changeable`: for AWS, `urn:asset:aws:{kind}:{account}:{region}:{id}` of
+ * an account scan, not a snapshot's ARN-style URN), and failing (`fail` or `warn`). Throws a one-line `SegError` otherwise: `SEG_INVALID_ARGUMENT` for
  * an id that is not a UUID, another asset or a finding that is not failing; `SEG_NOT_FOUND` when the
  * tenant's lakehouse holds no finding with that id.
  */
@@ -37,11 +25,12 @@ export async function remediableFinding(
   source: FindingSource,
   org_id: string,
   finding_id: string,
+  changeable: (urn: string) => boolean,
 ): Promise<StoredFinding> {
   if (!UUID.test(finding_id)) {
     throw new SegError({
       error_code: 'SEG_INVALID_ARGUMENT',
-      message: `finding id ${JSON.stringify(finding_id.slice(0, 80))} is not a UUID (ids are listed by seg findings --format json)`,
+      message: `finding id ${JSON.stringify(finding_id.slice(0, 80))} is not a UUID (seg findings --format json and GET /runs/{id}/findings list them)`,
       details: { finding_id: finding_id.slice(0, 80) },
     });
   }
@@ -58,10 +47,10 @@ export async function remediableFinding(
     });
   }
   const { finding } = found;
-  if (!isAwsAdapterUrn(finding.asset.urn)) {
+  if (!changeable(finding.asset.urn)) {
     throw new SegError({
       error_code: 'SEG_INVALID_ARGUMENT',
-      message: `finding ${finding_id} is on ${finding.asset.urn}, not an asset of an AWS account scan: seg plan remediates findings of seg scan --provider aws`,
+      message: `finding ${finding_id} is on ${finding.asset.urn}, not an asset of an AWS account scan: only findings of an account scan (seg scan --provider aws) can be remediated`,
       details: { finding_id, urn: finding.asset.urn },
     });
   }
