@@ -1,6 +1,6 @@
 // seg-api: the settings as `seg` reads them (`oidc` is required), the queue of `queue`, the lakehouse of
 // the configured catalog, listening on SEG_API_HOST:SEG_API_PORT (127.0.0.1:8080 by default).
-import { isSegError } from '@neurocipher/seg-contracts';
+import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import { openMessaging } from '@neurocipher/seg-messaging';
 import { EventBusId } from '@neurocipher/seg-ports';
 import { TenantEngines, createEngine, loadSegConfig, replace } from '@neurocipher/seg-runtime';
@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   const cwd = process.cwd();
   const { config } = loadSegConfig({ cwd, env: process.env });
   if (!config.oidc)
-    throw new Error('the API needs oidc: {issuer, audience, jwks_uri | jwks_file} in its config');
+    throw new SegError({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: 'the API needs oidc: {issuer, audience, jwks_uri | jwks_file} in its config',
+    });
   const messaging = await openMessaging(config.queue, {
     name: 'seg-api',
     queue: { ack_wait_ms: config.jobs.ack_wait_ms, max_deliver: config.jobs.max_deliver },
