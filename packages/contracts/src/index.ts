@@ -47,7 +47,14 @@ export type {
   ValidationCheck,
   ValidationReport,
 } from './evaluation/evaluation.ts';
-export { EVENT_TYPES, SegEventSchema, eventKey, makeEvent, parseSegEvent } from './events/events.ts';
+export {
+  EVENT_TYPES,
+  SegEventSchema,
+  assertEventTypes,
+  eventKey,
+  makeEvent,
+  parseSegEvent,
+} from './events/events.ts';
 export type { EventType, SegEvent, SegEventInput } from './events/events.ts';
 export {
   AckSchema,

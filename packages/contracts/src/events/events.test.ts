@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { EVENT_TYPES, SegError, contractExamples, eventKey, makeEvent, parseSegEvent } from '../index.ts';
+import {
+  EVENT_TYPES,
+  SegError,
+  assertEventTypes,
+  contractExamples,
+  eventKey,
+  makeEvent,
+  parseSegEvent,
+} from '../index.ts';
 
 const runId = '6f1c7b1e-9a53-5d2e-8a3b-2f0d7c4e9b10';
 const base = {
@@ -51,5 +59,23 @@ describe('makeEvent', () => {
     });
     expect(a.key).toBe(b.key);
     expect(a.id).not.toBe(b.id);
+  });
+});
+
+describe('assertEventTypes', () => {
+  it('passes the six §10.2 types and names every unknown one', () => {
+    expect(() => assertEventTypes(EVENT_TYPES)).not.toThrow();
+    let caught: unknown;
+    try {
+      assertEventTypes(['seg.run.started', 'seg.run.exploded', 'seg.nope']);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SegError);
+    expect((caught as SegError).toJSON()).toMatchObject({
+      error_code: 'SEG_SCHEMA_VIOLATION',
+      message: 'unknown event types: seg.run.exploded, seg.nope',
+      details: { paths: ['seg.run.exploded', 'seg.nope'] },
+    });
   });
 });

@@ -3,6 +3,7 @@ import { AttestationSchema, PublishReportSchema } from '../attestation/attestati
 import { RunSummarySchema } from '../evaluation/evaluation.ts';
 import { AppendResultSchema } from '../findings/findings.ts';
 import { ScopeSchema } from '../inventory/inventory.ts';
+import { SegError } from '../errors/seg-error.ts';
 import { makeParser } from '../primitives/parse.ts';
 import { AwareDatetimeSchema, UuidSchema } from '../primitives/primitives.ts';
 import { ApplyResultSchema, RemediationPlanSchema } from '../remediation/remediation.ts';
@@ -18,6 +19,21 @@ export const EVENT_TYPES = [
 ] as const;
 /** One of the §10.2 event types. */
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * `types` as event types, every one of them §10.2's: what a bus checks a subscription with.
+ * `SEG_SCHEMA_VIOLATION` naming the unknown ones.
+ */
+export function assertEventTypes(types: readonly string[]): asserts types is readonly EventType[] {
+  const unknown = types.filter((type) => !(EVENT_TYPES as readonly string[]).includes(type));
+  if (unknown.length > 0) {
+    throw new SegError({
+      error_code: 'SEG_SCHEMA_VIOLATION',
+      message: `unknown event types: ${unknown.join(', ')}`,
+      details: { schema: 'EventType', paths: unknown },
+    });
+  }
+}
 
 const envelope = {
   /** Unique id of this emission. */

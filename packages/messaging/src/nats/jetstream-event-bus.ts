@@ -1,6 +1,6 @@
 // The EventBus port on NATS JetStream: the §10.2 events on one stream, subject = event type, each
 // published with Nats-Msg-Id = its exactly-once key.
-import { EVENT_TYPES, SegError, parseSegEvent } from '@neurocipher/seg-contracts';
+import { EVENT_TYPES, assertEventTypes, parseSegEvent } from '@neurocipher/seg-contracts';
 import type { EventType, SegEvent } from '@neurocipher/seg-contracts';
 import type { EventBus, Subscription } from '@neurocipher/seg-ports';
 import {
@@ -100,14 +100,7 @@ export class JetStreamEventBus implements EventBus {
     types: readonly EventType[],
     handler: (event: SegEvent) => Promise<void> | void,
   ): Promise<Subscription> {
-    const unknown = types.filter((type) => !(EVENT_TYPES as readonly string[]).includes(type));
-    if (unknown.length > 0) {
-      throw new SegError({
-        error_code: 'SEG_SCHEMA_VIOLATION',
-        message: `unknown event types: ${unknown.join(', ')}`,
-        details: { schema: 'EventType', paths: unknown },
-      });
-    }
+    assertEventTypes(types);
     const streams: ConsumerMessages[] = await natsCall('subscribing', () =>
       Promise.all(
         [...new Set(types)].map(async (type) => {

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, SegError, parseSegEvent } from '@neurocipher/seg-contracts';
+import { assertEventTypes, parseSegEvent } from '@neurocipher/seg-contracts';
 import type { EventType, SegEvent } from '@neurocipher/seg-contracts';
 import type { EventBus, Subscription } from './event-bus.ts';
 
@@ -42,14 +42,7 @@ export class InMemoryEventBus implements EventBus {
     types: readonly EventType[],
     handler: (event: SegEvent) => Promise<void> | void,
   ): Promise<Subscription> {
-    const unknown = types.filter((type) => !(EVENT_TYPES as readonly string[]).includes(type));
-    if (unknown.length > 0) {
-      throw new SegError({
-        error_code: 'SEG_SCHEMA_VIOLATION',
-        message: `unknown event types: ${unknown.join(', ')}`,
-        details: { schema: 'EventType', paths: unknown },
-      });
-    }
+    assertEventTypes(types);
     const subscriber: Subscriber = { types: new Set(types), handler };
     this.#subscribers.add(subscriber);
     return {
