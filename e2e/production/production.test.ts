@@ -25,6 +25,8 @@ import { generateDemoTenant, writeSnapshotFile } from '@neurocipher/seg-adapter-
 import { motoClientConfig, startMotoServer, type MotoServer } from '@neurocipher/seg-adapter-aws/testing';
 import { TABLE_NAMES, parseLossless } from '@neurocipher/seg-lakehouse';
 import { startPostgres, type PostgresServer } from '@neurocipher/seg-lakehouse/testing';
+import { cleanEnv, segProcess } from './seg-process.ts';
+import type { Seg } from './seg-process.ts';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -34,32 +36,13 @@ const BUCKET = 'seg-production';
 const PLAIN = 'seg-production-plain';
 const ASSETS = 2_000;
 
-interface Seg {
-  code: number;
-  out: string;
-  err: string;
-}
-
 describe('seg on PostgreSQL, S3 and KMS', () => {
   let pg: PostgresServer;
   let moto: MotoServer;
   let s3: S3Client;
   let work: string;
   let env: Record<string, string>;
-  const seg = (argv: string[]): Promise<Seg> =>
-    run(process.execPath, [join(repo, 'apps', 'cli', 'bin', 'seg.js'), ...argv], {
-      cwd: work,
-      env,
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: 200_000,
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, out: stdout, err: stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({
-        code: typeof e.code === 'number' ? e.code : -1,
-        out: e.stdout ?? '',
-        err: e.stderr ?? '',
-      }),
-    );
+  const seg = (argv: string[]): Promise<Seg> => segProcess(work, env, argv);
 
   beforeAll(async () => {
     [pg, moto] = await Promise.all([startPostgres(), startMotoServer({ kmsDigest: true })]);
@@ -74,11 +57,7 @@ describe('seg on PostgreSQL, S3 and KMS', () => {
     kms.destroy();
     work = mkdtempSync(join(tmpdir(), 'seg-production-'));
     await writeSnapshotFile(join(work, 'tenant.ndjson'), generateDemoTenant({ assets: ASSETS }));
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        (e): e is [string, string] => e[1] !== undefined && !/^(SEG_|AWS_|PG)/.test(e[0]),
-      ),
-    );
+    const inherited = cleanEnv();
     env = {
       ...inherited,
       SEG_HOME: join(work, 'home'),

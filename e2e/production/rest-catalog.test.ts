@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { generateDemoTenant, writeSnapshotFile } from '@neurocipher/seg-adapter-snapshot';
 import { TABLE_NAMES, parseLossless } from '@neurocipher/seg-lakehouse';
 import { startRestFixture, type RestServer } from '@neurocipher/seg-lakehouse/testing';
+import { cleanEnv, segProcess } from './seg-process.ts';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -21,30 +22,13 @@ describe('seg on an Iceberg REST catalog', () => {
   let rest: RestServer;
   let work: string;
   let env: Record<string, string>;
-  const seg = (argv: string[]) =>
-    run(process.execPath, [join(repo, 'apps', 'cli', 'bin', 'seg.js'), ...argv], {
-      cwd: work,
-      env,
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 200_000,
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, out: stdout, err: stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({
-        code: typeof e.code === 'number' ? e.code : -1,
-        out: e.stdout ?? '',
-        err: e.stderr ?? '',
-      }),
-    );
+  const seg = (argv: string[]) => segProcess(work, env, argv);
 
   beforeAll(async () => {
     rest = await startRestFixture();
     work = mkdtempSync(join(tmpdir(), 'seg-rest-e2e-'));
     await writeSnapshotFile(join(work, 'tenant.ndjson'), generateDemoTenant({ assets: ASSETS }));
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        (e): e is [string, string] => e[1] !== undefined && !/^(SEG_|AWS_|PG)/.test(e[0]),
-      ),
-    );
+    const inherited = cleanEnv();
     env = {
       ...inherited,
       SEG_HOME: join(work, 'home'),
