@@ -120,6 +120,7 @@ export {
   SeveritySchema,
   Sha256HexSchema,
   UuidSchema,
+  instantText,
 } from './primitives/primitives.ts';
 export type {
   AwareDatetime,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { AwareDatetimeSchema, HttpUrlSchema, Sha256HexSchema, UuidSchema, makeParser } from '../index.ts';
+import {
+  AwareDatetimeSchema,
+  HttpUrlSchema,
+  Sha256HexSchema,
+  UuidSchema,
+  instantText,
+  makeParser,
+} from '../index.ts';
 import type { SchemaIssue, SegError } from '../index.ts';
 
 describe('AwareDatetimeSchema', () => {
@@ -70,5 +77,15 @@ describe('makeParser', () => {
   });
   it('names the root when the whole document is wrong', () => {
     expect(() => makeParser('Hash', Sha256HexSchema)(42)).toThrow('Hash failed validation at (root)');
+  });
+});
+
+describe('instantText', () => {
+  it('is RFC 3339 UTC with the shortest exact fraction', () => {
+    expect(instantText(new Date('2026-12-04T20:04:10.123Z'))).toBe('2026-12-04T20:04:10.123Z');
+    expect(instantText(new Date('2026-12-04T20:04:10.860Z'))).toBe('2026-12-04T20:04:10.86Z');
+    expect(instantText(new Date('2026-12-04T20:04:10.800Z'))).toBe('2026-12-04T20:04:10.8Z');
+    expect(instantText(new Date('2026-12-04T20:04:00.000Z'))).toBe('2026-12-04T20:04:00Z');
+    expect(AwareDatetimeSchema.parse(instantText(new Date('2026-12-04T20:04:00.000Z')))).toBeTruthy();
   });
 });

@@ -8,6 +8,16 @@ export const AwareDatetimeSchema = z.iso.datetime({ offset: true }).meta({ id: '
 /** An RFC 3339 timestamp with an offset. */
 export type AwareDatetime = z.infer<typeof AwareDatetimeSchema>;
 
+/**
+ * An instant as RFC 3339 UTC text with the shortest exact fraction (`…:09.86Z`, `…:09Z`): the form the
+ * lakehouse gives a timestamp back in, so a run summary written with it reads back byte for byte (what
+ * its attestation's summary digest is checked against).
+ */
+export function instantText(at: Date): string {
+  const iso = at.toISOString();
+  return iso.replace(/\.?0+Z$/, 'Z');
+}
+
 /** Pydantic's `HttpUrl`: an absolute http or https URL with a host. */
 export const HttpUrlSchema = z
   .url({ protocol: /^https?$/, normalize: false })

@@ -36,6 +36,13 @@ export interface PortRunAttesterOptions {
   targets: readonly AttestationTarget[];
   /** Records the published attestation (say, in the lakehouse `attestations` table). */
   record?: (attestation: Attestation, run: RunSummary) => Promise<void>;
+  /**
+   * The attestation recorded for a run already, if any (read from where `record` writes). A run attested
+   * before (a redelivered run whose first attempt got as far as recording) is not signed again: its
+   * recorded attestation is announced again (the same exactly-once key, so a bus delivers it once) and
+   * verified, and its publish report lists no target, since nothing was published again.
+   */
+  recorded?: (run: RunSummary) => Promise<Attestation | null>;
   /** Where `seg.attestation.published` goes once the attestation is published and recorded. */
   events?: EventBus | undefined;
   clock?: Clock | undefined;
@@ -60,6 +67,17 @@ export class PortRunAttester implements RunAttester<AttestedRun> {
     const { port, registry, targets } = this.#options;
     registry.set(run.run_id, material);
     try {
+      const before = await this.#options.recorded?.(run);
+      if (before) {
+        const publish: PublishReport = { attestation_id: before.id, status: 'success', results: [] };
+        await this.#announce(run, before, publish);
+        // Verified as signed (the log's uri is where it went, not part of what was signed).
+        return {
+          attestation: before,
+          publish,
+          ...(await this.#verified({ ...before, transparency_uri: null })),
+        };
+      }
       const signed = await port.sign(run, run.scope);
       const publish = await port.publish(signed, targets);
       if (publish.status !== 'success') {
@@ -76,28 +94,38 @@ export class PortRunAttester implements RunAttester<AttestedRun> {
       const logged = publish.results.find((r) => r.target.kind === 'transparency_log' && r.uri)?.uri;
       const attestation = logged ? { ...signed, transparency_uri: logged } : signed;
       await this.#options.record?.(attestation, run);
-      await this.#options.events?.publish(
-        makeEvent({
-          type: 'seg.attestation.published',
-          id: randomUUID(),
-          org_id: run.scope.org_id,
-          subject: attestation.id,
-          occurred_at: (this.#options.clock ?? systemClock).now().toISOString(),
-          data: { attestation, report: publish },
-        }),
-      );
-      const verify = await port.verify(signed);
-      if (!verify.valid) {
-        const failed = verify.checks.find((c) => !c.ok);
-        throw new SegError({
-          error_code: 'SEG_ATTEST_VERIFY_FAILED',
-          message: `the run attestation does not verify: ${failed?.name ?? 'unknown check'}${failed?.reason ? ` (${failed.reason})` : ''}`,
-          details: { attestation_id: signed.id, check: failed?.name ?? null },
-        });
-      }
-      return { attestation, publish, verify };
+      await this.#announce(run, attestation, publish);
+      return { attestation, publish, ...(await this.#verified(signed)) };
     } finally {
       registry.delete(run.run_id);
     }
+  }
+
+  // Announces `seg.attestation.published` (keyed by the attestation id) when an event bus is given.
+  async #announce(run: RunSummary, attestation: Attestation, report: PublishReport): Promise<void> {
+    await this.#options.events?.publish(
+      makeEvent({
+        type: 'seg.attestation.published',
+        id: randomUUID(),
+        org_id: run.scope.org_id,
+        subject: attestation.id,
+        occurred_at: (this.#options.clock ?? systemClock).now().toISOString(),
+        data: { attestation, report },
+      }),
+    );
+  }
+
+  // Verifies an attestation back; `SEG_ATTEST_VERIFY_FAILED` naming the first failed check.
+  async #verified(attestation: Attestation): Promise<{ verify: VerifyReport }> {
+    const verify = await this.#options.port.verify(attestation);
+    if (!verify.valid) {
+      const failed = verify.checks.find((c) => !c.ok);
+      throw new SegError({
+        error_code: 'SEG_ATTEST_VERIFY_FAILED',
+        message: `the run attestation does not verify: ${failed?.name ?? 'unknown check'}${failed?.reason ? ` (${failed.reason})` : ''}`,
+        details: { attestation_id: attestation.id, check: failed?.name ?? null },
+      });
+    }
+    return { verify };
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Asset, ConfigDoc, Finding, RunSummary, Scope } from '@neurocipher/seg-contracts';
+import type { Asset, Attestation, ConfigDoc, Finding, RunSummary, Scope } from '@neurocipher/seg-contracts';
 import { canonicalJson, type RunMaterial } from '@neurocipher/seg-attest';
 import { sha256Hex, type AttestationPort, type EvidenceSink } from '@neurocipher/seg-ports';
 import {
@@ -379,6 +379,42 @@ describe('RunService', () => {
       const again = await service.run(request({ run_id }));
       expect(again.commit?.replayed).toBe(true);
       expect(events.published()).toHaveLength(2);
+    });
+
+    it('a replayed run (a redelivered job) carries the run as first committed, and is attested once', async () => {
+      const tables = new InMemoryTableStore();
+      const port = new InMemoryAttestation({ signer: await InMemorySigner.generate() });
+      const recorded = new Map<string, Attestation>();
+      const committedRuns = new Map<string, RunSummary>();
+      let tick = Date.parse(NOW);
+      const service = new RunService({
+        inventory,
+        evaluator,
+        ingest: new InMemoryFindingIngest({ tables }),
+        evidence: redactingSink(),
+        committedFiles: tableFiles(tables),
+        committed: { run: async (_org, id) => committedRuns.get(id)! },
+        attester: new PortRunAttester({
+          port,
+          registry: new RunMaterialRegistry(),
+          targets: [{ kind: 'transparency_log', log: 'local' }],
+          record: async (a) => void recorded.set(a.run_id, a),
+          recorded: async (run) => recorded.get(run.run_id) ?? null,
+        }),
+        // Each attempt starts and ends later than the one before.
+        clock: { now: () => new Date((tick += 60_000)) },
+      });
+      const run_id = '5d1f0c2a-7b3e-4c8d-9e0f-1a2b3c4d5e6f';
+      const first = await service.run(request({ run_id }));
+      committedRuns.set(run_id, first.run);
+      const again = await service.run(request({ run_id }));
+      expect(again.commit?.replayed).toBe(true);
+      expect(again.run).toEqual(first.run);
+      expect(again.attestation!.attestation).toEqual(first.attestation!.attestation);
+      expect(again.attestation!.verify.valid).toBe(true);
+      expect(port.published({ kind: 'transparency_log', log: 'local' })).toEqual([
+        first.attestation!.attestation.id,
+      ]);
     });
 
     it('attests the summary, the bundle digest, the committed files and the evidence index', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SegError, makeEvent } from '@neurocipher/seg-contracts';
+import { SegError, instantText, makeEvent } from '@neurocipher/seg-contracts';
 import type {
   AppendResult,
   Asset,
@@ -64,6 +64,12 @@ export interface RunServiceOptions<A = unknown> {
   evidence?: EvidenceSink;
   /** Names the files each commit produced, so the attestation pins them (else only snapshot ids). */
   committedFiles?: CommittedFilesSource;
+  /**
+   * Reads a committed run back (`IcebergFindingStore.run`). When a commit is a replay (a redelivered run),
+   * the run's outcome, attestation and `seg.run.completed` carry the run as first committed, not this
+   * attempt's start and end times.
+   */
+  committed?: { run(org_id: string, run_id: string): Promise<RunSummary> };
   /**
    * Removes secrets from finding messages and from asset names and properties before they are committed
    * or returned (evaluation sees the assets as listed). Default: a {@link SecretRedactor} of this run
@@ -190,6 +196,8 @@ export class RunService<A = unknown> {
       const rows = await this.#indexEvidence(start.runId, ledger, outcome, this.#sink);
       outcome.commit = await this.#commit(ingest, outcome, rows, request.controls, progress);
       await ingest.ack(start.runId);
+      if (outcome.commit.replayed && this.#o.committed)
+        outcome.run = await this.#o.committed.run(request.scope.org_id, start.runId);
       outcome.material = await this.#material(request, outcome);
       outcome.attestation = (await this.#o.attester?.attest(outcome.run, outcome.material)) ?? null;
     }
@@ -201,7 +209,7 @@ export class RunService<A = unknown> {
     return {
       request,
       runId: request.run_id ?? randomUUID(),
-      startedAt: this.#clock.now().toISOString(),
+      startedAt: instantText(this.#clock.now()),
       controlIds: [...new Set(request.controls.map((c) => c.id))].sort(),
       kinds: [...new Set(request.controls.flatMap((c) => c.target_kinds))].sort(),
     };
@@ -323,7 +331,7 @@ export class RunService<A = unknown> {
       run_id: start.runId,
       scope: start.request.scope,
       started_at: start.startedAt,
-      ended_at: this.#clock.now().toISOString(),
+      ended_at: instantText(this.#clock.now()),
       controls: start.controlIds,
       counts: ledger.counts(),
     };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { instantText } from '@neurocipher/seg-contracts';
 import { columnsFromContract } from './columns-from-contract.ts';
 import { fromRow, toRow } from './row-codec.ts';
 import { TABLE_NAMES, tableLayout } from './table-definitions.ts';
@@ -94,6 +95,13 @@ describe('table definitions', () => {
       expect(isoToMicros('2026-01-01T01:00:00.000001+01:00')).toBe(1_767_225_600_000_001n);
       expect(microsToIso(1_767_225_600_000_001n)).toBe('2026-01-01T00:00:00.000001Z');
       expect(microsToIso(-1n)).toBe('1969-12-31T23:59:59.999999Z');
+    });
+
+    it('gives back the text of instantText (what run summaries are written with) unchanged', () => {
+      for (let ms = Date.parse('2026-12-04T20:04:09.000Z'), i = 0; i < 2_000; i++, ms += 7) {
+        const text = instantText(new Date(ms));
+        expect(microsToIso(isoToMicros(text))).toBe(text);
+      }
     });
   });
 });

@@ -162,7 +162,9 @@ async function runServiceOf(engine: Engine, choice: { commit: boolean; attest: b
     inventory,
     evaluator,
     redactor: await get(RedactorId),
-    ...(lake ? { ingest: lake.store, evidence: lake.evidence, committedFiles: lake } : {}),
+    ...(lake
+      ? { ingest: lake.store, evidence: lake.evidence, committedFiles: lake, committed: lake.store }
+      : {}),
     ...(attester ? { attester: attester.step } : {}),
     events,
     releaseEngine: true,

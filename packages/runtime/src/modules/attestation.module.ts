@@ -11,7 +11,7 @@ import {
 import type { LogLocation, SubjectResolver } from '@neurocipher/seg-attest';
 import { PortRunAttester, RunMaterialRegistry } from '@neurocipher/seg-core';
 import type { AttestedRun, RunAttester } from '@neurocipher/seg-core';
-import { LocalBlobStore, lakehouseSubjectResolver } from '@neurocipher/seg-lakehouse';
+import { LocalBlobStore, lakehouseSubjectResolver, runAttestations } from '@neurocipher/seg-lakehouse';
 import { EventBusId, SignerPortId } from '@neurocipher/seg-ports';
 import type { EventBus, SignerPort } from '@neurocipher/seg-ports';
 import { keyLocation } from '../config/locations.ts';
@@ -141,7 +141,8 @@ export function attestationModule(): ContainerModule {
             base_url: 'https://seg.local/tlog',
           });
           const registry = new RunMaterialRegistry();
-          // The summary a statement pins is the one signed here: kept for the verification that follows.
+          // The summary a statement pins is the one signed here (or, for a run attested before, the run
+          // as committed): kept for the verification that follows, then dropped.
           const summaries = new Map<string, Uint8Array>();
           const service = new AttestationService({
             signers: [signer],
@@ -157,7 +158,7 @@ export function attestationModule(): ContainerModule {
             logs: { [LOCAL_LOG]: log },
           });
           const envelopeDir = join(config.home, 'attestations');
-          const step = new PortRunAttester({
+          const attester = new PortRunAttester({
             port: service,
             registry,
             targets: [
@@ -167,8 +168,22 @@ export function attestationModule(): ContainerModule {
             record: async (attestation, run) => {
               await lake.store.recordAttestations([attestation], run.scope.org_id);
             },
+            recorded: async (run) => {
+              const [before] = await runAttestations(lake.tables, run.run_id, run.scope.org_id);
+              if (before) summaries.set(run.run_id, runSummaryBytes(run));
+              return before ?? null;
+            },
             events,
           });
+          const step: RunAttester<AttestedRun> = {
+            attest: async (run, material) => {
+              try {
+                return await attester.attest(run, material);
+              } finally {
+                summaries.delete(run.run_id);
+              }
+            },
+          };
           return { step, envelopeDir, publicKeyPath };
         },
         [SegConfigId, ResourcesId, LakehouseId, EventBusId],
