@@ -77,6 +77,11 @@ describe('module boundaries (DESIGN.md §4)', () => {
       'packages/adapter-aws/src/evil.ts',
       "import { Container } from 'inversify';\nexport const c = Container;\n",
     ],
+    [
+      'a library importing the service fixture (it runs the apps: for tools and e2e projects)',
+      'packages/attest/src/evil.ts',
+      "import { startServiceFixture } from '@neurocipher/seg-service-fixture';\nexport const c = startServiceFixture;\n",
+    ],
   ])('rejects %s', async (_what, file, code) => {
     expect(await boundaryErrors(file, code)).not.toEqual([]);
   });

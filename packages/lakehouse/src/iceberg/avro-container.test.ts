@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readAvroContainer, writeAvroContainer } from './avro-container.ts';
+import { avroType, readAvroContainer, writeAvroContainer } from './avro-container.ts';
 import { decodeManifestList, encodeManifestList, MANIFEST_LIST_SCHEMA } from './manifest.ts';
 
 describe('avro-container', () => {
@@ -46,6 +46,17 @@ describe('avro-container', () => {
       });
       buf[buf.length - 1] = (buf[buf.length - 1] ?? 0) ^ 0xff;
       expect(() => readAvroContainer(buf)).toThrow(/sync marker/);
+    });
+  });
+
+  describe('#avroType', () => {
+    it('builds one Type per schema text (compiling one costs more than decoding a manifest)', () => {
+      const schema = { type: 'record', name: 'c', fields: [{ name: 'n', type: 'long', 'field-id': 1 }] };
+      const type = avroType(schema);
+      expect(avroType(JSON.parse(JSON.stringify(schema)) as object)).toBe(type);
+      expect(avroType({ ...schema, name: 'd' })).not.toBe(type);
+      const file = writeAvroContainer([{ n: 2n ** 62n }], { schema });
+      expect(readAvroContainer(file).records).toEqual([{ n: 2n ** 62n }]);
     });
   });
 

@@ -22,12 +22,24 @@ export const bigintLong = avsc.types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
 });
 
-/** Builds an avsc Type for a schema, with 64-bit longs read and written as bigint. */
-export function avroType(schema: object): avsc.Type {
-  return avsc.Type.forSchema(schema as avsc.Schema, {
-    registry: { long: bigintLong } as never,
-    wrapUnions: false,
-  });
+// Types by schema JSON. avsc compiles a Type's reader and writer into code, which cost more than decoding a
+// manifest did (a GET /runs/{id} reads every manifest of the runs table); a Type is immutable, so one is
+// built per distinct schema. Bounded: schemas come from files, and a table has few.
+const TYPES = new Map<string, avsc.Type>();
+const TYPES_MAX = 256;
+
+/** The avsc Type of a schema (built once per schema text), with 64-bit longs read and written as bigint. */
+export function avroType(schema: object, text: string = JSON.stringify(schema)): avsc.Type {
+  let type = TYPES.get(text);
+  if (type === undefined) {
+    type = avsc.Type.forSchema(schema as avsc.Schema, {
+      registry: { long: bigintLong } as never,
+      wrapUnions: false,
+    });
+    if (TYPES.size >= TYPES_MAX) TYPES.delete(TYPES.keys().next().value!);
+    TYPES.set(text, type);
+  }
+  return type;
 }
 
 function zigzag(n: number): Buffer {
@@ -136,8 +148,8 @@ export function readAvroContainer<T = Record<string, unknown>>(buf: Buffer): Avr
     for (let i = 0; i < count; i++) metadata[c.bytes().toString('utf8')] = c.bytes().toString('utf8');
   }
   const sync = c.take(16);
-  const schema = JSON.parse(metadata['avro.schema'] ?? 'null') as object;
-  const type = avroType(schema);
+  const text = metadata['avro.schema'] ?? 'null';
+  const type = TYPES.get(text) ?? avroType(JSON.parse(text) as object, text);
   const codec = metadata['avro.codec'] ?? 'null';
   const records: T[] = [];
   while (c.pos < buf.length) {
