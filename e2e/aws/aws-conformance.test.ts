@@ -4,11 +4,12 @@ import { afterAll, beforeAll } from '@jest/globals';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
-  AwsRemediationAdapter,
+  AwsRemediationSteps,
   AwsSession,
   AwsInventoryAdapter,
   parseAwsAssetUrn,
 } from '@neurocipher/seg-adapter-aws';
+import { RemediationService } from '@neurocipher/seg-core';
 import {
   auditRoleArn,
   failingFinding,
@@ -62,9 +63,8 @@ describeAdapterConformance({
     );
     for (const UserName of USERS) await iam.send(new CreateUserCommand({ UserName }));
     const fx = await motoAdapterFixture(moto);
-    const remediation = new AwsRemediationAdapter({
-      session: fx.session,
-      inventory: fx.inventory,
+    const remediation = new RemediationService({
+      steps: new AwsRemediationSteps({ session: fx.session, inventory: fx.inventory }),
       evidence: fx.evidence,
     });
     return {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AwsRemediationAdapter, CONTROL_REMEDIATIONS } from '@neurocipher/seg-adapter-aws';
+import { AwsRemediationSteps, CONTROL_REMEDIATIONS } from '@neurocipher/seg-adapter-aws';
 import {
   PASSING_ACCOUNT_ID,
   motoAdapterFixture,
@@ -17,7 +17,12 @@ import {
   motoClientConfig,
 } from '@neurocipher/seg-adapter-aws/testing';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { DirectoryBundleSource, Evaluator, parseTrustedKeys } from '@neurocipher/seg-core';
+import {
+  DirectoryBundleSource,
+  Evaluator,
+  parseTrustedKeys,
+  RemediationService,
+} from '@neurocipher/seg-core';
 import type { EvalResult } from '@neurocipher/seg-contracts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -143,15 +148,17 @@ describe('CIS AWS Foundations end to end on moto', () => {
     };
     const before = await bodies();
 
-    const remediation = new AwsRemediationAdapter({
-      session: fx.session,
-      inventory: fx.inventory,
+    const remediation = new RemediationService({
+      steps: new AwsRemediationSteps({
+        session: fx.session,
+        inventory: fx.inventory,
+        defaults: {
+          access_log_bucket: seed.buckets.pass,
+          flow_log_bucket: seed.buckets.pass,
+          trail_kms_key_id: seed.kms_keys.pass_arn,
+        },
+      }),
       evidence: fx.evidence,
-      defaults: {
-        access_log_bucket: seed.buckets.pass,
-        flow_log_bucket: seed.buckets.pass,
-        trail_kms_key_id: seed.kms_keys.pass_arn,
-      },
     });
     const autoFails = first.findings.filter((f) => f.result === 'fail' && auto.has(f.control_id));
     expect(new Set(autoFails.map((f) => f.control_id))).toEqual(auto);
@@ -226,9 +233,8 @@ describe('CIS AWS Foundations end to end on moto', () => {
       );
       if (!finding) throw new Error('the seeded bucket has no Block Public Access finding');
       expect(finding.result).toBe('fail');
-      const remediation = new AwsRemediationAdapter({
-        session: chaos.session,
-        inventory: chaos.inventory,
+      const remediation = new RemediationService({
+        steps: new AwsRemediationSteps({ session: chaos.session, inventory: chaos.inventory }),
         evidence: chaos.evidence,
         stepTimeoutMs: 1_000,
       });

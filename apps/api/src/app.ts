@@ -10,13 +10,8 @@ import type { EvalResult, Finding, SegErrorCode } from '@neurocipher/seg-contrac
 import type { EvidenceStore } from '@neurocipher/seg-lakehouse';
 import type { JobQueue } from '@neurocipher/seg-ports';
 import { RUN_JOB_TYPE } from '@neurocipher/seg-runtime';
-import type {
-  AttestationDesk,
-  Lakehouse,
-  Readiness,
-  RemediationDesk,
-  RunJob,
-} from '@neurocipher/seg-runtime';
+import type { RemediationDesk } from '@neurocipher/seg-core';
+import type { AttestationDesk, Lakehouse, Readiness, RunJob } from '@neurocipher/seg-runtime';
 import { allows } from './auth.ts';
 import type { Authenticator, Caller, Role } from './auth.ts';
 import {

@@ -10,7 +10,6 @@ export { normalizePolicyDocument } from './inventory/policy-document.ts';
 export type { PolicyDocument, PolicyStatement } from './inventory/policy-document.ts';
 export { ConfigHistory } from './evidence/config-history.ts';
 export type { CaptureRecord, ConfigHistoryOptions } from './evidence/config-history.ts';
-export { EVIDENCE_MEDIA_TYPE, putJsonEvidence, readJsonEvidence } from './evidence/json-evidence.ts';
 export { DEFAULT_RETRY, awsCall, rawResponse, withAbortSignal } from './provider/aws-call.ts';
 export type { AwsCallOptions, RetryPolicy } from './provider/aws-call.ts';
 export { absentAsNull, awsErrorName, isThrottle, isTransient, toSegError } from './provider/aws-error.ts';
@@ -26,38 +25,16 @@ export type {
   AwsSessionOptions,
   DecoratableClient,
 } from './provider/aws-session.ts';
-export { AwsRemediationAdapter } from './remediation/aws-remediation-adapter.ts';
-export type {
-  AwsRemediationAdapterOptions,
-  RemediationPreview,
-} from './remediation/aws-remediation-adapter.ts';
-export { BlobPlanRecordStore } from './remediation/blob-plan-record-store.ts';
-export type { BlobPlanRecordStoreOptions } from './remediation/blob-plan-record-store.ts';
-export { InMemoryPlanRecordStore } from './remediation/in-memory-plan-record-store.ts';
-export {
-  PlanRecordStoreId,
-  assertPlanId,
-  parsePlanEvent,
-  parsePlanRecord,
-  parsePreStateRecord,
-} from './remediation/plan-record-store.ts';
-export type {
-  PlanEvent,
-  PlanRecord,
-  PlanRecordStore,
-  PreStateRecord,
-} from './remediation/plan-record-store.ts';
+export { AwsRemediationSteps } from './remediation/aws-remediation-steps.ts';
+export type { AwsRemediationStepsOptions } from './remediation/aws-remediation-steps.ts';
 export { blastRadius } from './remediation/blast-radius.ts';
-export type { BlastRadius, Dependent } from './remediation/blast-radius.ts';
 export { CONTROL_REMEDIATIONS, STEP_OPS, remediationFor } from './remediation/control-remediations.ts';
 export type {
   ControlRemediation,
   PlannedStep,
   RemediationDefaults,
 } from './remediation/control-remediations.ts';
-export { jsonDiff } from './remediation/json-diff.ts';
-export type { DiffEntry } from './remediation/json-diff.ts';
-export type { StepContext, StepOp } from './remediation/step-op.ts';
+export type { StepContext, StepOp as AwsStepOp } from './remediation/step-op.ts';
 export { KmsSigner, ecdsaP256Keyid } from './kms/kms-signer.ts';
 export type { KmsSignerOptions } from './kms/kms-signer.ts';
 export { KMS_DATA_KEY_CONTEXT, KmsKeyProvider } from './kms/kms-key-provider.ts';

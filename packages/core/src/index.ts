@@ -115,6 +115,19 @@ export { bundleVectors, parseVectorFile, runVectors } from './validation/vectors
 export type { ControlVector, VectorFile, VectorOutcome } from './validation/vectors.ts';
 export { SecretRedactor } from './redaction/secret-redactor.ts';
 export { assertApproved, missingApprovals } from './remediation/approvals.ts';
+export { RemediationDesk } from './remediation/remediation-desk.ts';
+export type {
+  DryRun,
+  MadePlan,
+  PlanLedger,
+  RemediationBench,
+  SettingHint,
+  ShownPlan,
+} from './remediation/remediation-desk.ts';
+export { FAILING_RESULTS, remediableFinding } from './remediation/remediable-finding.ts';
+export type { CommittedFinding, FindingSource } from './remediation/remediable-finding.ts';
+export { RemediationService } from './remediation/remediation-service.ts';
+export type { RemediationPreview, RemediationServiceOptions } from './remediation/remediation-service.ts';
 export type { SecretRedactorOptions } from './redaction/secret-redactor.ts';
 export { EVIDENCE_INDEX_MEDIA_TYPE, EVIDENCE_INDEX_TYPE, evidenceIndex } from './run/evidence-index.ts';
 export type { EvidenceIndex } from './run/evidence-index.ts';

@@ -34,6 +34,34 @@ export { RedactorId } from './redaction/redactor.ts';
 export type { Redacted, Redaction, Redactor } from './redaction/redactor.ts';
 export { RemediationPortId } from './remediation/remediation-port.ts';
 export type { RemediationPort } from './remediation/remediation-port.ts';
+export { EVIDENCE_MEDIA_TYPE, putJsonEvidence, readJsonEvidence } from './evidence/json-evidence.ts';
+export { BlobPlanRecordStore } from './remediation/blob-plan-record-store.ts';
+export type { BlobPlanRecordStoreOptions } from './remediation/blob-plan-record-store.ts';
+export { InMemoryPlanRecordStore } from './remediation/in-memory-plan-record-store.ts';
+export { RemediationStepPortId } from './remediation/remediation-steps.ts';
+export type {
+  BlastRadius,
+  Dependent,
+  PlanDraft,
+  RemediationStepPort,
+  StepOp,
+} from './remediation/remediation-steps.ts';
+export { jsonDiff } from './remediation/json-diff.ts';
+export type { DiffEntry } from './remediation/json-diff.ts';
+export {
+  PlanRecordStoreId,
+  assertPlanId,
+  parsePlanEvent,
+  parsePlanRecord,
+  parsePreStateRecord,
+  unknownPlan,
+} from './remediation/plan-record-store.ts';
+export type {
+  PlanEvent,
+  PlanRecord,
+  PlanRecordStore,
+  PreStateRecord,
+} from './remediation/plan-record-store.ts';
 export { BlobStoreId, assertBlobKey } from './storage/blob-store.ts';
 export type { BlobKeyPage, BlobPutOptions, BlobStore } from './storage/blob-store.ts';
 export { TableStoreId } from './storage/table-store.ts';

@@ -1,7 +1,7 @@
 import type { EvidenceStore } from '@neurocipher/seg-lakehouse';
 import type { Messaging } from '@neurocipher/seg-messaging';
 import type { PortId } from '@neurocipher/seg-ports';
-import type { AttestedRun, RunService } from '@neurocipher/seg-core';
+import type { AttestedRun, RemediationDesk, RunService } from '@neurocipher/seg-core';
 import type { SegConfig } from './config/seg-config.ts';
 import type { Resources } from './engine/resources.ts';
 import type { Attester } from './modules/attestation.module.ts';
@@ -10,7 +10,7 @@ import type { ProviderChoice } from './modules/inventory.module.ts';
 import type { Lakehouse } from './modules/lakehouse.module.ts';
 import type { RemediationWorkbench } from './modules/remediation.module.ts';
 import type { AttestationDesk } from './service/attestation-desk.ts';
-import type { RemediationDesk } from './service/remediation-desk.ts';
+
 
 // The runtime's own container ids, typed like the ports' (`PortId<T>`): `engine.get(LakehouseId)` is a
 // `Lakehouse` without a cast. The ports' ids (InventoryPortId, FindingIngestPortId ...) are bound too.

@@ -68,9 +68,6 @@ export { RUN_JOB_TYPE, RunJobSchema, parseRunJob, runJob, tenantEngineConfig } f
 export type { RunJob } from './jobs/run-job.ts';
 export { AttestationDesk } from './service/attestation-desk.ts';
 export type { RunAttestation } from './service/attestation-desk.ts';
-export { FAILING_RESULTS, remediableFinding } from './service/remediable-finding.ts';
-export type { FindingSource } from './service/remediable-finding.ts';
-export { RemediationDesk, RemediationSettingsSchema } from './service/remediation-desk.ts';
-export type { DryRun, MadePlan, SettingHint, ShownPlan } from './service/remediation-desk.ts';
+export { RemediationSettingsSchema } from './config/remediation-settings.ts';
 export { TenantEngines, serviceReadiness } from './service/tenant-engines.ts';
 export type { Readiness, TenantEnginesOptions } from './service/tenant-engines.ts';

@@ -1,5 +1,6 @@
 import type { ApplyResult, RemediationPlan, RollbackResult } from '@neurocipher/seg-contracts';
-import type { PlanEvent, RemediationPreview } from '@neurocipher/seg-adapter-aws';
+import type { RemediationPreview } from '@neurocipher/seg-core';
+import type { PlanEvent } from '@neurocipher/seg-ports';
 import { terminalText } from '../output/terminal-text.ts';
 
 const json = (v: unknown): string => (v === undefined ? 'absent' : JSON.stringify(v));

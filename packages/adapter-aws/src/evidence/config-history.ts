@@ -1,6 +1,6 @@
 import { SegError, type ConfigDoc, type EvidencePointer } from '@neurocipher/seg-contracts';
 import { sha256Hex, type BlobStore, type EvidenceSink } from '@neurocipher/seg-ports';
-import { putJsonEvidence, readJsonEvidence } from './json-evidence.ts';
+import { putJsonEvidence, readJsonEvidence } from '@neurocipher/seg-ports';
 
 /** One recorded capture of an asset's config: the ConfigDoc blob and the raw-responses blob. */
 export interface CaptureRecord {

@@ -6,7 +6,7 @@ import { PASSING_ACCOUNT_ID, seedCisScenario, type CisSeed } from '../testing/ci
 import { startBlackholeServer } from '../testing/fault-injector.ts';
 import { motoClientConfig, startMotoServer, type MotoServer } from '../testing/moto-server.ts';
 import { sha256Hex } from '@neurocipher/seg-ports';
-import { readJsonEvidence } from '../evidence/json-evidence.ts';
+import { readJsonEvidence } from '@neurocipher/seg-ports';
 import { awsAssetUrn } from './asset-urn.ts';
 import { AwsInventoryAdapter } from './aws-inventory-adapter.ts';
 import type { KindCollector } from './collector.ts';

@@ -1,21 +1,8 @@
 import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { ListEntitiesForPolicyCommand } from '@aws-sdk/client-iam';
+import type { BlastRadius, Dependent } from '@neurocipher/seg-ports';
 import type { AwsSession } from '../provider/aws-session.ts';
 import type { AssetLocator } from '../inventory/collector.ts';
-
-/** One thing a change can affect. */
-export interface Dependent {
-  type: string;
-  id: string;
-  relation: string;
-}
-
-/** What depends on the resource a plan changes (spec §15 "blast radius estimate"). */
-export interface BlastRadius {
-  /** `resource`: one resource and what uses it; `account`/`region`: a setting for everything there. */
-  scope: 'resource' | 'region' | 'account';
-  dependents: Dependent[];
-}
 
 /**
  * Finds dependents of an asset: the ENIs and instances on a security group, the users/groups/roles a policy

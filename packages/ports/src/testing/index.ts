@@ -32,8 +32,12 @@ export { InMemoryKeyProvider } from './in-memory-key-provider.ts';
 export type { InMemoryKeyProviderOptions } from './in-memory-key-provider.ts';
 export { InMemoryRedactor } from './in-memory-redactor.ts';
 export type { InMemoryRedactorOptions } from './in-memory-redactor.ts';
-export { InMemoryRemediation, SET_PROPERTY_ACTION } from './in-memory-remediation.ts';
-export type { InMemoryFix, InMemoryRemediationOptions, ResourceState } from './in-memory-remediation.ts';
+export { InMemoryRemediationSteps, SET_PROPERTY_ACTION } from './in-memory-remediation-steps.ts';
+export type {
+  InMemoryFix,
+  InMemoryRemediationStepsOptions,
+  ResourceState,
+} from './in-memory-remediation-steps.ts';
 export { InMemorySigner, ed25519KeyId } from './in-memory-signer.ts';
 export type { InMemorySignerOptions } from './in-memory-signer.ts';
 export { InMemoryTableStore } from './in-memory-table-store.ts';

@@ -1,12 +1,15 @@
 import { ContainerModule } from 'inversify';
 import { isSegError } from '@neurocipher/seg-contracts';
-import type {
-  AwsInventoryAdapter,
-  AwsRemediationAdapter,
-  PlanRecordStore,
-  RemediationDefaults,
-} from '@neurocipher/seg-adapter-aws';
-import { BlobStoreId, EventBusId, EvidenceSinkId } from '@neurocipher/seg-ports';
+import type { AwsInventoryAdapter, RemediationDefaults } from '@neurocipher/seg-adapter-aws';
+import { RemediationDesk, RemediationService } from '@neurocipher/seg-core';
+import type { RemediationBench } from '@neurocipher/seg-core';
+import {
+  BlobPlanRecordStore,
+  BlobStoreId,
+  EventBusId,
+  EvidenceSinkId,
+} from '@neurocipher/seg-ports';
+import type { PlanRecordStore } from '@neurocipher/seg-ports';
 import type { SegConfig } from '../config/seg-config.ts';
 import {
   LakehouseId,
@@ -16,19 +19,21 @@ import {
   SegConfigId,
   resolve,
 } from '../ids.ts';
-import { RemediationDesk } from '../service/remediation-desk.ts';
 import type { Lakehouse } from './lakehouse.module.ts';
 import { loadAwsAdapter } from './aws.ts';
 import { awsSessionOptions } from './inventory.module.ts';
 
-/** The AWS adapters that work on one asset: the remediation and the inventory it reads the live config with. */
+/**
+ * What works on one asset: the remediation workflow of core over the AWS steps, and the AWS inventory it
+ * reads the live config with.
+ */
 export interface AssetRemediation {
-  remediation: AwsRemediationAdapter;
+  remediation: RemediationService;
   inventory: AwsInventoryAdapter;
 }
 
-/** What plan, apply and rollback work with. */
-export interface RemediationWorkbench {
+/** What plan, apply and rollback work with (core's {@link RemediationBench} over AWS). */
+export interface RemediationWorkbench extends RemediationBench {
   /** The durable plan records, under `plans/` of the blob store (create-only; apply/rollback log appended). */
   plans: PlanRecordStore;
   /**
@@ -40,10 +45,6 @@ export interface RemediationWorkbench {
   forAsset(urn: string, defaults?: RemediationDefaults): AssetRemediation;
   /** Whether `urn` names an asset the adapters can change (an AWS account scan's, not a snapshot's). */
   changeable(urn: string): boolean;
-  /** `SEG_INVALID_ARGUMENT` unless `plan_id` is a plan id (a UUID). */
-  assertPlanId(plan_id: string): void;
-  /** Where two configs differ, as JSON-pointer paths with both values. */
-  diff(before: unknown, after: unknown): Array<{ path: string; before: unknown; after: unknown }>;
 }
 
 /**
@@ -63,7 +64,7 @@ export function remediationModule(): ContainerModule {
         const evidence = await resolve(context, EvidenceSinkId);
         const bus = await resolve(context, EventBusId);
         const aws = await loadAwsAdapter('remediation');
-        const plans = new aws.BlobPlanRecordStore({ store: blobs, prefix: 'plans' });
+        const plans = new BlobPlanRecordStore({ store: blobs, prefix: 'plans' });
         return {
           plans,
           forAsset(urn, defaults = {}) {
@@ -74,12 +75,10 @@ export function remediationModule(): ContainerModule {
             const session = new aws.AwsSession(awsSessionOptions(config, [at.account_id], regions));
             resources.hold(session, () => session.destroy());
             const inventory = new aws.AwsInventoryAdapter({ session, evidence, history: blobs });
-            const remediation = new aws.AwsRemediationAdapter({
-              session,
-              inventory,
+            const remediation = new RemediationService({
+              steps: new aws.AwsRemediationSteps({ session, inventory, defaults }),
               evidence,
               plans,
-              defaults,
               events: { bus, org_id: config.tenant },
             });
             return { remediation, inventory };
@@ -93,8 +92,6 @@ export function remediationModule(): ContainerModule {
               throw error;
             }
           },
-          assertPlanId: (plan_id) => aws.assertPlanId(plan_id),
-          diff: (before, after) => aws.jsonDiff(before, after),
         };
       })
       .inSingletonScope();
@@ -102,7 +99,7 @@ export function remediationModule(): ContainerModule {
       .bind<RemediationDesk>(RemediationDeskId)
       .toResolvedValue(
         (config: SegConfig, bench: RemediationWorkbench, lake: Lakehouse) =>
-          new RemediationDesk(config.tenant, bench, lake),
+          new RemediationDesk(config.tenant, bench, lake.store),
         [SegConfigId, RemediationWorkbenchId, LakehouseId],
       )
       .inSingletonScope();

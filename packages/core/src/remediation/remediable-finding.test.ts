@@ -1,11 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { Finding } from '@neurocipher/seg-contracts';
-import type { StoredFinding } from '@neurocipher/seg-lakehouse';
 import { remediableFinding } from './remediable-finding.ts';
-import type { FindingSource } from './remediable-finding.ts';
+import type { CommittedFinding, FindingSource } from './remediable-finding.ts';
 
-function stored(id: string, urn: string, result: Finding['result']): StoredFinding {
+function stored(id: string, urn: string, result: Finding['result']): CommittedFinding {
   return {
     finding: {
       id,

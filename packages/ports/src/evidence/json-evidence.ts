@@ -1,7 +1,7 @@
 import { SegError, type EvidencePointer } from '@neurocipher/seg-contracts';
-import type { EvidenceSink } from '@neurocipher/seg-ports';
+import type { EvidenceSink } from './evidence-sink.ts';
 
-/** Media type of the JSON evidence this adapter hands to the evidence sink. */
+/** Media type of JSON evidence (raw responses, captured configs, previews, apply records). */
 export const EVIDENCE_MEDIA_TYPE = 'application/json';
 
 /**
@@ -27,7 +27,7 @@ export async function readJsonEvidence(
   } catch (cause) {
     throw new SegError({
       error_code: 'SEG_INTERNAL',
-      message: 'an evidence blob of this adapter is not JSON',
+      message: 'an evidence blob read as JSON is not JSON',
       details: { hash: pointer.hash },
       cause,
     });

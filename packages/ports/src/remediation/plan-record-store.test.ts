@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { isSegError, type ApplyResult, type RollbackResult } from '@neurocipher/seg-contracts';
-import { InMemoryBlobStore } from '@neurocipher/seg-ports/testing';
+import { InMemoryBlobStore } from '../testing/in-memory-blob-store.ts';
 import { BlobPlanRecordStore } from './blob-plan-record-store.ts';
 import { InMemoryPlanRecordStore } from './in-memory-plan-record-store.ts';
 import type { PlanRecord, PlanRecordStore } from './plan-record-store.ts';

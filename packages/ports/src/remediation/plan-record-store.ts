@@ -9,7 +9,7 @@ import {
   type RemediationPlan,
   type RollbackResult,
 } from '@neurocipher/seg-contracts';
-import type { PortId } from '@neurocipher/seg-ports';
+import type { PortId } from '../ids/port-id.ts';
 
 /**
  * What the remediation adapter records about a plan when it is made (or first applied): the plan itself,
@@ -39,7 +39,7 @@ export interface PreStateRecord {
 export type PlanEvent = { kind: 'apply'; result: ApplyResult } | { kind: 'rollback'; result: RollbackResult };
 
 /**
- * Where {@link AwsRemediationAdapter} keeps plans, their captured pre-states and their apply/rollback log,
+ * Where the remediation workflow keeps plans, their captured pre-states and their apply/rollback log,
  * so that a plan made by one process can be applied and rolled back by another. Every record is written
  * once and never replaced: the first plan record of an id wins, the first pre-state captured for a step
  * wins (a second apply or a concurrent one cannot overwrite what rollback must restore), and events are
@@ -71,7 +71,7 @@ export interface PlanRecordStore {
 }
 
 /** Inversion-of-control id of {@link PlanRecordStore}. */
-export const PlanRecordStoreId: PortId<PlanRecordStore> = Symbol.for('seg.adapter-aws.PlanRecordStore');
+export const PlanRecordStoreId: PortId<PlanRecordStore> = Symbol.for('seg.ports.PlanRecordStore');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

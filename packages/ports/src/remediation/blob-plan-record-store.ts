@@ -1,6 +1,5 @@
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import type { BlobStore } from '@neurocipher/seg-ports';
-import { canonicalJsonBytes } from '@neurocipher/seg-attest';
+import type { BlobStore } from '../storage/blob-store.ts';
 import {
   assertPlanId,
   parsePlanEvent,
@@ -31,8 +30,7 @@ function isConflict(err: unknown): boolean {
 
 /**
  * Durable {@link PlanRecordStore} over the BlobStore port, so plans survive the process that made them
- * (the CLI keeps them under `.seg/blobs/plans/`). Keys, all written create-only (`if_absent`) as RFC 8785
- * canonical JSON:
+ * (the CLI keeps them under `.seg/blobs/plans/`). Keys, all written create-only (`if_absent`) as JSON:
  *
  * - `<prefix>/<plan_id>.json`: the plan record;
  * - `<prefix>/<plan_id>/pre-states/<step, 4 digits>.json`: one captured pre-state per step;
@@ -136,7 +134,10 @@ export class BlobPlanRecordStore implements PlanRecordStore {
   }
 
   async #put(key: string, value: unknown): Promise<void> {
-    await this.#store.put(key, canonicalJsonBytes(value), { content_type: CONTENT_TYPE, if_absent: true });
+    await this.#store.put(key, new TextEncoder().encode(JSON.stringify(value)), {
+      content_type: CONTENT_TYPE,
+      if_absent: true,
+    });
   }
 
   async #read(key: string, what: string): Promise<unknown> {

@@ -1,35 +1,27 @@
-// Plan, dry-run, apply, roll back and show remediations of one tenant: what `seg plan|apply|rollback` and
-// the API's /plans routes both do, over the remediation workbench and the tenant's lakehouse.
-import { z } from 'zod';
+// Plan, dry-run, apply, roll back and show the remediations of one tenant: what `seg plan|apply|rollback`
+// and the API's /plans routes both do, over the tenant's committed findings and its providers' workflows.
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { ApplyResult, RemediationPlan, RollbackResult } from '@neurocipher/seg-contracts';
-import type {
-  PlanEvent,
-  PlanRecord,
-  RemediationDefaults,
-  RemediationPreview,
-} from '@neurocipher/seg-adapter-aws';
-import { assertApproved } from '@neurocipher/seg-core';
-import type { StoredFinding } from '@neurocipher/seg-lakehouse';
-import type { Lakehouse } from '../modules/lakehouse.module.ts';
-import type { RemediationWorkbench } from '../modules/remediation.module.ts';
+import { assertPlanId } from '@neurocipher/seg-ports';
+import type { PlanEvent, PlanRecord, PlanRecordStore } from '@neurocipher/seg-ports';
+import { assertApproved } from './approvals.ts';
 import { remediableFinding } from './remediable-finding.ts';
+import type { CommittedFinding, FindingSource } from './remediable-finding.ts';
+import type { RemediationPreview, RemediationService } from './remediation-service.ts';
 
-/** The settings some AWS remediations need (docs/adapters/aws.md): log buckets, KMS keys, ports. */
-export const RemediationSettingsSchema = z
-  .object({
-    access_log_bucket: z.string().min(1),
-    flow_log_bucket: z.string().min(1),
-    trail_kms_key_id: z.string().min(1),
-    bucket_kms_key_id: z.string().min(1),
-    support_role_trusted_principal: z.string().min(1),
-    admin_ports: z
-      .string()
-      .regex(/^\d{1,5}(,\d{1,5})*$/, 'must be comma-separated port numbers')
-      .transform((s) => s.split(',').map(Number)),
-  })
-  .partial()
-  .strict();
+/** Where a tenant's remediations run: its plan records, and the workflow for an asset's provider. */
+export interface RemediationBench {
+  plans: PlanRecordStore;
+  /** The workflow over the steps of the provider of the asset `urn`, with the settings its plan needs. */
+  forAsset(urn: string, settings?: object): { remediation: RemediationService };
+  /** Whether `urn` names an asset a provider here can change (an AWS account scan's, not a snapshot's). */
+  changeable(urn: string): boolean;
+}
+
+/** The committed findings of the tenant, and where its plans are recorded for reads (the plans table). */
+export interface PlanLedger extends FindingSource {
+  recordPlans(plans: readonly RemediationPlan[], org_id: string): Promise<unknown>;
+}
 
 /** A one-line hint of how the caller gives a missing setting (`--set key=<value>`, say). */
 export type SettingHint = (key: string) => string;
@@ -37,7 +29,7 @@ export type SettingHint = (key: string) => string;
 /** A plan just made: the plan (no steps when the asset already complies), its preview and log. */
 export interface MadePlan {
   plan: RemediationPlan;
-  finding: StoredFinding;
+  finding: CommittedFinding;
   /** `null` when the plan has no steps (nothing was recorded). */
   preview: RemediationPreview | null;
   history: PlanEvent[];
@@ -64,21 +56,25 @@ export interface ShownPlan {
  */
 export class RemediationDesk {
   readonly #tenant: string;
-  readonly #bench: RemediationWorkbench;
-  readonly #lake: Pick<Lakehouse, 'store'>;
+  readonly #bench: RemediationBench;
+  readonly #ledger: PlanLedger;
 
-  constructor(tenant: string, bench: RemediationWorkbench, lake: Pick<Lakehouse, 'store'>) {
+  constructor(tenant: string, bench: RemediationBench, ledger: PlanLedger) {
     this.#tenant = tenant;
     this.#bench = bench;
-    this.#lake = lake;
+    this.#ledger = ledger;
   }
 
   /**
    * Plans the remediation of a committed, failing AWS finding from the asset's live config and records
    * it (plans table and plan record). `hint` turns a missing setting into how the caller gives it.
    */
-  async plan(finding_id: string, settings: RemediationDefaults = {}, hint?: SettingHint): Promise<MadePlan> {
-    const finding = await remediableFinding(this.#lake.store, this.#tenant, finding_id, (urn) =>
+  async plan(
+    finding_id: string,
+    settings: object = {},
+    hint?: SettingHint,
+  ): Promise<MadePlan> {
+    const finding = await remediableFinding(this.#ledger, this.#tenant, finding_id, (urn) =>
       this.#bench.changeable(urn),
     );
     const { remediation } = this.#bench.forAsset(finding.finding.asset.urn, settings);
@@ -93,7 +89,7 @@ export class RemediationDesk {
       throw error;
     });
     if (plan.steps.length === 0) return { plan, finding, preview: null, history: [] };
-    await this.#lake.store.recordPlans([plan], this.#tenant);
+    await this.#ledger.recordPlans([plan], this.#tenant);
     return {
       plan,
       finding,
@@ -111,13 +107,11 @@ export class RemediationDesk {
   /** What an apply would do, changing nothing: the preview and the drift of the live config from it. */
   async dryRun(plan_id: string): Promise<DryRun> {
     const record = await this.#record(plan_id);
-    const { remediation, inventory } = this.#bench.forAsset(record.asset);
-    const preview = await remediation.preview(record.plan.id);
-    const live = await inventory.get_config({ urn: record.asset });
+    const { remediation } = this.#bench.forAsset(record.asset);
     return {
       plan: record.plan,
-      preview,
-      drift: this.#bench.diff(preview.before, live.body),
+      preview: await remediation.preview(record.plan.id),
+      drift: await remediation.drift(record.plan.id),
       history: await remediation.history(record.plan.id),
     };
   }
@@ -132,20 +126,12 @@ export class RemediationDesk {
   /** Restores the pre-state of an applied plan; `SEG_INVALID_ARGUMENT` for a plan never applied. */
   async rollback(plan_id: string): Promise<RollbackResult> {
     const record = await this.#record(plan_id);
-    const events = await this.#bench.plans.events(record.plan.id);
-    if (!events.some((e) => e.kind === 'apply')) {
-      throw new SegError({
-        error_code: 'SEG_INVALID_ARGUMENT',
-        message: `plan ${record.plan.id} has not been applied: nothing to roll back`,
-        details: { plan_id: record.plan.id },
-      });
-    }
     return this.#bench.forAsset(record.asset).remediation.rollback(record.plan.id);
   }
 
   // The plan record of an id, if this tenant's lakehouse holds the finding it remediates.
   async #record(plan_id: string): Promise<PlanRecord> {
-    this.#bench.assertPlanId(plan_id);
+    assertPlanId(plan_id);
     const record = await this.#bench.plans.get(plan_id);
     const unknown = () =>
       new SegError({
@@ -156,7 +142,7 @@ export class RemediationDesk {
       });
     if (!record) throw unknown();
     try {
-      await this.#lake.store.finding(this.#tenant, record.plan.finding_id);
+      await this.#ledger.finding(this.#tenant, record.plan.finding_id);
     } catch (error) {
       if (isSegError(error) && error.error_code === 'SEG_NOT_FOUND') throw unknown();
       throw error;

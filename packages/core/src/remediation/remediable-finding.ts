@@ -1,17 +1,25 @@
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
-import type { StoredFinding } from '@neurocipher/seg-lakehouse';
+import type { Finding } from '@neurocipher/seg-contracts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Results a remediation can drive toward pass. */
 export const FAILING_RESULTS: readonly string[] = ['fail', 'warn'];
 
+/** A finding as committed: the finding, its tenant and run, and when (the lakehouse's `StoredFinding`). */
+export interface CommittedFinding {
+  finding: Finding;
+  org_id: string;
+  run_id: string;
+  committed_at: string;
+}
+
 /**
  * The read side of the lakehouse that {@link remediableFinding} needs: one committed finding of a tenant
  * by id (`IcebergFindingStore.finding`), `SEG_NOT_FOUND` when there is none.
  */
 export interface FindingSource {
-  finding(org_id: string, id: string): Promise<StoredFinding>;
+  finding(org_id: string, id: string): Promise<CommittedFinding>;
 }
 
 /**
@@ -26,7 +34,7 @@ export async function remediableFinding(
   org_id: string,
   finding_id: string,
   changeable: (urn: string) => boolean,
-): Promise<StoredFinding> {
+): Promise<CommittedFinding> {
   if (!UUID.test(finding_id)) {
     throw new SegError({
       error_code: 'SEG_INVALID_ARGUMENT',
@@ -34,7 +42,7 @@ export async function remediableFinding(
       details: { finding_id: finding_id.slice(0, 80) },
     });
   }
-  let found: StoredFinding;
+  let found: CommittedFinding;
   try {
     // Finding ids are written as lowercase UUIDs (UUIDv5 of run id and fingerprint).
     found = await source.finding(org_id, finding_id.toLowerCase());

@@ -1,18 +1,32 @@
+// The AWS remediations on moto through the remediation workflow of core: for every control, plan,
+// preview, apply, an idempotent re-apply and an exact rollback; durable plan records shared by service
+// instances; and faults injected into AWS calls (a failing step compensated, a hanging step timed out,
+// AWS unreachable before any step).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { sha256Hex, type EvidenceSink } from '@neurocipher/seg-ports';
+import {
+  AwsRemediationSteps,
+  CONTROL_REMEDIATIONS,
+  accessKeyNativeId,
+  awsAssetUrn,
+  type RemediationDefaults,
+} from '@neurocipher/seg-adapter-aws';
+import {
+  FaultInjector,
+  failingFinding,
+  motoAdapterFixture,
+  motoClientConfig,
+  seedCisScenario,
+  startMotoServer,
+  type CisSeed,
+  type MotoAdapterFixture,
+  type MotoServer,
+} from '@neurocipher/seg-adapter-aws/testing';
 import { parseApplyResult, parseRollbackResult } from '@neurocipher/seg-contracts';
-import { awsAssetUrn } from '../inventory/asset-urn.ts';
-import { accessKeyNativeId } from '../inventory/iam-collectors.ts';
+import { RemediationService } from '@neurocipher/seg-core';
+import type { RemediationServiceOptions } from '@neurocipher/seg-core';
+import { BlobPlanRecordStore, sha256Hex, type EvidenceSink } from '@neurocipher/seg-ports';
 import { InMemoryBlobStore, InMemoryEventBus } from '@neurocipher/seg-ports/testing';
-import { AwsRemediationAdapter } from './aws-remediation-adapter.ts';
-import { BlobPlanRecordStore } from './blob-plan-record-store.ts';
-import { CONTROL_REMEDIATIONS } from './control-remediations.ts';
-import { motoAdapterFixture, type MotoAdapterFixture } from '../testing/adapter-fixture.ts';
-import { seedCisScenario, type CisSeed } from '../testing/cis-seed.ts';
-import { FaultInjector } from '../testing/fault-injector.ts';
-import { failingFinding } from '../testing/findings.ts';
-import { motoClientConfig, startMotoServer, type MotoServer } from '../testing/moto-server.ts';
 
 function failingAsset(seed: CisSeed, control: string): string {
   const a = seed.account_id;
@@ -51,12 +65,30 @@ function failingAsset(seed: CisSeed, control: string): string {
   return urn;
 }
 
-describe('AwsRemediationAdapter', () => {
+describe('the AWS remediations through RemediationService', () => {
   let moto: MotoServer;
   let fx: MotoAdapterFixture;
   let seed: CisSeed;
   let faults: FaultInjector;
-  let remediation: AwsRemediationAdapter;
+  let remediation: RemediationService;
+  // The workflow over the AWS steps of the fixture's session.
+  const service = (
+    options: Omit<RemediationServiceOptions, 'steps' | 'evidence'> & {
+      evidence?: EvidenceSink;
+      defaults?: RemediationDefaults;
+    } = {},
+  ) => {
+    const { defaults, evidence, ...rest } = options;
+    return new RemediationService({
+      steps: new AwsRemediationSteps({
+        session: fx.session,
+        inventory: fx.inventory,
+        ...(defaults ? { defaults } : {}),
+      }),
+      evidence: evidence ?? fx.evidence,
+      ...rest,
+    });
+  };
 
   beforeAll(async () => {
     moto = await startMotoServer({ loadManagedPolicies: true });
@@ -66,10 +98,7 @@ describe('AwsRemediationAdapter', () => {
       regions: [seed.region],
       session: { decorateClient: faults.decorate },
     });
-    remediation = new AwsRemediationAdapter({
-      session: fx.session,
-      inventory: fx.inventory,
-      evidence: fx.evidence,
+    remediation = service({
       defaults: {
         access_log_bucket: seed.buckets.pass,
         flow_log_bucket: seed.buckets.pass,
@@ -176,9 +205,7 @@ describe('AwsRemediationAdapter', () => {
     };
     const bus = new InMemoryEventBus();
     const adapter = () =>
-      new AwsRemediationAdapter({
-        session: fx.session,
-        inventory: fx.inventory,
+      service({
         evidence,
         plans: new BlobPlanRecordStore({ store: blobs }),
         events: { bus, org_id: 'acme' },
@@ -216,9 +243,9 @@ describe('AwsRemediationAdapter', () => {
     // the plan store holds nothing but plan records.
     // (Planned twice above: the same plan, and the same preview blob.)
     const kinds = handed.map((b) => (b as { kind?: string }).kind ?? 'preview');
-    expect(kinds).toEqual(['preview', 'preview', 'seg.aws.apply', 'seg.aws.rollback']);
+    expect(kinds).toEqual(['preview', 'preview', 'seg.remediation.apply', 'seg.remediation.rollback']);
     expect((handed[2] as { pre_states: unknown[] }).pre_states).toHaveLength(1);
-    const previewPtr = await adapter().preview_evidence(plan.id);
+    const previewPtr = (await adapter().plans.get(plan.id))!.preview!;
     expect(sha256Hex(await fx.evidence.get(previewPtr.hash))).toBe(previewPtr.hash);
     expect((await blobs.list('')).keys.every((k) => k.startsWith('plans/'))).toBe(true);
     await expect(adapter().rollback('9b2f4c1e-0d3a-5b6c-8d7e-1f2a3b4c5d6e')).rejects.toMatchObject({

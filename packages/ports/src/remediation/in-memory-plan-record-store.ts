@@ -14,8 +14,8 @@ interface Entry {
 }
 
 /**
- * {@link PlanRecordStore} in memory: the default of {@link AwsRemediationAdapter}, so plans live as long as
- * the adapter's process. Same create-only, first-capture-wins and append-only rules as the durable
+ * {@link PlanRecordStore} in memory: the default of the remediation workflow, so plans live as long as the
+ * process. Same create-only, first-capture-wins and append-only rules as the durable
  * {@link BlobPlanRecordStore}; values are copied in and out.
  */
 export class InMemoryPlanRecordStore implements PlanRecordStore {

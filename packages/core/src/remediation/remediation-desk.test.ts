@@ -1,0 +1,168 @@
+// The tenant's remediation use cases over the workflow and the in-memory provider: plan a committed
+// failing finding, show, dry-run, apply with approvals, roll back; another tenant's plan is not found.
+import { describe, expect, it } from '@jest/globals';
+import { SegError } from '@neurocipher/seg-contracts';
+import type { Finding, RemediationPlan } from '@neurocipher/seg-contracts';
+import { canonicalJson } from '@neurocipher/seg-attest';
+import { InMemoryPlanRecordStore } from '@neurocipher/seg-ports';
+import { InMemoryEvidenceSink, InMemoryRemediationSteps } from '@neurocipher/seg-ports/testing';
+import { RemediationDesk } from './remediation-desk.ts';
+import type { PlanLedger, RemediationBench } from './remediation-desk.ts';
+import type { CommittedFinding } from './remediable-finding.ts';
+import { RemediationService } from './remediation-service.ts';
+
+const URN = 'urn:asset:aws:bucket:123456789012:us-east-1:logs';
+const finding = (id: string, control_id: string, result: Finding['result'] = 'fail'): Finding => ({
+  id,
+  control_id,
+  control_version: '1.0.0',
+  asset: { urn: URN },
+  result,
+  severity: 'high',
+  message: '',
+  evidence: [],
+  created_at: '2026-12-04T00:00:00Z',
+  updated_at: '2026-12-04T00:00:00Z',
+  fingerprint: `fp-${control_id}`,
+});
+const FIX = '11111111-1111-5111-8111-111111111111';
+const GATED = '22222222-2222-5222-8222-222222222222';
+const NEEDS_SETTING = '33333333-3333-5333-8333-333333333333';
+
+function setUp() {
+  const steps = new InMemoryRemediationSteps({
+    resources: { [URN]: { tls: false } },
+    fixes: {
+      'storage-tls': { set: { tls: true } },
+      'storage-owner-only': { set: { public: false }, approvals_required: ['security-owner'] },
+    },
+  });
+  const plans = new InMemoryPlanRecordStore();
+  const remediation = new RemediationService({
+    steps,
+    evidence: new InMemoryEvidenceSink({ canonicalJson }),
+    plans,
+  });
+  const recorded: Array<[string, string]> = [];
+  const committed: CommittedFinding[] = [
+    {
+      finding: finding(FIX, 'storage-tls'),
+      org_id: 'acme',
+      run_id: 'r',
+      committed_at: '2026-12-04T00:00:01Z',
+    },
+    {
+      finding: finding(GATED, 'storage-owner-only'),
+      org_id: 'acme',
+      run_id: 'r',
+      committed_at: '2026-12-04T00:00:01Z',
+    },
+    {
+      finding: finding(NEEDS_SETTING, 'storage-logging'),
+      org_id: 'acme',
+      run_id: 'r',
+      committed_at: '2026-12-04T00:00:01Z',
+    },
+  ];
+  const ledger: PlanLedger = {
+    finding: async (org_id, id) => {
+      const found = committed.find((c) => c.org_id === org_id && c.finding.id === id);
+      if (!found) throw new SegError({ error_code: 'SEG_NOT_FOUND', message: `finding ${id} not found` });
+      return found;
+    },
+    recordPlans: async (made: readonly RemediationPlan[], org_id) => {
+      for (const p of made) recorded.push([org_id, p.id]);
+    },
+  };
+  const settingsSeen: unknown[] = [];
+  const bench: RemediationBench = {
+    plans,
+    forAsset: (_urn, settings) => {
+      settingsSeen.push(settings);
+      return { remediation };
+    },
+    changeable: (urn) => urn.startsWith('urn:asset:aws:bucket:1'),
+  };
+  // storage-logging needs a setting the provider names: as the AWS steps do for a missing log bucket.
+  const draft = steps.draft.bind(steps);
+  steps.draft = async (f) => {
+    if (f.control_id === 'storage-logging')
+      throw new SegError({
+        error_code: 'SEG_INVALID_ARGUMENT',
+        message: 'this remediation needs a log bucket',
+        details: { missing: 'access_log_bucket' },
+      });
+    return draft(f);
+  };
+  return {
+    steps,
+    recorded,
+    settingsSeen,
+    acme: new RemediationDesk('acme', bench, ledger),
+    beta: new RemediationDesk('beta', bench, ledger),
+  };
+}
+
+describe('RemediationDesk', () => {
+  it('plans, shows, dry-runs, applies and rolls back a failing finding of the tenant', async () => {
+    const { steps, recorded, settingsSeen, acme } = setUp();
+    const made = await acme.plan(FIX, { access_log_bucket: 'logs' });
+    expect(settingsSeen[0]).toEqual({ access_log_bucket: 'logs' });
+    expect(made.preview?.diff).toEqual([{ path: '/tls', before: false, after: true }]);
+    expect(recorded).toEqual([['acme', made.plan.id]]);
+    expect((await acme.show(made.plan.id)).record.control_id).toBe('storage-tls');
+    const dry = await acme.dryRun(made.plan.id);
+    expect([dry.drift, steps.resource(URN)]).toEqual([[], { tls: false }]);
+    await expect(acme.rollback(made.plan.id)).rejects.toMatchObject({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: expect.stringMatching(/has not been applied/),
+    });
+    expect((await acme.apply(made.plan.id, [])).status).toBe('success');
+    expect(steps.resource(URN)).toEqual({ tls: true });
+    expect((await acme.show(made.plan.id)).history.map((e) => e.kind)).toEqual(['apply']);
+    expect((await acme.rollback(made.plan.id)).status).toBe('success');
+    expect(steps.resource(URN)).toEqual({ tls: false });
+  });
+
+  it('refuses an apply without the approvals the plan requires, naming them', async () => {
+    const { acme } = setUp();
+    const made = await acme.plan(GATED);
+    await expect(acme.apply(made.plan.id, [])).rejects.toMatchObject({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      details: { missing: ['security-owner'] },
+    });
+    expect((await acme.apply(made.plan.id, ['security-owner'])).status).toBe('success');
+  });
+
+  it('another tenant sees none of it: its plan ids and finding ids are not found', async () => {
+    const { acme, beta } = setUp();
+    const made = await acme.plan(FIX);
+    for (const call of [
+      () => beta.show(made.plan.id),
+      () => beta.dryRun(made.plan.id),
+      () => beta.apply(made.plan.id, []),
+    ])
+      await expect(call()).rejects.toMatchObject({
+        error_code: 'SEG_NOT_FOUND',
+        message: `unknown plan ${made.plan.id}`,
+      });
+    await expect(beta.plan(FIX)).rejects.toMatchObject({ error_code: 'SEG_NOT_FOUND' });
+    await expect(acme.show('9b2f4c1e-0d3a-4b6c-8d7e-1f2a3b4c5d6e')).rejects.toMatchObject({
+      error_code: 'SEG_NOT_FOUND',
+    });
+    await expect(acme.show('not-a-plan')).rejects.toMatchObject({ error_code: 'SEG_INVALID_ARGUMENT' });
+  });
+
+  it('says how to give a missing setting, and returns a plan without steps when the asset complies', async () => {
+    const { steps, acme, recorded } = setUp();
+    await expect(acme.plan(NEEDS_SETTING, {}, (key) => `add --set ${key}=<value>`)).rejects.toMatchObject({
+      message: 'this remediation needs a log bucket: add --set access_log_bucket=<value>',
+    });
+    await expect(acme.plan(NEEDS_SETTING)).rejects.toMatchObject({
+      message: 'this remediation needs a log bucket',
+    });
+    steps.set_resource(URN, { tls: true });
+    const made = await acme.plan(FIX);
+    expect([made.plan.steps, made.preview, recorded]).toEqual([[], null, []]);
+  });
+});
