@@ -11,7 +11,6 @@ import type { Lakehouse } from './modules/lakehouse.module.ts';
 import type { RemediationWorkbench } from './modules/remediation.module.ts';
 import type { AttestationDesk } from './service/attestation-desk.ts';
 
-
 // The runtime's own container ids, typed like the ports' (`PortId<T>`): `engine.get(LakehouseId)` is a
 // `Lakehouse` without a cast. The ports' ids (InventoryPortId, FindingIngestPortId ...) are bound too.
 

@@ -69,11 +69,7 @@ export class RemediationDesk {
    * Plans the remediation of a committed, failing AWS finding from the asset's live config and records
    * it (plans table and plan record). `hint` turns a missing setting into how the caller gives it.
    */
-  async plan(
-    finding_id: string,
-    settings: object = {},
-    hint?: SettingHint,
-  ): Promise<MadePlan> {
+  async plan(finding_id: string, settings: object = {}, hint?: SettingHint): Promise<MadePlan> {
     const finding = await remediableFinding(this.#ledger, this.#tenant, finding_id, (urn) =>
       this.#bench.changeable(urn),
     );

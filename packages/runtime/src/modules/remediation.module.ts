@@ -3,12 +3,7 @@ import { isSegError } from '@neurocipher/seg-contracts';
 import type { AwsInventoryAdapter, RemediationDefaults } from '@neurocipher/seg-adapter-aws';
 import { RemediationDesk, RemediationService } from '@neurocipher/seg-core';
 import type { RemediationBench } from '@neurocipher/seg-core';
-import {
-  BlobPlanRecordStore,
-  BlobStoreId,
-  EventBusId,
-  EvidenceSinkId,
-} from '@neurocipher/seg-ports';
+import { BlobPlanRecordStore, BlobStoreId, EventBusId, EvidenceSinkId } from '@neurocipher/seg-ports';
 import type { PlanRecordStore } from '@neurocipher/seg-ports';
 import type { SegConfig } from '../config/seg-config.ts';
 import {
