@@ -217,3 +217,57 @@ describe('RemediationService', () => {
     await expect(elsewhere.preview(plan.id)).rejects.toMatchObject({ error_code: 'SEG_NOT_FOUND' });
   });
 });
+
+describe('RemediationService retries', () => {
+  it('retries a throttled step with backoff and jitter, and applies it once', async () => {
+    const delays: number[] = [];
+    const { steps, service } = setUp({
+      retry: { attempts: 4, base_ms: 4, max_ms: 10 },
+      random: () => {
+        delays.push(1);
+        return 0.5;
+      },
+    });
+    const plan = await service.plan(finding('storage-hardening'), 'apply');
+    steps.throttle_step(URN, 'versioning', 3);
+    const result = await service.apply(plan);
+    expect(result.results.map((r) => r.status)).toEqual(['success', 'success']);
+    expect(delays).toHaveLength(3);
+    expect(steps.resource(URN)).toEqual({ versioning: 'Enabled', tls: true });
+  });
+
+  it('gives up after the last attempt: the step fails and the steps before it are compensated', async () => {
+    const { steps, service } = setUp({ retry: { attempts: 2, base_ms: 1, max_ms: 1 } });
+    const plan = await service.plan(finding('storage-hardening'), 'apply');
+    steps.throttle_step(URN, 'versioning', 2);
+    const result = await service.apply(plan);
+    expect(result.results.map((r) => r.status)).toEqual(['compensated', 'failed']);
+    expect(result.results[1]?.message).toMatch(/SEG_ADAPTER_UNAVAILABLE: throttled/);
+  });
+
+  it('a change whose answer was lost is seen on the retry and reported applied, not made twice', async () => {
+    const { steps, service } = setUp({ retry: { attempts: 3, base_ms: 1, max_ms: 1 } });
+    const plan = await service.plan(finding('storage-hardening'), 'apply');
+    steps.lose_answer(URN, 'tls', 1);
+    const result = await service.apply(plan);
+    expect(result.results.map((r) => [r.status, r.message])).toEqual([
+      ['success', 'applied: seen on a retry after the first answer was lost'],
+      ['success', null],
+    ]);
+    // Rolled back like any applied step: its pre-state was captured before the first attempt.
+    expect((await service.rollback(plan.id)).status).toBe('success');
+    expect(steps.resource(URN)).toEqual({ versioning: 'Suspended', tls: false });
+  });
+
+  it('all or nothing: a partial apply is compensated and thrown as SEG_APPLY_PARTIAL with its result', async () => {
+    const { steps, service } = setUp();
+    const plan = await service.plan(finding('storage-hardening'), 'apply');
+    steps.fail_step(URN, 'versioning');
+    await expect(service.apply(plan, null, { all_or_nothing: true })).rejects.toMatchObject({
+      error_code: 'SEG_APPLY_PARTIAL',
+      details: { plan_id: plan.id, status: 'partial' },
+    });
+    expect(steps.resource(URN)).toEqual({ versioning: 'Suspended', tls: false });
+    expect((await service.history(plan.id)).map((e) => e.result.status)).toEqual(['partial']);
+  });
+});

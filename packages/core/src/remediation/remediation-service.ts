@@ -77,8 +77,17 @@ export interface RemediationServiceOptions {
    * `BlobPlanRecordStore` makes them durable, so another process can apply or roll back.
    */
   plans?: PlanRecordStore;
-  /** Timeout of one step (capture + change), in ms; default 60,000. */
+  /** Timeout of one step attempt (capture + change), in ms; default 60,000. */
   stepTimeoutMs?: number;
+  /**
+   * Retries of a step (and of a compensation) that failed with a retryable error (a throttle, the provider
+   * unreachable, a timeout): `attempts` in all, the first included (default 3), exponential backoff from
+   * `base_ms` (100) to `max_ms` (2,000) with full jitter. Every attempt captures again first, so a change
+   * that landed before its answer was lost is seen, not made twice.
+   */
+  retry?: { attempts?: number; base_ms?: number; max_ms?: number };
+  /** Source of the jitter, in [0, 1) (default `Math.random`; fixed in tests). */
+  random?: () => number;
   clock?: Clock;
   /**
    * Where `seg.plan.created` (a plan first recorded) and `seg.plan.applied` (an apply that succeeded) go,
@@ -165,6 +174,8 @@ export class RemediationService implements RemediationPort {
   readonly #stepTimeout: number;
   readonly #clock: Clock;
   readonly #events: { bus: EventBus; org_id: string } | undefined;
+  readonly #retry: { attempts: number; base_ms: number; max_ms: number };
+  readonly #random: () => number;
 
   constructor(options: RemediationServiceOptions) {
     this.#steps = options.steps;
@@ -173,6 +184,12 @@ export class RemediationService implements RemediationPort {
     this.#stepTimeout = options.stepTimeoutMs ?? 60_000;
     this.#clock = options.clock ?? systemClock;
     this.#events = options.events;
+    this.#retry = {
+      attempts: Math.max(1, options.retry?.attempts ?? 3),
+      base_ms: options.retry?.base_ms ?? 100,
+      max_ms: options.retry?.max_ms ?? 2_000,
+    };
+    this.#random = options.random ?? Math.random;
   }
 
   /** The plan records (plan, pre-states, log) this service keeps. */
@@ -255,7 +272,15 @@ export class RemediationService implements RemediationPort {
     return jsonDiff(preview.before, await this.#steps.live(preview.asset));
   }
 
-  async apply(plan: RemediationPlan, change_window?: Window | null): Promise<ApplyResult> {
+  /**
+   * Applies the plan (see the class). With `all_or_nothing`, a result other than `success` (the steps done
+   * already compensated) is thrown as `SEG_APPLY_PARTIAL` carrying it, after it is recorded.
+   */
+  async apply(
+    plan: RemediationPlan,
+    change_window?: Window | null,
+    options: { all_or_nothing?: boolean } = {},
+  ): Promise<ApplyResult> {
     const p = parseRemediationPlan(plan);
     const started = this.#clock.now();
     if (p.mode !== 'apply') {
@@ -284,10 +309,8 @@ export class RemediationService implements RemediationPort {
     for (const s of steps) {
       let changing = false;
       try {
-        const outcome = await withTimeout(
-          this.#stepTimeout,
-          `step ${s.index} (${s.op.action})`,
-          async (signal) => {
+        const outcome = await this.#retrying(() =>
+          withTimeout(this.#stepTimeout, `step ${s.index} (${s.op.action})`, async (signal) => {
             const state = await s.op.capture(s.step, signal);
             if (s.op.satisfied(state, s.step)) return { skipped: true as const };
             if (!pre[s.index]) {
@@ -300,9 +323,18 @@ export class RemediationService implements RemediationPort {
             }
             changing = true;
             return { skipped: false as const, id: await s.op.apply(s.step, state, signal) };
-          },
+          }),
         );
-        if (outcome.skipped) {
+        if (outcome.skipped && changing) {
+          // An attempt that failed had got as far as changing it: the change landed after all.
+          done.push(s.index);
+          results.push({
+            step_index: s.index,
+            status: 'success',
+            provider_change_id: null,
+            message: 'applied: seen on a retry after the first answer was lost',
+          });
+        } else if (outcome.skipped) {
           results.push({
             step_index: s.index,
             status: 'skipped',
@@ -341,8 +373,10 @@ export class RemediationService implements RemediationPort {
           const captured = pre[i];
           if (!captured) continue;
           try {
-            await withTimeout(this.#stepTimeout, `compensation of step ${i}`, (signal) =>
-              st.op.restore(st.step, captured.state, signal),
+            await this.#retrying(() =>
+              withTimeout(this.#stepTimeout, `compensation of step ${i}`, (signal) =>
+                st.op.restore(st.step, captured.state, signal),
+              ),
             );
             const r = results.find((x) => x.step_index === i);
             if (r && r.status === 'success') {
@@ -384,6 +418,12 @@ export class RemediationService implements RemediationPort {
     });
     await this.#plans.append(p.id, { kind: 'apply', result });
     if (result.status === 'success') await this.#announce('seg.plan.applied', p.id, { result });
+    else if (options.all_or_nothing)
+      throw new SegError({
+        error_code: 'SEG_APPLY_PARTIAL',
+        message: `plan ${p.id} was not applied whole (${result.status}): the steps done were rolled back`,
+        details: { plan_id: p.id, status: result.status, results: result.results },
+      });
     return result;
   }
 
@@ -469,6 +509,20 @@ export class RemediationService implements RemediationPort {
         ? makeEvent({ ...base, type, data: data as { plan: RemediationPlan } })
         : makeEvent({ ...base, type, data: data as { result: ApplyResult } }),
     );
+  }
+
+  // Runs `work`, again after a backoff while it fails with a retryable error and attempts remain.
+  async #retrying<T>(work: () => Promise<T>): Promise<T> {
+    const { attempts, base_ms, max_ms } = this.#retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (attempt >= attempts || !isSegError(err) || !err.retryable) throw err;
+        const ceiling = Math.min(max_ms, base_ms * 2 ** (attempt - 1));
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(this.#random() * ceiling)));
+      }
+    }
   }
 
   #op(action: string): StepOp {

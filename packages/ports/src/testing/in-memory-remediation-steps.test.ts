@@ -95,3 +95,21 @@ describe('InMemoryRemediationSteps', () => {
     await expect(op.restore(mfa!, { present: false }, signal)).rejects.toThrow(/no longer exists/);
   });
 });
+
+describe('InMemoryRemediationSteps transient faults', () => {
+  it('throttles a set a number of times, and loses the answer of a set that landed', async () => {
+    const port = steps();
+    const [mfa] = (await port.draft(finding('storage-versioning'))).steps;
+    const op = port.op(SET_PROPERTY_ACTION);
+    port.throttle_step(URN, 'mfa', 1);
+    await expect(op.apply(mfa!, { present: false }, signal)).rejects.toMatchObject({
+      error_code: 'SEG_ADAPTER_UNAVAILABLE',
+      retryable: true,
+    });
+    expect(port.resource(URN)).not.toHaveProperty('mfa');
+    port.lose_answer(URN, 'mfa', 1);
+    await expect(op.apply(mfa!, { present: false }, signal)).rejects.toMatchObject({ retryable: true });
+    expect(port.resource(URN)).toHaveProperty('mfa', true);
+    expect(await op.apply(mfa!, { present: false }, signal)).toMatch(/^change-/);
+  });
+});

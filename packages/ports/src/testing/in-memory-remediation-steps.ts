@@ -58,13 +58,17 @@ function paramsOf(step: RemediationStep): SetProperty {
  * name; params `urn`, `property`, `value`, `asset`). The op captures whether the property was there and
  * its value, and restores exactly that (a property that was absent is deleted again). Faults for tests:
  * {@link InMemoryRemediationSteps.fail_step} makes setting a property fail, `hang_step` makes it wait
- * until the workflow's signal aborts it, `unreachable` makes every call `SEG_ADAPTER_UNAVAILABLE`.
+ * until the workflow's signal aborts it, `throttle_step` fails it retryable a number of times,
+ * `lose_answer` makes it change the resource and then fail retryable, and `unreachable` makes every call
+ * `SEG_ADAPTER_UNAVAILABLE`.
  */
 export class InMemoryRemediationSteps implements RemediationStepPort {
   readonly #resources = new Map<string, ResourceState>();
   readonly #fixes: Readonly<Record<string, InMemoryFix>>;
   readonly #failing = new Set<string>();
   readonly #hanging = new Set<string>();
+  readonly #throttled = new Map<string, number>();
+  readonly #lost = new Map<string, number>();
   #unreachable = false;
   #changes = 0;
   readonly #op: StepOp;
@@ -104,6 +108,22 @@ export class InMemoryRemediationSteps implements RemediationStepPort {
     const key = `${urn}\n${property}`;
     if (hanging) this.#hanging.add(key);
     else this.#hanging.delete(key);
+  }
+
+  /**
+   * Makes the next `times` sets of `property` on `urn` fail as a throttle does (`SEG_ADAPTER_UNAVAILABLE`,
+   * retryable, nothing changed). A test helper.
+   */
+  throttle_step(urn: string, property: string, times: number): void {
+    this.#throttled.set(`${urn}\n${property}`, times);
+  }
+
+  /**
+   * Makes the next `times` sets of `property` on `urn` change the resource and then fail retryable, as a
+   * request whose answer was lost does. A test helper.
+   */
+  lose_answer(urn: string, property: string, times: number): void {
+    this.#lost.set(`${urn}\n${property}`, times);
   }
 
   /** Makes every call fail as if the provider could not be reached (`true`), or not. A test helper. */
@@ -172,6 +192,18 @@ export class InMemoryRemediationSteps implements RemediationStepPort {
       });
   }
 
+  // Whether a fault armed `times` times still fires for `key` (and one fewer remains).
+  #countDown(faults: Map<string, number>, key: string): boolean {
+    const left = faults.get(key) ?? 0;
+    if (left <= 0) return false;
+    faults.set(key, left - 1);
+    return true;
+  }
+
+  #transient(why: string): SegError {
+    return new SegError({ error_code: 'SEG_ADAPTER_UNAVAILABLE', message: why, retryable: true });
+  }
+
   #stateOf(urn: string): ResourceState {
     const state = this.#resources.get(urn);
     if (state === undefined)
@@ -204,10 +236,12 @@ export class InMemoryRemediationSteps implements RemediationStepPort {
             signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
           });
         if (this.#failing.has(key)) throw new Error(`the provider refused to set ${property}`);
+        if (this.#countDown(this.#throttled, key)) throw this.#transient('throttled');
         const state = this.#resources.get(urn);
         if (state === undefined) throw new Error(`no resource ${urn}`);
         state[property] = structuredClone(value);
         this.#changes += 1;
+        if (this.#countDown(this.#lost, key)) throw this.#transient('the answer was lost');
         return `change-${this.#changes}`;
       },
       restore: async (step, pre) => {
