@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { isSegError, SegError } from '@neurocipher/seg-contracts';
 import {
   BundleBuilder,
+  bundleKind,
   loadBundleSource,
   OpaCli,
   parseTrustedKeys,
@@ -61,7 +62,11 @@ async function check(dir: string): Promise<void> {
   const source = await loadBundleSource(dir);
   const report = await builder.check(source);
   if (!report.ok) fail('SEG_POLICY_LOAD_FAILED', problemText(report.problems));
-  console.log(`check: ${dir}: ${report.controls} controls compile under the restricted capabilities`);
+  const what =
+    bundleKind(source.manifest) === 'gates'
+      ? 'the gates policy compiles'
+      : `${report.controls} controls compile`;
+  console.log(`check: ${dir}: ${what} under the restricted capabilities`);
 }
 
 async function build(dir: string): Promise<void> {
@@ -72,18 +77,22 @@ async function build(dir: string): Promise<void> {
 
 async function test(dir: string): Promise<void> {
   const report = await builder.test(await loadBundleSource(dir));
-  const wasmOk = report.vectors.filter((o) => o.ok).length;
+  const total = report.vectors.length + report.gateVectors.length;
+  const wasmOk = [...report.vectors, ...report.gateVectors].filter((o) => o.ok).length;
   const opaFailures = report.opaTests.filter((t) => !t.ok);
   console.log(
-    `test: ${dir}: wasm engine ${wasmOk}/${report.vectors.length} vectors pass; opa test ${report.opaTests.length - opaFailures.length}/${report.opaTests.length} (expect + parity with wasm) pass`,
+    `test: ${dir}: wasm engine ${wasmOk}/${total} vectors pass; opa test ${report.opaTests.length - opaFailures.length}/${report.opaTests.length} (expect + parity with wasm) pass`,
   );
   if (!report.ok) {
     fail(
       'SEG_POLICY_LOAD_FAILED',
       [
         ...report.vectors.filter((o) => !o.ok).map((o) => `wasm: ${o.control_id} / ${o.name}: ${o.problem}`),
+        ...report.gateVectors
+          .filter((o) => !o.ok)
+          .map((o) => `wasm: tests/${o.file}.json / ${o.name}: ${o.problem}`),
         ...opaFailures.map((t) => `opa test: ${t.test}${t.error ? `: ${t.error}` : ''}`),
-        ...(report.vectors.length === 0 ? ['no vectors'] : []),
+        ...(total === 0 ? ['no vectors'] : []),
       ].join('\n'),
     );
   }

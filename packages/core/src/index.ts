@@ -2,6 +2,7 @@ export {
   AGGREGATE_ENTRYPOINT,
   CHECKSUMS_FILE,
   controlEntrypoint,
+  GATES_ENTRYPOINT,
   isSignedPath,
   MANIFEST_FILE,
   SIGNATURE_FILE,
@@ -32,7 +33,11 @@ export { OpaCli } from './bundle/build/opa-cli.ts';
 export type { OpaCliOptions, OpaRun } from './bundle/build/opa-cli.ts';
 export { readTarGz } from './bundle/build/tar.ts';
 export {
+  gateVectorTestFile,
+  gateVectorTestPackage,
+  parseGateOpaTestResults,
   parseOpaTestResults,
+  renderGateVectorTests,
   renderVectorTests,
   vectorTestFile,
   vectorTestPackage,
@@ -47,8 +52,8 @@ export {
 export { parseChecksums, renderChecksums } from './bundle/checksums.ts';
 export { DirectoryBundleSource, readBundleDirectory } from './bundle/directory-bundle-source.ts';
 export type { DirectoryBundleSourceOptions } from './bundle/directory-bundle-source.ts';
-export { defaultInputs, inputErrors, parseManifest } from './bundle/manifest.ts';
-export type { BundleManifest, ManifestControl } from './bundle/manifest.ts';
+export { bundleKind, defaultInputs, inputErrors, parseManifest } from './bundle/manifest.ts';
+export type { BundleKind, BundleManifest, ManifestControl } from './bundle/manifest.ts';
 export {
   AGGREGATOR_FILE,
   mergeBundleData,
@@ -68,7 +73,7 @@ export type { BundleSignature } from './bundle/signature.ts';
 export { verifyBundle } from './bundle/verify-bundle.ts';
 export type { VerifiedBundle } from './bundle/verify-bundle.ts';
 export { instantiateWasm, readVerifiedBundle } from './evaluation/bundle-loader.ts';
-export type { LoadedBundle } from './evaluation/bundle-loader.ts';
+export type { LoadedBundle, ReadVerifiedBundleOptions } from './evaluation/bundle-loader.ts';
 export { Evaluator } from './evaluation/evaluator.ts';
 export type {
   AssetDocument,
@@ -113,6 +118,14 @@ export { WorkerPool } from './evaluation/worker-pool.ts';
 export type { WorkerPoolOptions } from './evaluation/worker-pool.ts';
 export { bundleVectors, parseVectorFile, runVectors } from './validation/vectors.ts';
 export type { ControlVector, VectorFile, VectorOutcome } from './validation/vectors.ts';
+export { gateVectors, parseGateVectorFile, runGateVectors } from './validation/gate-vectors.ts';
+export type { GateVector, GateVectorFile, GateVectorOutcome } from './validation/gate-vectors.ts';
+export { GateDecisionSchema, GateRequirementSchema, parseGateDecision } from './gates/gate-decision.ts';
+export type { GateDecision, GateRequirement } from './gates/gate-decision.ts';
+export { GATE_ACTIONS, GateInputSchema, parseGateInput, ROLLOUT_PHASES } from './gates/gate-input.ts';
+export type { GateAction, GateInput } from './gates/gate-input.ts';
+export { GatesEvaluator } from './gates/gates-evaluator.ts';
+export type { GatesBundleInfo, GatesEvaluatorOptions } from './gates/gates-evaluator.ts';
 export { SecretRedactor } from './redaction/secret-redactor.ts';
 export { assertApproved, missingApprovals } from './remediation/approvals.ts';
 export { RemediationDesk } from './remediation/remediation-desk.ts';

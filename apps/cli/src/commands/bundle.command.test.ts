@@ -181,6 +181,18 @@ describe('seg bundle', () => {
     });
   });
 
+  it('tests the committed signed gates bundle: every decision vector passes', async () => {
+    const r = await seg(
+      { SEG_TRUSTED_KEYS: join(repo, 'tools', 'bundle', 'trusted-keys.json') },
+      'bundle',
+      'test',
+      join(repo, 'bundles', 'seg-gates'),
+    );
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toMatch(/^(\d+) passed, 0 failed\n$/);
+    expect(Number(/^(\d+) passed/.exec(r.out)?.[1])).toBeGreaterThanOrEqual(40);
+  });
+
   it('has help with an example for build and sign', async () => {
     for (const verb of ['build', 'sign']) {
       const r = await seg({}, 'bundle', verb, '--help');

@@ -13,6 +13,9 @@ import {
   readBundleDirectory,
   readVerifiedBundle,
   runVectors,
+  bundleKind,
+  gateVectors,
+  runGateVectors,
   signingKeyId,
   verifyBundle,
 } from '@neurocipher/seg-core';
@@ -231,10 +234,16 @@ export function bundleCommand(
       );
       const engine = await instantiateWasm(loaded, 1);
       try {
-        const outcomes = await runVectors(manifest, bundleVectors(files), engine);
+        // A gates bundle's vectors are decisions (docs/bundles.md, "Gates bundles"), a control bundle's results.
+        const outcomes =
+          bundleKind(manifest) === 'gates'
+            ? (await runGateVectors(gateVectors(files), engine)).map((o) => ({ ...o, label: o.file }))
+            : (await runVectors(manifest, bundleVectors(files), engine)).map((o) => ({
+                ...o,
+                label: o.control_id,
+              }));
         const failed = outcomes.filter((o) => !o.ok);
-        for (const o of failed)
-          io.stdout.write(`FAIL ${o.control_id} ${o.name}: ${o.problem ?? 'mismatch'}\n`);
+        for (const o of failed) io.stdout.write(`FAIL ${o.label} ${o.name}: ${o.problem ?? 'mismatch'}\n`);
         io.stdout.write(`${outcomes.length - failed.length} passed, ${failed.length} failed\n`);
         setExit(failed.length === 0 ? EXIT_OK : EXIT_FINDINGS);
       } finally {

@@ -33,3 +33,9 @@ export function controlEntrypoint(controlId: string): string {
 
 /** The one aggregator entrypoint: every applicable control over a batch of assets in one call. */
 export const AGGREGATE_ENTRYPOINT = 'seg/aggregate/results';
+
+/**
+ * The one entrypoint of a gates bundle (`"kind": "gates"`): the approval decision for a remediation action
+ * (docs/bundles.md, "Gates bundles").
+ */
+export const GATES_ENTRYPOINT = 'seg/gates/decision';

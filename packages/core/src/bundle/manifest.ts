@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { SegError, type Severity } from '@neurocipher/seg-contracts';
-import { controlEntrypoint } from './bundle-layout.ts';
+import { controlEntrypoint, GATES_ENTRYPOINT } from './bundle-layout.ts';
 
 /** One control as the bundle manifest declares it. */
 export interface ManifestControl {
@@ -23,6 +23,13 @@ export interface ManifestControl {
   entrypoint: string;
 }
 
+/**
+ * What a bundle holds: `controls` (the default when a manifest names no kind) is a bundle of controls
+ * evaluated over assets; `gates` is one approval policy for remediation actions (entrypoint
+ * {@link GATES_ENTRYPOINT}, no controls).
+ */
+export type BundleKind = 'controls' | 'gates';
+
 /** The bundle manifest (`manifest.json`). */
 export interface BundleManifest {
   id: string;
@@ -30,18 +37,30 @@ export interface BundleManifest {
   title?: string;
   description?: string;
   rego_version?: number;
+  /** Absent means `controls`; read it with {@link bundleKind}. */
+  kind?: BundleKind;
+  /** A gates bundle's one entrypoint, {@link GATES_ENTRYPOINT}; absent in a control bundle. */
+  entrypoint?: string;
+  /** A control bundle's controls (at least one); always empty in a gates bundle. */
   controls: ManifestControl[];
+}
+
+/** The kind of a bundle: its manifest's `kind`, `controls` when it names none. */
+export function bundleKind(manifest: Pick<BundleManifest, 'kind'>): BundleKind {
+  return manifest.kind ?? 'controls';
 }
 
 const manifestSchema = {
   type: 'object',
-  required: ['id', 'version', 'controls'],
+  required: ['id', 'version'],
   properties: {
     id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' },
     version: { type: 'string', minLength: 1 },
     title: { type: 'string' },
     description: { type: 'string' },
     rego_version: { const: 1 },
+    kind: { enum: ['controls', 'gates'] },
+    entrypoint: { type: 'string' },
     controls: {
       type: 'array',
       minItems: 1,
@@ -74,7 +93,9 @@ const validateManifestShape = ajv.compile(manifestSchema);
 /**
  * Parses and validates manifest.json: its shape, unique control ids, each entrypoint being
  * `seg/controls/<snake_id>/result`, and each `inputs` being a compilable JSON Schema that accepts the
- * control's default inputs. Throws `SEG_POLICY_LOAD_FAILED`.
+ * control's default inputs. A gates manifest (`"kind": "gates"`) instead names the entrypoint
+ * {@link GATES_ENTRYPOINT} and no controls; it is returned with `controls: []`. Throws
+ * `SEG_POLICY_LOAD_FAILED`.
  */
 export function parseManifest(bytes: Uint8Array): BundleManifest {
   let doc: unknown;
@@ -94,6 +115,34 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
     });
   }
   const manifest = doc as unknown as BundleManifest;
+  const kind = bundleKind(manifest);
+  switch (kind) {
+    case 'gates':
+      return gatesManifest(manifest);
+    case 'controls':
+      return controlsManifest(manifest);
+  }
+}
+
+function invalidManifest(message: string): SegError {
+  return new SegError({
+    error_code: 'SEG_POLICY_LOAD_FAILED',
+    message: `manifest.json is invalid: ${message}`,
+  });
+}
+
+function gatesManifest(manifest: BundleManifest): BundleManifest {
+  if (Object.hasOwn(manifest, 'controls'))
+    throw invalidManifest('a gates bundle ("kind": "gates") declares no controls');
+  if (manifest.entrypoint !== GATES_ENTRYPOINT)
+    throw invalidManifest(`a gates bundle's entrypoint must be ${GATES_ENTRYPOINT}`);
+  return { ...manifest, controls: [] };
+}
+
+function controlsManifest(manifest: BundleManifest): BundleManifest {
+  if (manifest.entrypoint !== undefined)
+    throw invalidManifest('a control bundle names no bundle entrypoint (each control names its own)');
+  if (!Array.isArray(manifest.controls)) throw invalidManifest("data must have required property 'controls'");
   const seen = new Set<string>();
   for (const control of manifest.controls) {
     if (seen.has(control.id)) {

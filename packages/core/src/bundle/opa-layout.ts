@@ -1,6 +1,6 @@
 import { SegError } from '@neurocipher/seg-contracts';
-import { AGGREGATE_ENTRYPOINT, controlEntrypoint, snakeId } from './bundle-layout.ts';
-import type { BundleManifest } from './manifest.ts';
+import { AGGREGATE_ENTRYPOINT, controlEntrypoint, GATES_ENTRYPOINT, snakeId } from './bundle-layout.ts';
+import { bundleKind, type BundleManifest } from './manifest.ts';
 
 /** Path, inside the OPA source tree, of the generated aggregator policy. */
 export const AGGREGATOR_FILE = 'seg/aggregate.rego';
@@ -47,9 +47,18 @@ export function renderAggregator(manifest: BundleManifest): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Every entrypoint the wasm module must export: the aggregator first (id 0), then each control's. */
+/**
+ * Every entrypoint the wasm module must export: for a control bundle the aggregator first (id 0), then
+ * each control's; for a gates bundle its one entrypoint, {@link GATES_ENTRYPOINT}.
+ */
 export function wasmEntrypoints(manifest: BundleManifest): string[] {
-  return [AGGREGATE_ENTRYPOINT, ...[...manifest.controls].map((c) => controlEntrypoint(c.id)).sort()];
+  const kind = bundleKind(manifest);
+  switch (kind) {
+    case 'gates':
+      return [GATES_ENTRYPOINT];
+    case 'controls':
+      return [AGGREGATE_ENTRYPOINT, ...[...manifest.controls].map((c) => controlEntrypoint(c.id)).sort()];
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -81,7 +90,8 @@ function deepMerge(
  * Merges the `data/*.json` files into the data document. Each file is a JSON object rooted at `data`
  * whose only top-level key is `seg` (e.g. `{"seg": {"s3": {...}}}` is read by policies as `data.seg.s3`);
  * files are deep-merged in path order. Throws `SEG_POLICY_LOAD_FAILED` on invalid JSON, another top-level
- * key, a value defined twice, or data under `data.seg.controls` / `data.seg.aggregate` (policy namespaces).
+ * key, a value defined twice, or data under `data.seg.controls`, `data.seg.aggregate`, `data.seg.gates` or
+ * `data.seg.vectors` (policy namespaces).
  */
 export function mergeBundleData(files: ReadonlyMap<string, Uint8Array>): { seg: Record<string, unknown> } {
   const root: Record<string, unknown> = { seg: {} };
@@ -105,7 +115,7 @@ export function mergeBundleData(files: ReadonlyMap<string, Uint8Array>): { seg: 
         details: { path },
       });
     }
-    for (const reserved of ['controls', 'aggregate', 'vectors']) {
+    for (const reserved of ['controls', 'aggregate', 'gates', 'vectors']) {
       if (reserved in doc.seg) {
         throw new SegError({
           error_code: 'SEG_POLICY_LOAD_FAILED',
@@ -120,8 +130,8 @@ export function mergeBundleData(files: ReadonlyMap<string, Uint8Array>): { seg: 
 }
 
 /**
- * The OPA source tree of a bundle: its `policies/*.rego`, the generated aggregator and the merged
- * `data.json`; what `opa check`, `opa test`, `opa build` and `opa run --server` are given.
+ * The OPA source tree of a bundle: its `policies/*.rego`, the generated aggregator (control bundles only)
+ * and the merged `data.json`; what `opa check`, `opa test`, `opa build` and `opa run --server` are given.
  */
 export function opaSourceTree(
   manifest: BundleManifest,
@@ -132,7 +142,8 @@ export function opaSourceTree(
   for (const [path, bytes] of files) {
     if (/^policies\/.+\.rego$/.test(path)) out.set(path, bytes);
   }
-  out.set(AGGREGATOR_FILE, encoder.encode(renderAggregator(manifest)));
+  if (bundleKind(manifest) === 'controls')
+    out.set(AGGREGATOR_FILE, encoder.encode(renderAggregator(manifest)));
   out.set('data.json', encoder.encode(`${JSON.stringify(mergeBundleData(files))}\n`));
   return out;
 }

@@ -1,7 +1,7 @@
 import { SegError } from '@neurocipher/seg-contracts';
 import type { BundleRef, BundleSource } from '@neurocipher/seg-ports';
 import { WASM_FILE } from '../bundle/bundle-layout.ts';
-import type { ManifestControl } from '../bundle/manifest.ts';
+import { bundleKind, type BundleKind, type ManifestControl } from '../bundle/manifest.ts';
 import { mergeBundleData } from '../bundle/opa-layout.ts';
 import type { TrustedKey } from '@neurocipher/seg-attest';
 import { verifyBundle, type VerifiedBundle } from '../bundle/verify-bundle.ts';
@@ -16,14 +16,22 @@ export interface LoadedBundle {
   dataJson: string;
 }
 
+/** Options of {@link readVerifiedBundle}. */
+export interface ReadVerifiedBundleOptions {
+  /** The kind of bundle the caller can use; a verified bundle of another kind is refused. */
+  kind?: BundleKind;
+}
+
 /**
  * Reads a bundle from its source and verifies it (signature, checksums, manifest) before anything is
- * compiled. Any failure — including a missing bundle — is `SEG_POLICY_LOAD_FAILED`.
+ * compiled; with `options.kind`, also that it is a bundle of that kind. Any failure — including a
+ * missing bundle — is `SEG_POLICY_LOAD_FAILED`.
  */
 export async function readVerifiedBundle(
   source: BundleSource,
   ref: BundleRef,
   trustedKeys: readonly TrustedKey[],
+  options: ReadVerifiedBundleOptions = {},
 ): Promise<LoadedBundle> {
   let files: ReadonlyMap<string, Uint8Array>;
   try {
@@ -37,6 +45,14 @@ export async function readVerifiedBundle(
     });
   }
   const verified = await verifyBundle(files, trustedKeys, ref);
+  const kind = bundleKind(verified.manifest);
+  if (options.kind !== undefined && kind !== options.kind) {
+    throw new SegError({
+      error_code: 'SEG_POLICY_LOAD_FAILED',
+      message: `bundle ${ref.id}@${ref.version} is a ${kind} bundle, not a ${options.kind} bundle`,
+      details: { bundle: `${ref.id}@${ref.version}`, kind, expected_kind: options.kind },
+    });
+  }
   return {
     ref,
     verified,

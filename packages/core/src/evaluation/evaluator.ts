@@ -218,7 +218,11 @@ export class Evaluator implements EvaluationPort {
     this.#loading ??= (async () => {
       const loaded: LoadedBundle[] = [];
       for (const ref of this.#options.bundles) {
-        loaded.push(await readVerifiedBundle(this.#options.bundleSource, ref, this.#options.trustedKeys));
+        loaded.push(
+          await readVerifiedBundle(this.#options.bundleSource, ref, this.#options.trustedKeys, {
+            kind: 'controls',
+          }),
+        );
       }
       const byControl = new Map<string, BundleState>();
       for (const bundle of loaded) {

@@ -247,6 +247,90 @@ describe('BundleBuilder', () => {
     });
   });
 
+  describe('a gates bundle', () => {
+    function gatesCopy(name: string): string {
+      const dir = join(root.path, name);
+      cpSync(join(bundlesRoot, 'seg-gates'), dir, { recursive: true });
+      return dir;
+    }
+
+    it('builds (every vector on both engines), signs and verifies like a control bundle', async () => {
+      const dir = gatesCopy('gates-ok');
+      rmSync(join(dir, 'build'), { recursive: true });
+      const events: BundleProgress[] = [];
+      const builder = new BundleBuilder({ opa, onProgress: (e) => events.push(e) });
+      const report = await builder.build(dir);
+      expect(report.problems).toEqual([]);
+      expect(report.bundle).toEqual({ id: 'seg-gates', version: '1.0.0' });
+      expect(report.vectors.total).toBeGreaterThanOrEqual(40);
+      expect(report.vectors.passed).toBe(report.vectors.total);
+      expect(report.opaTests).toEqual({ passed: 2 * report.vectors.total, total: 2 * report.vectors.total });
+      expect(report.wasm).toMatchObject({ entrypoints: 1 });
+      expect(events.find((e) => e.step === 'check')?.message).toBe(
+        'the gates policy compiles under the restricted capabilities',
+      );
+      expect(
+        Buffer.compare(
+          readFileSync(join(dir, 'build/policy.wasm')),
+          readFileSync(join(bundlesRoot, 'seg-gates/build/policy.wasm')),
+        ),
+      ).toBe(0);
+      await builder.sign(dir, { privateKeyPem: key.privatePem });
+      const verified = await builder.verify(dir, [key.trusted]);
+      expect(verified.manifest).toMatchObject({
+        kind: 'gates',
+        entrypoint: 'seg/gates/decision',
+        controls: [],
+      });
+    });
+
+    it('names the file and vector of a failing gates vector on both engines', async () => {
+      const dir = gatesCopy('gates-wrong-vector');
+      const path = join(dir, 'tests/phases.json');
+      const file = JSON.parse(readFileSync(path, 'utf8')) as {
+        vectors: Array<{ name: string; expected: { allow: boolean; deny: string[] } }>;
+      };
+      const vector = file.vectors[0]!; // 'phase 0 refuses plan'
+      vector.expected = { ...vector.expected, allow: true, deny: [] };
+      writeFileSync(path, JSON.stringify(file));
+      const report = await new BundleBuilder({ opa }).test(await loadBundleSource(dir));
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([
+        {
+          step: 'vectors',
+          vector: vector.name,
+          message: expect.stringContaining(`tests/phases.json / ${vector.name}: expected {"allow":true`),
+        },
+        {
+          step: 'opa-test',
+          vector: vector.name,
+          message: expect.stringMatching(
+            /gates_phases_test\.test_expect_0: the expected result does not hold under topdown$/,
+          ),
+        },
+      ]);
+      expect(report.gateVectors.filter((o) => !o.ok)).toHaveLength(1);
+      expect(report.vectors).toEqual([]);
+    });
+
+    it('reports a policy outside package seg.gates and a vector set without a refused case', async () => {
+      const dir = gatesCopy('gates-structure');
+      writeFileSync(join(dir, 'policies/extra.rego'), 'package seg.other\n\nx := 1\n');
+      const path = join(dir, 'tests/phases.json');
+      const file = JSON.parse(readFileSync(path, 'utf8')) as {
+        vectors: Array<{ expected: { allow: boolean } }>;
+      };
+      writeFileSync(path, JSON.stringify({ ...file, vectors: file.vectors.filter((v) => v.expected.allow) }));
+      rmSync(join(dir, 'tests/approvals.json'));
+      rmSync(join(dir, 'tests/invalid.json'));
+      const report = await new BundleBuilder({ opa }).check(await loadBundleSource(dir));
+      expect(report.problems.map((p) => p.message)).toEqual([
+        'bundle structure: policies/extra.rego must declare package seg.gates (or a package below it)',
+        'bundle structure: gates vectors need an allowed and a refused case',
+      ]);
+    });
+  });
+
   describe('loadBundleSource', () => {
     it('reads the files and manifest of a bundle folder', async () => {
       const source = await loadBundleSource(join(bundlesRoot, 'seg-custom'));

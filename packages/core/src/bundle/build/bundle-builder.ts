@@ -7,17 +7,26 @@ import type { TrustedKey } from '@neurocipher/seg-attest';
 import { CHECKSUMS_FILE, MANIFEST_FILE, SIGNATURE_FILE, WASM_FILE } from '../bundle-layout.ts';
 import { renderChecksums } from '../checksums.ts';
 import { readBundleDirectory } from '../directory-bundle-source.ts';
-import { parseManifest, type BundleManifest } from '../manifest.ts';
+import { bundleKind, parseManifest, type BundleManifest } from '../manifest.ts';
 import { mergeBundleData, opaSourceTree, wasmEntrypoints } from '../opa-layout.ts';
 import { signChecksums, trustedKeyFrom } from '../signature.ts';
 import { verifyBundle, type VerifiedBundle } from '../verify-bundle.ts';
 import { WasmEngine } from '../../evaluation/policy-engine.ts';
+import {
+  gateVectors,
+  runGateVectors,
+  type GateVectorFile,
+  type GateVectorOutcome,
+} from '../../validation/gate-vectors.ts';
 import { bundleVectors, runVectors, type VectorFile, type VectorOutcome } from '../../validation/vectors.ts';
 import { bundleStructureProblems } from './bundle-structure.ts';
 import type { OpaCli } from './opa-cli.ts';
 import { readTarGz } from './tar.ts';
 import {
+  gateVectorTestFile,
+  parseGateOpaTestResults,
   parseOpaTestResults,
+  renderGateVectorTests,
   renderVectorTests,
   vectorTestFile,
   type OpaTestOutcome,
@@ -71,8 +80,10 @@ export interface CheckReport {
 /** The outcome of the vectors on both engines: our wasm evaluator, then `opa test` (expect + parity). */
 export interface VectorTestReport {
   ok: boolean;
-  /** Every vector through the wasm engine (control entrypoint and aggregator). */
+  /** A control bundle's vectors through the wasm engine (control entrypoint and aggregator); empty for a gates bundle. */
   vectors: VectorOutcome[];
+  /** A gates bundle's vectors through the wasm engine (`seg/gates/decision`); empty for a control bundle. */
+  gateVectors: GateVectorOutcome[];
   /** Every generated `opa test` rule, traced back to its control and vector. */
   opaTests: OpaTestOutcome[];
   problems: BundleProblem[];
@@ -153,6 +164,20 @@ function isBundleDefect(error: unknown): error is SegError {
     isSegError(error) &&
     (error.error_code === 'SEG_POLICY_LOAD_FAILED' || error.error_code === 'SEG_SCHEMA_VIOLATION')
   );
+}
+
+/** A failed `opa test` rule as a problem naming its control (if any) and vector. */
+function opaTestProblem(t: OpaTestOutcome): BundleProblem {
+  return {
+    step: 'opa-test',
+    ...(t.control_id === undefined ? {} : { control_id: t.control_id }),
+    ...(t.vector === undefined ? {} : { vector: t.vector }),
+    message: t.error
+      ? `${t.test}: ${t.error}`
+      : t.kind === 'parity'
+        ? `${t.test}: topdown does not return what wasm returned`
+        : `${t.test}: the expected result does not hold under topdown`,
+  };
 }
 
 /**
@@ -324,18 +349,27 @@ export class BundleBuilder {
    * wasm returned. A vector or test that fails is a problem naming its control and vector.
    */
   async test(source: BundleSourceFiles, wasm?: Uint8Array): Promise<VectorTestReport> {
-    const vectors = bundleVectors(source.files);
     const engine = await WasmEngine.create({
       wasm: wasm ?? (await this.compile(source)),
       dataJson: JSON.stringify(mergeBundleData(source.files)),
       workers: 0,
     });
-    let outcomes: VectorOutcome[];
+    const kind = bundleKind(source.manifest);
     try {
-      outcomes = await runVectors(source.manifest, vectors, engine);
+      switch (kind) {
+        case 'gates':
+          return await this.#testGates(source, engine);
+        case 'controls':
+          return await this.#testControls(source, engine);
+      }
     } finally {
       await engine.close();
     }
+  }
+
+  async #testControls(source: BundleSourceFiles, engine: WasmEngine): Promise<VectorTestReport> {
+    const vectors = bundleVectors(source.files);
+    const outcomes = await runVectors(source.manifest, vectors, engine);
     const passed = outcomes.filter((o) => o.ok).length;
     this.#progress('vectors', `wasm engine: ${passed}/${outcomes.length} vectors pass`);
     const opaTests = await this.#opaTest(source, vectors, outcomes);
@@ -350,21 +384,58 @@ export class BundleBuilder {
           vector: o.name,
           message: o.problem ?? 'mismatch',
         })),
-      ...opaTests
-        .filter((t) => !t.ok)
-        .map((t) => ({
-          step: 'opa-test' as const,
-          ...(t.control_id === undefined ? {} : { control_id: t.control_id }),
-          ...(t.vector === undefined ? {} : { vector: t.vector }),
-          message: t.error
-            ? `${t.test}: ${t.error}`
-            : t.kind === 'parity'
-              ? `${t.test}: topdown does not return what wasm returned`
-              : `${t.test}: the expected result does not hold under topdown`,
-        })),
+      ...opaTests.filter((t) => !t.ok).map((t) => opaTestProblem(t)),
       ...(outcomes.length === 0 ? [{ step: 'vectors' as const, message: 'no vectors' }] : []),
     ];
-    return { ok: problems.length === 0, vectors: outcomes, opaTests, problems };
+    return { ok: problems.length === 0, vectors: outcomes, gateVectors: [], opaTests, problems };
+  }
+
+  async #testGates(source: BundleSourceFiles, engine: WasmEngine): Promise<VectorTestReport> {
+    const vectors = gateVectors(source.files);
+    const outcomes = await runGateVectors(vectors, engine);
+    const passed = outcomes.filter((o) => o.ok).length;
+    this.#progress('vectors', `wasm engine: ${passed}/${outcomes.length} gates vectors pass`);
+    const opaTests = await this.#opaTestGates(source, vectors, outcomes);
+    const opaPassed = opaTests.filter((t) => t.ok).length;
+    this.#progress('opa-test', `${opaPassed}/${opaTests.length} (expect + parity with wasm) pass`);
+    const problems: BundleProblem[] = [
+      ...outcomes
+        .filter((o) => !o.ok)
+        .map((o) => ({
+          step: 'vectors' as const,
+          vector: o.name,
+          message: `tests/${o.file}.json / ${o.name}: ${o.problem ?? 'mismatch'}`,
+        })),
+      ...opaTests.filter((t) => !t.ok).map((t) => opaTestProblem(t)),
+      ...(outcomes.length === 0 ? [{ step: 'vectors' as const, message: 'no vectors' }] : []),
+    ];
+    return { ok: problems.length === 0, vectors: [], gateVectors: outcomes, opaTests, problems };
+  }
+
+  async #opaTestGates(
+    source: BundleSourceFiles,
+    vectors: ReadonlyMap<string, GateVectorFile>,
+    outcomes: readonly GateVectorOutcome[],
+  ): Promise<OpaTestOutcome[]> {
+    const tests = new Map<string, string>();
+    for (const file of vectors.values()) {
+      tests.set(
+        gateVectorTestFile(file.name),
+        renderGateVectorTests(
+          file,
+          outcomes.filter((o) => o.file === file.name),
+        ),
+      );
+    }
+    const staged = await this.#stage(source, tests);
+    try {
+      return parseGateOpaTestResults(
+        await this.#opa.run(['test', '--format=json', '.'], staged.path),
+        vectors,
+      );
+    } finally {
+      await staged.dispose();
+    }
   }
 
   async #opaTest(
@@ -431,14 +502,20 @@ export class BundleBuilder {
     if (!check) return report;
     report.problems.push(...check.problems);
     if (!check.ok) return report;
-    this.#progress('check', `${check.controls} controls compile under the restricted capabilities`);
+    this.#progress(
+      'check',
+      bundleKind(source.manifest) === 'gates'
+        ? 'the gates policy compiles under the restricted capabilities'
+        : `${check.controls} controls compile under the restricted capabilities`,
+    );
     const wasm = await gate('compile', () => this.compile(source));
     if (!wasm) return report;
     this.#progress('compile', `opa build -t wasm: ${wasm.length} bytes`);
     const tested = await gate('vectors', () => this.test(source, wasm));
     if (!tested) return report;
     report.problems.push(...tested.problems);
-    report.vectors = { passed: tested.vectors.filter((o) => o.ok).length, total: tested.vectors.length };
+    const vectors = [...tested.vectors, ...tested.gateVectors];
+    report.vectors = { passed: vectors.filter((o) => o.ok).length, total: vectors.length };
     report.opaTests = { passed: tested.opaTests.filter((t) => t.ok).length, total: tested.opaTests.length };
     if (report.problems.length > 0) return report;
     report.wasm = await this.#write(source, wasm);
