@@ -128,6 +128,15 @@ export { GatesEvaluator } from './gates/gates-evaluator.ts';
 export type { GatesBundleInfo, GatesEvaluatorOptions } from './gates/gates-evaluator.ts';
 export { SecretRedactor } from './redaction/secret-redactor.ts';
 export { assertApproved, missingApprovals } from './remediation/approvals.ts';
+export {
+  GuardrailsSchema,
+  WEEKDAYS,
+  WeeklyWindowSchema,
+  assertGuardrails,
+  inWeeklyWindow,
+  isProduction,
+} from './remediation/guardrails.ts';
+export type { Guardrails, WeeklyWindow, Weekday } from './remediation/guardrails.ts';
 export { RemediationDesk } from './remediation/remediation-desk.ts';
 export type {
   DryRun,

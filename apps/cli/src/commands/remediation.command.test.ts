@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -270,6 +270,58 @@ describe('seg plan / apply / rollback on AWS findings', () => {
     expect(verbose.err).toMatch(
       /^seg: SEG_INVALID_ARGUMENT: plan id "not-a-plan" is not a UUID\n {2}details: /,
     );
+  }, 60_000);
+
+  it("refuses --yes outside the tenant's change window or its production hours, before any step runs", async () => {
+    const settings = join(dir, 'seg.config.json');
+    const saved = readFileSync(settings, 'utf8');
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        ...(JSON.parse(saved) as object),
+        tenants: {
+          demo: {
+            remediation: {
+              change_windows: [
+                { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '06:00', end: '20:00', time_zone: 'UTC' },
+              ],
+              production_hours: [{ days: ['wed'], start: '09:00', end: '12:00', time_zone: 'Europe/Berlin' }],
+              production_assets: [`urn:asset:aws:*:${moto.accountId}:*`],
+            },
+          },
+        },
+      }),
+    );
+    try {
+      const target = finding('cis-storage-secure-transport', FAILING);
+      const planId = parseRemediationPlan(
+        JSON.parse((await seg('plan', target.id, '--format', 'json')).out),
+      ).id;
+      // Saturday: no change window.
+      const saturday = await seg('apply', planId, '--yes', '--now', '2026-12-05T10:00:00Z');
+      expect([saturday.code, saturday.err]).toEqual([
+        2,
+        expect.stringMatching(
+          /^seg: SEG_INVALID_ARGUMENT: 2026-12-05T10:00:00.000Z is outside every change window/,
+        ),
+      ]);
+      // Friday: a change window, but not the production hours of the account's assets.
+      const friday = await seg('apply', planId, '--yes', '--now', '2026-12-04T10:00:00Z');
+      expect(friday.err).toMatch(/is outside the production hours of urn:asset:aws:bucket:/);
+      expect(await bucketPolicy(FAILING)).toBeNull();
+      const badNow = await seg('apply', planId, '--yes', '--now', 'tomorrow');
+      expect([badNow.code, badNow.err]).toEqual([
+        2,
+        expect.stringMatching(/--now must be an RFC 3339 date-time/),
+      ]);
+      // Wednesday 10:30 in Berlin.
+      const wednesday = await seg('apply', planId, '--yes', '--now', '2026-12-02T09:30:00Z');
+      expect([wednesday.code, wednesday.err]).toEqual([0, '']);
+      expect(await bucketPolicy(FAILING)).not.toBeNull();
+      expect((await seg('rollback', planId)).code).toBe(0);
+    } finally {
+      writeFileSync(settings, saved);
+    }
   }, 60_000);
 
   it('has --help with an example for each command', async () => {

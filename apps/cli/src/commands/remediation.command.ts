@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
-import { SegError, isSegError } from '@neurocipher/seg-contracts';
+import { AwareDatetimeSchema, SegError, isSegError } from '@neurocipher/seg-contracts';
 import { RemediationDeskId } from '@neurocipher/seg-runtime';
 import { EXIT_OK } from '../cli/exit-codes.ts';
 import type { CliIo } from '../cli/io.ts';
 import { renderHistory, renderPlan, renderStepRun } from '../remediation/render-remediation.ts';
 import { REMEDIATION_SETTING_KEYS, parseRemediationSettings } from '../remediation/remediation-settings.ts';
-import { configFor, withEngine } from './shared.ts';
+import { configFor, usageError, withEngine } from './shared.ts';
 import type { GlobalOptions } from './shared.ts';
 
 /** Exit status of an apply or rollback that did not fully succeed (`partial` or `failed`; results printed). */
@@ -22,6 +22,7 @@ interface PlanOptions extends AwsOptions {
 interface ApplyOptions extends AwsOptions {
   yes?: boolean;
   approve?: string;
+  now?: string;
 }
 
 function awsOverrides(options: AwsOptions): Record<string, unknown> {
@@ -127,6 +128,10 @@ export function remediationCommands(
   )
     .option('--yes', 'really apply the changes')
     .option('--approve <roles>', 'comma-separated approvals the plan requires that you have obtained')
+    .option(
+      '--now <datetime>',
+      "the time the tenant's change windows and production hours are checked at (RFC 3339; default: now)",
+    )
     .addHelpText(
       'after',
       '\nExample:\n  seg apply 7d1c4b2a-…-plan-id          # dry run: diff and blast radius only\n' +
@@ -136,6 +141,11 @@ export function remediationCommands(
         'compensated), 2 usage error or AWS unreachable before any step ran.\n',
     )
     .action(async (planId: string, options: ApplyOptions) => {
+      if (options.now !== undefined && !AwareDatetimeSchema.safeParse(options.now).success)
+        throw usageError(
+          `--now must be an RFC 3339 date-time with an offset (2026-12-04T10:00:00Z), got ${JSON.stringify(options.now)}`,
+          { now: options.now },
+        );
       const { config } = configFor(io, global(), awsOverrides(options));
       await withEngine(config, async (engine) => {
         const desk = await engine.get(RemediationDeskId);
@@ -156,7 +166,9 @@ export function remediationCommands(
           setExit(EXIT_OK);
           return;
         }
-        const result = await desk.apply(plan.id, (options.approve ?? '').split(',').filter(Boolean));
+        const result = await desk.apply(plan.id, (options.approve ?? '').split(',').filter(Boolean), {
+          now: options.now === undefined ? undefined : new Date(options.now),
+        });
         out(options.format === 'json' ? json(result) : renderStepRun('apply', plan, result));
         setExit(result.status === 'success' ? EXIT_OK : EXIT_NOT_APPLIED);
       });

@@ -6,6 +6,8 @@ import type { Finding, RemediationPlan } from '@neurocipher/seg-contracts';
 import { canonicalJson } from '@neurocipher/seg-attest';
 import { InMemoryPlanRecordStore } from '@neurocipher/seg-ports';
 import { InMemoryEvidenceSink, InMemoryRemediationSteps } from '@neurocipher/seg-ports/testing';
+import { GuardrailsSchema } from './guardrails.ts';
+import type { Guardrails } from './guardrails.ts';
 import { RemediationDesk } from './remediation-desk.ts';
 import type { PlanLedger, RemediationBench } from './remediation-desk.ts';
 import type { CommittedFinding } from './remediable-finding.ts';
@@ -29,9 +31,9 @@ const FIX = '11111111-1111-5111-8111-111111111111';
 const GATED = '22222222-2222-5222-8222-222222222222';
 const NEEDS_SETTING = '33333333-3333-5333-8333-333333333333';
 
-function setUp() {
+function setUp(guardrails?: Guardrails) {
   const steps = new InMemoryRemediationSteps({
-    resources: { [URN]: { tls: false } },
+    resources: { [URN]: { tls: false, tags: { env: 'production' } } },
     fixes: {
       'storage-tls': { set: { tls: true } },
       'storage-owner-only': { set: { public: false }, approvals_required: ['security-owner'] },
@@ -98,7 +100,7 @@ function setUp() {
     steps,
     recorded,
     settingsSeen,
-    acme: new RemediationDesk('acme', bench, ledger),
+    acme: new RemediationDesk('acme', bench, ledger, { guardrails }),
     beta: new RemediationDesk('beta', bench, ledger),
   };
 }
@@ -112,16 +114,16 @@ describe('RemediationDesk', () => {
     expect(recorded).toEqual([['acme', made.plan.id]]);
     expect((await acme.show(made.plan.id)).record.control_id).toBe('storage-tls');
     const dry = await acme.dryRun(made.plan.id);
-    expect([dry.drift, steps.resource(URN)]).toEqual([[], { tls: false }]);
+    expect([dry.drift, steps.resource(URN)?.['tls']]).toEqual([[], false]);
     await expect(acme.rollback(made.plan.id)).rejects.toMatchObject({
       error_code: 'SEG_INVALID_ARGUMENT',
       message: expect.stringMatching(/has not been applied/),
     });
     expect((await acme.apply(made.plan.id, [])).status).toBe('success');
-    expect(steps.resource(URN)).toEqual({ tls: true });
+    expect(steps.resource(URN)).toMatchObject({ tls: true });
     expect((await acme.show(made.plan.id)).history.map((e) => e.kind)).toEqual(['apply']);
     expect((await acme.rollback(made.plan.id)).status).toBe('success');
-    expect(steps.resource(URN)).toEqual({ tls: false });
+    expect(steps.resource(URN)).toMatchObject({ tls: false });
   });
 
   it('refuses an apply without the approvals the plan requires, naming them', async () => {
@@ -161,8 +163,40 @@ describe('RemediationDesk', () => {
     await expect(acme.plan(NEEDS_SETTING)).rejects.toMatchObject({
       message: 'this remediation needs a log bucket',
     });
-    steps.set_resource(URN, { tls: true });
+    steps.set_resource(URN, { tls: true, tags: { env: 'production' } });
     const made = await acme.plan(FIX);
     expect([made.plan.steps, made.preview, recorded]).toEqual([[], null, []]);
+  });
+});
+
+describe('RemediationDesk guardrails', () => {
+  const guardrails = GuardrailsSchema.parse({
+    change_windows: [
+      { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '06:00', end: '22:00', time_zone: 'UTC' },
+    ],
+    production_hours: [{ days: ['tue', 'wed'], start: '10:00', end: '12:00', time_zone: 'Europe/Berlin' }],
+  });
+
+  it('refuses an apply to a production asset outside its production hours, before any step runs', async () => {
+    const { steps, acme } = setUp(guardrails);
+    const made = await acme.plan(FIX);
+    // Friday 2026-12-04 12:00 UTC: inside the change window, outside the production hours.
+    await expect(
+      acme.apply(made.plan.id, [], { now: new Date('2026-12-04T12:00:00Z') }),
+    ).rejects.toMatchObject({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      details: { guardrail: 'production_hours' },
+    });
+    await expect(
+      acme.apply(made.plan.id, [], { now: new Date('2026-12-05T12:00:00Z') }),
+    ).rejects.toMatchObject({
+      details: { guardrail: 'change_window' },
+    });
+    expect(steps.resource(URN)?.['tls']).toBe(false);
+    expect(await acme.show(made.plan.id).then((s) => s.history)).toEqual([]);
+    // Wednesday 2026-12-02 10:30 Berlin (09:30 UTC): inside both.
+    expect((await acme.apply(made.plan.id, [], { now: new Date('2026-12-02T09:30:00Z') })).status).toBe(
+      'success',
+    );
   });
 });

@@ -2,9 +2,11 @@
 // and the API's /plans routes both do, over the tenant's committed findings and its providers' workflows.
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { ApplyResult, RemediationPlan, RollbackResult } from '@neurocipher/seg-contracts';
-import { assertPlanId } from '@neurocipher/seg-ports';
-import type { PlanEvent, PlanRecord, PlanRecordStore } from '@neurocipher/seg-ports';
+import { assertPlanId, systemClock } from '@neurocipher/seg-ports';
+import type { Clock, PlanEvent, PlanRecord, PlanRecordStore } from '@neurocipher/seg-ports';
 import { assertApproved } from './approvals.ts';
+import { GuardrailsSchema, assertGuardrails } from './guardrails.ts';
+import type { Guardrails } from './guardrails.ts';
 import { remediableFinding } from './remediable-finding.ts';
 import type { CommittedFinding, FindingSource } from './remediable-finding.ts';
 import type { RemediationPreview, RemediationService } from './remediation-service.ts';
@@ -58,11 +60,21 @@ export class RemediationDesk {
   readonly #tenant: string;
   readonly #bench: RemediationBench;
   readonly #ledger: PlanLedger;
+  readonly #guardrails: Guardrails;
+  readonly #clock: Clock;
 
-  constructor(tenant: string, bench: RemediationBench, ledger: PlanLedger) {
+  /** `guardrails`: the tenant's change windows and production hours (default: none, any time). */
+  constructor(
+    tenant: string,
+    bench: RemediationBench,
+    ledger: PlanLedger,
+    options: { guardrails?: Guardrails | undefined; clock?: Clock | undefined } = {},
+  ) {
     this.#tenant = tenant;
     this.#bench = bench;
     this.#ledger = ledger;
+    this.#guardrails = options.guardrails ?? GuardrailsSchema.parse({});
+    this.#clock = options.clock ?? systemClock;
   }
 
   /**
@@ -112,11 +124,22 @@ export class RemediationDesk {
     };
   }
 
-  /** Applies a plan once every approval it requires is given (`SEG_INVALID_ARGUMENT` naming the rest). */
-  async apply(plan_id: string, approvals: readonly string[]): Promise<ApplyResult> {
+  /**
+   * Applies a plan once every approval it requires is given (`SEG_INVALID_ARGUMENT` naming the rest) and
+   * when `now` (default: the clock) is inside the tenant's change windows and, for a production asset,
+   * its production hours; refused before any step runs otherwise.
+   */
+  async apply(
+    plan_id: string,
+    approvals: readonly string[],
+    options: { now?: Date | undefined } = {},
+  ): Promise<ApplyResult> {
     const record = await this.#record(plan_id);
     assertApproved(record.plan, approvals);
-    return this.#bench.forAsset(record.asset).remediation.apply(record.plan);
+    const { remediation } = this.#bench.forAsset(record.asset);
+    const tags = record.preview ? (await remediation.preview(record.plan.id)).asset_tags : undefined;
+    assertGuardrails(this.#guardrails, options.now ?? this.#clock.now(), { urn: record.asset, tags });
+    return remediation.apply(record.plan);
   }
 
   /** Restores the pre-state of an applied plan; `SEG_INVALID_ARGUMENT` for a plan never applied. */

@@ -61,6 +61,8 @@ export interface RemediationPreview {
   automation: 'auto' | 'approval';
   /** Steps whose rollback is not an exact inverse, with what rollback does instead. */
   inexact_rollback: { step_index: number; note: string }[];
+  /** The asset's tags when planned (guardrails tell production by them). */
+  asset_tags?: Record<string, string>;
 }
 
 /** Options of {@link RemediationService}. */
@@ -228,6 +230,7 @@ export class RemediationService implements RemediationPort {
         const op = this.#op(s.action);
         return op.exactInverse ? [] : [{ step_index: i, note: op.inverseNote ?? '' }];
       }),
+      asset_tags: draft.asset_tags ?? {},
     };
     const previewPtr = await this.#putJson(preview);
     // Create-only: a plan recorded before under this id (maybe applied since) is kept and returned.

@@ -56,6 +56,8 @@ export interface PlanDraft {
   estimated_risk: RemediationPlan['estimated_risk'];
   approvals_required: string[];
   blast_radius: BlastRadius;
+  /** The asset's tags as the provider knows them (guardrails tell production by them); none: `{}`. */
+  asset_tags?: Record<string, string>;
 }
 
 /**

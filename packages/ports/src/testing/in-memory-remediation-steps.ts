@@ -40,6 +40,15 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+// The `tags` property of a resource, when it is a map of strings.
+function tagsOf(state: ResourceState): Record<string, string> {
+  const tags = state['tags'];
+  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) return {};
+  return Object.fromEntries(
+    Object.entries(tags).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+}
+
 function paramsOf(step: RemediationStep): SetProperty {
   const { urn, property, value } = step.params as Partial<SetProperty>;
   if (step.action !== SET_PROPERTY_ACTION || typeof urn !== 'string' || typeof property !== 'string')
@@ -165,6 +174,7 @@ export class InMemoryRemediationSteps implements RemediationStepPort {
       estimated_risk: fix.estimated_risk ?? 'low',
       approvals_required: [...(fix.approvals_required ?? [])],
       blast_radius: { scope: 'resource', dependents: [] },
+      asset_tags: tagsOf(before),
     };
   }
 

@@ -6,7 +6,7 @@ import {
   DEFAULT_SNAPSHOT_MAX_LINE_BYTES,
   SNAPSHOT_MAX_LINE_BYTES_LIMIT,
 } from '@neurocipher/seg-adapter-snapshot';
-import { BUNDLE_REF_GRAMMAR, BUNDLE_REF_PATTERN } from '@neurocipher/seg-core';
+import { BUNDLE_REF_GRAMMAR, BUNDLE_REF_PATTERN, GuardrailsSchema } from '@neurocipher/seg-core';
 import { DEFAULT_RETENTION_DAYS } from '@neurocipher/seg-lakehouse';
 import { readUserFileSync } from '../files/user-files.ts';
 import { catalogProblem, keyProblem, storeProblem } from './locations.ts';
@@ -50,6 +50,8 @@ export const TenantSettingsSchema = z
     retention_days: z.number().int().min(1).max(36_500).default(DEFAULT_RETENTION_DAYS),
     /** The tenant's inventory, for runs started through the queue (the API, the worker). */
     inventory: TenantInventorySchema.optional(),
+    /** The tenant's guardrails on changes: weekly change windows, production hours (core's `GuardrailsSchema`). */
+    remediation: GuardrailsSchema.optional(),
   })
   .strict();
 

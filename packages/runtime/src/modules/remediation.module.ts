@@ -94,7 +94,9 @@ export function remediationModule(): ContainerModule {
       .bind<RemediationDesk>(RemediationDeskId)
       .toResolvedValue(
         (config: SegConfig, bench: RemediationWorkbench, lake: Lakehouse) =>
-          new RemediationDesk(config.tenant, bench, lake.store),
+          new RemediationDesk(config.tenant, bench, lake.store, {
+            guardrails: config.tenants[config.tenant]?.remediation,
+          }),
         [SegConfigId, RemediationWorkbenchId, LakehouseId],
       )
       .inSingletonScope();
