@@ -2,6 +2,8 @@ export { AttestationPortId } from './attestation/attestation-port.ts';
 export type { AttestationPort } from './attestation/attestation-port.ts';
 export { BundleSourceId } from './bundles/bundle-source.ts';
 export type { BundleRef, BundleSource } from './bundles/bundle-source.ts';
+export { DEFAULT_RETRY_POLICY, backoffMs, retrying } from './concurrency/retry.ts';
+export type { RetryPolicy, RetryingOptions } from './concurrency/retry.ts';
 export { mapBounded } from './concurrency/map-bounded.ts';
 export { KeyProviderId, SignerPortId } from './crypto/signer-port.ts';
 export type { DataKey, KeyProvider, SignatureAlgorithm, SignerPort } from './crypto/signer-port.ts';

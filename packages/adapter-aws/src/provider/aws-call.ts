@@ -1,12 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { SegError } from '@neurocipher/seg-contracts';
+import { backoffMs } from '@neurocipher/seg-ports';
 import { toSegError, isTransient, type AwsCallContext } from './aws-error.ts';
 
 const callerSignal = new AsyncLocalStorage<AbortSignal>();
 
 /**
  * Runs `fn` so that every {@link awsCall} inside it stops when `signal` aborts: the in-flight request is
- * aborted and no retry starts. The remediation adapter uses it so a step that timed out cannot change
+ * aborted and no retry starts. The remediation steps run under it so a step that timed out cannot change
  * anything after its compensation ran.
  */
 export function withAbortSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
@@ -88,8 +89,7 @@ export async function awsCall<T>(
       if (outer?.aborted) throw abandoned();
       const retryable = timedOut || isTransient(err);
       if (!retryable || attempt >= retry.maxAttempts) throw toSegError(err, ctx, timedOut);
-      const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-      await sleep(Math.floor(random() * cap));
+      await sleep(backoffMs({ base_ms: retry.baseDelayMs, max_ms: retry.maxDelayMs }, attempt, random));
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onOuterAbort);

@@ -23,11 +23,13 @@ import type {
 } from '@neurocipher/seg-contracts';
 import { canonicalJson } from '@neurocipher/seg-attest';
 import {
+  DEFAULT_RETRY_POLICY,
   InMemoryPlanRecordStore,
   assertPlanId,
   jsonDiff,
   putJsonEvidence,
   readJsonEvidence,
+  retrying,
   sha256Hex,
   systemClock,
   unknownPlan,
@@ -45,6 +47,7 @@ import type {
   PreStateRecord,
   RemediationPort,
   RemediationStepPort,
+  RetryPolicy,
   StepOp,
 } from '@neurocipher/seg-ports';
 
@@ -176,7 +179,7 @@ export class RemediationService implements RemediationPort {
   readonly #stepTimeout: number;
   readonly #clock: Clock;
   readonly #events: { bus: EventBus; org_id: string } | undefined;
-  readonly #retry: { attempts: number; base_ms: number; max_ms: number };
+  readonly #retry: RetryPolicy;
   readonly #random: () => number;
 
   constructor(options: RemediationServiceOptions) {
@@ -187,9 +190,9 @@ export class RemediationService implements RemediationPort {
     this.#clock = options.clock ?? systemClock;
     this.#events = options.events;
     this.#retry = {
-      attempts: Math.max(1, options.retry?.attempts ?? 3),
-      base_ms: options.retry?.base_ms ?? 100,
-      max_ms: options.retry?.max_ms ?? 2_000,
+      attempts: Math.max(1, options.retry?.attempts ?? DEFAULT_RETRY_POLICY.attempts),
+      base_ms: options.retry?.base_ms ?? DEFAULT_RETRY_POLICY.base_ms,
+      max_ms: options.retry?.max_ms ?? DEFAULT_RETRY_POLICY.max_ms,
     };
     this.#random = options.random ?? Math.random;
   }
@@ -515,17 +518,8 @@ export class RemediationService implements RemediationPort {
   }
 
   // Runs `work`, again after a backoff while it fails with a retryable error and attempts remain.
-  async #retrying<T>(work: () => Promise<T>): Promise<T> {
-    const { attempts, base_ms, max_ms } = this.#retry;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (err) {
-        if (attempt >= attempts || !isSegError(err) || !err.retryable) throw err;
-        const ceiling = Math.min(max_ms, base_ms * 2 ** (attempt - 1));
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(this.#random() * ceiling)));
-      }
-    }
+  #retrying<T>(work: () => Promise<T>): Promise<T> {
+    return retrying(work, { policy: this.#retry, random: this.#random });
   }
 
   #op(action: string): StepOp {

@@ -2,7 +2,8 @@
 // published with Nats-Msg-Id = its exactly-once key.
 import { EVENT_TYPES, assertEventTypes, parseSegEvent } from '@neurocipher/seg-contracts';
 import type { EventType, SegEvent } from '@neurocipher/seg-contracts';
-import type { EventBus, Subscription } from '@neurocipher/seg-ports';
+import { retrying } from '@neurocipher/seg-ports';
+import type { EventBus, RetryPolicy, Subscription } from '@neurocipher/seg-ports';
 import {
   DeliverPolicy,
   JetStreamApiCodes,
@@ -33,6 +34,8 @@ export interface EventDeliveryError {
 }
 
 const encoder = new TextEncoder();
+// A NATS restart takes a few seconds; each attempt has JetStream's own 5 s publish timeout.
+const PUBLISH_RETRY: RetryPolicy = { attempts: 4, base_ms: 250, max_ms: 2_000 };
 
 /** The stream subjects that hold the six event types (`seg.run.*`, `seg.findings.*`…). */
 export function eventSubjects(): string[] {
@@ -88,10 +91,19 @@ export class JetStreamEventBus implements EventBus {
     });
   }
 
+  /**
+   * Publishes `event` with `Nats-Msg-Id` = its key. A publish that fails retryably (the server away for a
+   * restart) is sent again, up to 4 attempts with backoff: the stream de-duplicates by the key, so a first
+   * attempt that landed after all is not delivered twice.
+   */
   async publish(event: SegEvent): Promise<{ duplicate: boolean }> {
     const parsed = parseSegEvent(event);
-    const ack = await natsCall(`publishing ${parsed.type}`, () =>
-      this.#js.publish(parsed.type, encoder.encode(JSON.stringify(parsed)), { msgID: parsed.key }),
+    const ack = await retrying(
+      () =>
+        natsCall(`publishing ${parsed.type}`, () =>
+          this.#js.publish(parsed.type, encoder.encode(JSON.stringify(parsed)), { msgID: parsed.key }),
+        ),
+      { policy: PUBLISH_RETRY },
     );
     return { duplicate: ack.duplicate };
   }
