@@ -227,7 +227,12 @@ describe('the AWS remediations through RemediationService', () => {
     const rb = await adapter().rollback(plan.id);
     expect(rb.results.map((r) => r.status)).toEqual(['success']);
     expect((await fx.inventory.get_config({ urn })).body).toEqual(before.body);
-    expect((await adapter().history(plan.id)).map((e) => [e.kind, e.result.status])).toEqual([
+    expect(
+      (await adapter().history(plan.id)).map((e) => [
+        e.kind,
+        e.kind === 'approval' ? e.approval.role : e.result.status,
+      ]),
+    ).toEqual([
       ['apply', 'success'],
       ['rollback', 'success'],
     ]);

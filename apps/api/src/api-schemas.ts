@@ -86,14 +86,17 @@ export const PlansBody = z
   })
   .strict();
 
-/** `POST /plans/{id}/apply`: a dry run unless `dry_run` is false (then `seg.admin`), with the approvals given. */
-export const ApplyBody = z
+/**
+ * `POST /plans/{id}/apply`: a dry run unless `dry_run` is false (then `seg.admin`, and the approvals the
+ * plan's gates require must be recorded: `POST /plans/{id}/approvals`).
+ */
+export const ApplyBody = z.object({ dry_run: z.boolean().default(true) }).strict();
+
+/** `POST /plans/{id}/approvals`: the role the caller approves in, and why. */
+export const ApprovalBody = z
   .object({
-    dry_run: z.boolean().default(true),
-    approvals: z
-      .array(z.string().min(1).max(200))
-      .max(100)
-      .default(() => []),
+    role: z.string().min(1).max(200),
+    justification: z.string().min(1).max(2_000).optional(),
   })
   .strict();
 

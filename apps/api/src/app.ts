@@ -16,6 +16,7 @@ import { allows } from './auth.ts';
 import type { Authenticator, Caller, Role } from './auth.ts';
 import {
   ApplyBody,
+  ApprovalBody,
   AttestationsBody,
   FindingsBody,
   FindingsQuery,
@@ -415,7 +416,31 @@ export function routes(deps: ApiDeps): Route[] {
         }
         return {
           applied: true,
-          result: await orNotFound(`plan ${id}`, remediation.apply(id, body.approvals)),
+          result: await orNotFound(`plan ${id}`, remediation.apply(id)),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/plans/:id/approvals',
+      role: 'seg.admin',
+      status: 201,
+      summary:
+        "Record the caller's approval of a plan in a role (the approver is the token's subject; an approval names the exact plan by its digest)",
+      body: ApprovalBody,
+      handler: async (request, _reply, caller) => {
+        const id = idOf(request);
+        const body = parse(ApprovalBody, request.body, 'body');
+        const { remediation } = await desks(caller);
+        return {
+          approval: await orNotFound(
+            `plan ${id}`,
+            remediation.approve(id, {
+              approver: caller!.subject,
+              role: body.role,
+              justification: body.justification,
+            }),
+          ),
         };
       },
     },

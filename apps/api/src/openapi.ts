@@ -93,6 +93,23 @@ const BODIES: Record<string, Record<string, unknown>> = {
       result: ref('ApplyResult'),
     },
   },
+  'POST /plans/:id/approvals': {
+    type: 'object',
+    required: ['approval'],
+    properties: {
+      approval: {
+        type: 'object',
+        required: ['approver', 'role', 'approved_at', 'justification', 'plan_digest'],
+        properties: {
+          approver: { type: 'string' },
+          role: { type: 'string' },
+          approved_at: { type: 'string' },
+          justification: { type: ['string', 'null'] },
+          plan_digest: { type: 'string' },
+        },
+      },
+    },
+  },
   'POST /plans/:id/rollback': {
     type: 'object',
     required: ['result'],

@@ -152,6 +152,12 @@ const CELLS: Record<string, Cell> = {
   'GET /plans/:id': { ids: () => ({ id: NO_PLAN }), own: 404, other: 404 },
   'POST /plans/:id/apply': { ids: () => ({ id: NO_PLAN }), body: () => ({}), own: 404, other: 404 },
   'POST /plans/:id/rollback': { ids: () => ({ id: NO_PLAN }), body: () => ({}), own: 404, other: 404 },
+  'POST /plans/:id/approvals': {
+    ids: () => ({ id: NO_PLAN }),
+    body: () => ({ role: 'security-owner' }),
+    own: 404,
+    other: 404,
+  },
   'POST /attestations': { body: () => ({ run_id: runId }), own: 200, other: 404 },
   'GET /attestations/:id': { ids: () => ({ id: attestationId }), own: 200, other: 404 },
 };

@@ -127,7 +127,14 @@ export type { GateAction, GateInput } from './gates/gate-input.ts';
 export { GatesEvaluator } from './gates/gates-evaluator.ts';
 export type { GatesBundleInfo, GatesEvaluatorOptions } from './gates/gates-evaluator.ts';
 export { SecretRedactor } from './redaction/secret-redactor.ts';
-export { assertApproved, missingApprovals } from './remediation/approvals.ts';
+export {
+  approvalOf,
+  approvalShortfall,
+  approvalsOfPlan,
+  assertApproved,
+  planDigest,
+} from './remediation/approvals.ts';
+export type { ApprovalNeed, ApprovalShortfall } from './remediation/approvals.ts';
 export {
   GuardrailsSchema,
   WEEKDAYS,
@@ -143,6 +150,7 @@ export type {
   MadePlan,
   PlanLedger,
   RemediationBench,
+  RemediationGates,
   SettingHint,
   ShownPlan,
 } from './remediation/remediation-desk.ts';

@@ -59,6 +59,7 @@ export {
   unknownPlan,
 } from './remediation/plan-record-store.ts';
 export type {
+  PlanApproval,
   PlanEvent,
   PlanRecord,
   PlanRecordStore,

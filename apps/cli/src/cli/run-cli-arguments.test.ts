@@ -53,7 +53,8 @@ const FLAGS = [
   '--dry-run',
   '--set',
   '--yes',
-  '--approve',
+  '--role',
+  '--now',
   '--config',
   '--tenant',
   '--help',
@@ -114,7 +115,8 @@ const COMMANDS = [
   ['bundle', 'test'],
   ['lake', 'purge', '--format'],
   ['plan'],
-  ['apply', '--approve'],
+  ['apply', '--now'],
+  ['approve', '--role'],
 ];
 const commandLine = fc
   .tuple(

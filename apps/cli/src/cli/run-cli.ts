@@ -126,6 +126,13 @@ export const COMMANDS: readonly LazyCommand[] = [
     load: remediation('plan'),
   },
   {
+    name: 'approve',
+    term: 'approve [options] <plan-id>',
+    description:
+      'Record your approval of a plan, in a role, in its log (an approval names the exact plan by its digest)',
+    load: remediation('approve'),
+  },
+  {
     name: 'apply',
     term: 'apply [options] <plan-id>',
     description:

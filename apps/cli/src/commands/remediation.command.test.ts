@@ -201,15 +201,27 @@ describe('seg plan / apply / rollback on AWS findings', () => {
     expect(await bucketPolicy(FAILING)).toBeNull();
   }, 120_000);
 
-  it('refuses to apply a plan that needs approval without --approve, and to roll back a plan never applied', async () => {
+  it('refuses to apply a plan that needs approval until one is recorded with seg approve, and to roll back a plan never applied', async () => {
     const target = finding('cis-storage-versioning', FAILING);
     const plan = parseRemediationPlan(JSON.parse((await seg('plan', target.id, '--format', 'json')).out));
     expect(plan.approvals_required).toEqual(['security-owner']);
     const refused = await seg('apply', plan.id, '--yes');
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(
-      /^seg: SEG_INVALID_ARGUMENT: plan \S+ needs approval by security-owner: .*\n$/,
+      /^seg: SEG_INVALID_ARGUMENT: plan \S+ needs approval by security-owner of this exact plan: record them with seg approve\n$/,
     );
+    const approved = await segAt(moto.endpoint, [
+      'approve',
+      plan.id,
+      '--role',
+      'security-owner',
+      '--justification',
+      'CAB-1',
+    ]);
+    expect([approved.code, approved.err]).toEqual([0, '']);
+    expect(approved.out).toMatch(new RegExp(`^approved: plan ${plan.id} by \\S+ as security-owner \\(`));
+    const shown = await seg('apply', plan.id, '--format', 'json');
+    expect(shown.code).toBe(0);
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: FAILING }))).Status).toBeUndefined();
     const rollback = await seg('rollback', plan.id);
     expect(rollback.code).toBe(2);
@@ -225,7 +237,8 @@ describe('seg plan / apply / rollback on AWS findings', () => {
     const policyBefore = await bucketPolicy(PUBLIC);
     const proxy = await failingDeletePolicyProxy();
     try {
-      const partial = await segAt(proxy.endpoint, ['apply', plan.id, '--yes', '--approve', 'security-owner']);
+      expect((await seg('approve', plan.id, '--role', 'security-owner')).code).toBe(0);
+      const partial = await segAt(proxy.endpoint, ['apply', plan.id, '--yes']);
       expect(partial.err).toBe('');
       expect(partial.code).toBe(1);
       expect(partial.out).toMatch(
@@ -319,6 +332,32 @@ describe('seg plan / apply / rollback on AWS findings', () => {
       expect([wednesday.code, wednesday.err]).toEqual([0, '']);
       expect(await bucketPolicy(FAILING)).not.toBeNull();
       expect((await seg('rollback', planId)).code).toBe(0);
+    } finally {
+      writeFileSync(settings, saved);
+    }
+  }, 60_000);
+
+  it("asks the tenant's signed gates bundle: rollout phase 1 plans but refuses to apply", async () => {
+    const settings = join(dir, 'seg.config.json');
+    const saved = readFileSync(settings, 'utf8');
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        ...(JSON.parse(saved) as object),
+        tenants: { demo: { remediation: { gates: { bundle: 'seg-gates@1.0.0', rollout_phase: 1 } } } },
+      }),
+    );
+    try {
+      const target = finding('cis-storage-secure-transport', FAILING);
+      const planned = await seg('plan', target.id, '--format', 'json');
+      expect(planned.code).toBe(0);
+      const planId = parseRemediationPlan(JSON.parse(planned.out)).id;
+      const refused = await seg('apply', planId, '--yes');
+      expect([refused.code, refused.err]).toEqual([
+        2,
+        `seg: SEG_INVALID_ARGUMENT: the gates refuse to apply plan ${planId}: rollout phase 1: plan only\n`,
+      ]);
+      expect(await bucketPolicy(FAILING)).toBeNull();
     } finally {
       writeFileSync(settings, saved);
     }

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { AwareDatetimeSchema, SegError, isSegError } from '@neurocipher/seg-contracts';
 import { RemediationDeskId } from '@neurocipher/seg-runtime';
@@ -21,8 +22,11 @@ interface PlanOptions extends AwsOptions {
 }
 interface ApplyOptions extends AwsOptions {
   yes?: boolean;
-  approve?: string;
   now?: string;
+}
+interface ApproveOptions extends AwsOptions {
+  role: string;
+  justification?: string;
 }
 
 function awsOverrides(options: AwsOptions): Record<string, unknown> {
@@ -114,7 +118,10 @@ export function remediationCommands(
         if (made.history.length > 0) out(renderHistory(made.history));
         out(
           `next: seg apply ${made.plan.id}          # dry run: diff and blast radius, changes nothing\n` +
-            `      seg apply ${made.plan.id} --yes${made.plan.approvals_required.length > 0 ? ` --approve ${made.plan.approvals_required.join(',')}` : ''}\n`,
+            made.plan.approvals_required
+              .map((role) => `      seg approve ${made.plan.id} --role ${role}   # by each approver\n`)
+              .join('') +
+            `      seg apply ${made.plan.id} --yes\n`,
         );
       });
     });
@@ -127,7 +134,6 @@ export function remediationCommands(
       .argument('<plan-id>', 'id of a plan from seg plan'),
   )
     .option('--yes', 'really apply the changes')
-    .option('--approve <roles>', 'comma-separated approvals the plan requires that you have obtained')
     .option(
       '--now <datetime>',
       "the time the tenant's change windows and production hours are checked at (RFC 3339; default: now)",
@@ -136,7 +142,7 @@ export function remediationCommands(
       'after',
       '\nExample:\n  seg apply 7d1c4b2a-…-plan-id          # dry run: diff and blast radius only\n' +
         '  seg apply 7d1c4b2a-…-plan-id --yes\n' +
-        '  seg apply 7d1c4b2a-…-plan-id --yes --approve security-owner\n' +
+        '  seg apply 7d1c4b2a-…-plan-id --yes --now 2026-12-04T10:00:00Z\n' +
         '\nExit status: 0 applied (or dry run), 1 partial or failed (the results say which steps were\n' +
         'compensated), 2 usage error or AWS unreachable before any step ran.\n',
     )
@@ -166,7 +172,7 @@ export function remediationCommands(
           setExit(EXIT_OK);
           return;
         }
-        const result = await desk.apply(plan.id, (options.approve ?? '').split(',').filter(Boolean), {
+        const result = await desk.apply(plan.id, {
           now: options.now === undefined ? undefined : new Date(options.now),
         });
         out(options.format === 'json' ? json(result) : renderStepRun('apply', plan, result));
@@ -195,5 +201,38 @@ export function remediationCommands(
       });
     });
 
-  return [plan, apply, rollback];
+  const approve = withAwsOptions(
+    new Command('approve')
+      .description(
+        'Record your approval of a plan, in a role, in its log (an approval names the exact plan by its digest)',
+      )
+      .argument('<plan-id>', 'id of a plan from seg plan'),
+  )
+    .requiredOption('--role <role>', 'the role you approve in (security-owner, service-owner, …)')
+    .option('--justification <text>', 'why (a change ticket, say)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  SEG_ACTOR=alice@acme.example seg approve 7d1c4b2a-…-plan-id --role security-owner --justification CAB-1234\n' +
+        "\nThe approver is the config's actor (SEG_ACTOR), else the OS user.\n",
+    )
+    .action(async (planId: string, options: ApproveOptions) => {
+      const { config } = configFor(io, global(), awsOverrides(options));
+      await withEngine(config, async (engine) => {
+        const desk = await engine.get(RemediationDeskId);
+        const approval = await desk
+          .approve(planId, {
+            approver: config.actor ?? userInfo().username,
+            role: options.role,
+            justification: options.justification,
+          })
+          .catch(withPlanHint);
+        out(
+          options.format === 'json'
+            ? json(approval)
+            : `approved: plan ${planId} by ${approval.approver} as ${approval.role} (${approval.approved_at})\n`,
+        );
+      });
+    });
+
+  return [plan, approve, apply, rollback];
 }

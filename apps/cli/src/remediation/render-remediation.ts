@@ -67,7 +67,9 @@ export function renderStepRun(
 /** One line per apply and rollback a plan has been through, oldest first. */
 export function renderHistory(events: readonly PlanEvent[]): string {
   if (events.length === 0) return 'history: never applied\n';
-  return (
-    'history:\n' + events.map((e) => `  ${e.result.ended_at} ${e.kind} ${e.result.status}`).join('\n') + '\n'
-  );
+  const line = (e: PlanEvent) =>
+    e.kind === 'approval'
+      ? `  ${e.approval.approved_at} approval ${e.approval.role} by ${e.approval.approver}`
+      : `  ${e.result.ended_at} ${e.kind} ${e.result.status}`;
+  return `history:\n${events.map(line).join('\n')}\n`;
 }

@@ -48,6 +48,20 @@ export const GuardrailsSchema = z
       .default(() => ({ environment: ['production', 'prod'], env: ['production', 'prod'] })),
     /** Asset URN patterns that are production whatever their tags (`*` matches any run of characters). */
     production_assets: z.array(z.string().min(1)).default(() => []),
+    /**
+     * The signed gates bundle that decides who must approve (`<id>@<version>`, `seg-gates@1.0.0` ships
+     * in bundles/), and the tenant's rollout phase (spec §16: 0 read-only, 1 plan only, 2 low-risk
+     * applies, 3 applies with gates). None: the plan's own `approvals_required`.
+     */
+    gates: z
+      .object({
+        bundle: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._-]{0,63}@\d+\.\d+\.\d+$/, 'must be <bundle id>@<version>'),
+        rollout_phase: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 /** A tenant's guardrails. */

@@ -3,8 +3,11 @@
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { ApplyResult, RemediationPlan, RollbackResult } from '@neurocipher/seg-contracts';
 import { assertPlanId, systemClock } from '@neurocipher/seg-ports';
-import type { Clock, PlanEvent, PlanRecord, PlanRecordStore } from '@neurocipher/seg-ports';
-import { assertApproved } from './approvals.ts';
+import type { Clock, PlanApproval, PlanEvent, PlanRecord, PlanRecordStore } from '@neurocipher/seg-ports';
+import { approvalOf, approvalsOfPlan, assertApproved } from './approvals.ts';
+import type { ApprovalNeed } from './approvals.ts';
+import type { GateDecision } from '../gates/gate-decision.ts';
+import type { GateInput } from '../gates/gate-input.ts';
 import { GuardrailsSchema, assertGuardrails } from './guardrails.ts';
 import type { Guardrails } from './guardrails.ts';
 import { remediableFinding } from './remediable-finding.ts';
@@ -52,6 +55,12 @@ export interface ShownPlan {
   history: PlanEvent[];
 }
 
+/** The gates of a tenant: the decisions of its signed gates bundle, at its rollout phase (spec §16). */
+export interface RemediationGates {
+  decide(input: GateInput): Promise<GateDecision>;
+  rollout_phase: GateInput['tenant']['rollout_phase'];
+}
+
 /**
  * The remediation use cases of one tenant. A plan belongs to the tenant whose committed finding it
  * remediates: any other tenant's plan id is `SEG_NOT_FOUND`, exactly like an id never made.
@@ -62,19 +71,29 @@ export class RemediationDesk {
   readonly #ledger: PlanLedger;
   readonly #guardrails: Guardrails;
   readonly #clock: Clock;
+  readonly #gates: RemediationGates | undefined;
 
-  /** `guardrails`: the tenant's change windows and production hours (default: none, any time). */
+  /**
+   * `guardrails`: the tenant's change windows and production hours (default: none, any time). `gates`:
+   * the signed gates bundle's decisions and the tenant's rollout phase (default: none, the plan's own
+   * `approvals_required`, one approver each).
+   */
   constructor(
     tenant: string,
     bench: RemediationBench,
     ledger: PlanLedger,
-    options: { guardrails?: Guardrails | undefined; clock?: Clock | undefined } = {},
+    options: {
+      guardrails?: Guardrails | undefined;
+      clock?: Clock | undefined;
+      gates?: RemediationGates | undefined;
+    } = {},
   ) {
     this.#tenant = tenant;
     this.#bench = bench;
     this.#ledger = ledger;
     this.#guardrails = options.guardrails ?? GuardrailsSchema.parse({});
     this.#clock = options.clock ?? systemClock;
+    this.#gates = options.gates;
   }
 
   /**
@@ -125,27 +144,100 @@ export class RemediationDesk {
   }
 
   /**
-   * Applies a plan once every approval it requires is given (`SEG_INVALID_ARGUMENT` naming the rest) and
-   * when `now` (default: the clock) is inside the tenant's change windows and, for a production asset,
-   * its production hours; refused before any step runs otherwise.
+   * Records `approver`'s approval of the plan, in `role`, with a justification: an approval of this exact
+   * plan (its digest), in the plan's log. Approving again in the same role records nothing new.
    */
-  async apply(
+  async approve(
     plan_id: string,
-    approvals: readonly string[],
-    options: { now?: Date | undefined } = {},
-  ): Promise<ApplyResult> {
+    approval: { approver: string; role: string; justification?: string | undefined; now?: Date | undefined },
+  ): Promise<PlanApproval> {
     const record = await this.#record(plan_id);
-    assertApproved(record.plan, approvals);
+    const made = approvalOf(
+      record.plan,
+      approval.approver,
+      approval.role,
+      approval.now ?? this.#clock.now(),
+      approval.justification ?? null,
+    );
+    const before = (await this.#bench.plans.events(record.plan.id)).find(
+      (e) =>
+        e.kind === 'approval' &&
+        e.approval.approver === made.approver &&
+        e.approval.role === made.role &&
+        e.approval.plan_digest === made.plan_digest,
+    );
+    if (before?.kind === 'approval') return before.approval;
+    await this.#bench.plans.append(record.plan.id, { kind: 'approval', approval: made });
+    return made;
+  }
+
+  /**
+   * Applies a plan when its gates allow it (the gates bundle's decision at the tenant's rollout phase,
+   * else the plan's `approvals_required`), the approvals recorded for this exact plan fill what they
+   * require, and `now` (default: the clock) is inside the tenant's change windows and, for a production
+   * asset, its production hours; refused with `SEG_INVALID_ARGUMENT` before any step runs otherwise.
+   */
+  async apply(plan_id: string, options: { now?: Date | undefined } = {}): Promise<ApplyResult> {
+    const record = await this.#record(plan_id);
     const { remediation } = this.#bench.forAsset(record.asset);
-    const tags = record.preview ? (await remediation.preview(record.plan.id)).asset_tags : undefined;
-    assertGuardrails(this.#guardrails, options.now ?? this.#clock.now(), { urn: record.asset, tags });
+    const preview = record.preview ? await remediation.preview(record.plan.id) : undefined;
+    const events = await this.#bench.plans.events(record.plan.id);
+    const { needs, distinct } = await this.#gated('apply', record, preview, events);
+    assertApproved(record.plan, events, needs, distinct);
+    assertGuardrails(this.#guardrails, options.now ?? this.#clock.now(), {
+      urn: record.asset,
+      tags: preview?.asset_tags,
+    });
     return remediation.apply(record.plan);
+  }
+
+  // What the gates require of an action on a recorded plan; refuses an action they deny.
+  async #gated(
+    action: 'apply' | 'rollback',
+    record: PlanRecord,
+    preview: RemediationPreview | undefined,
+    events: readonly PlanEvent[],
+  ): Promise<{ needs: ApprovalNeed[]; distinct: number }> {
+    if (!this.#gates) return { needs: action === 'apply' ? approvalsOfPlan(record.plan) : [], distinct: 0 };
+    const decision = await this.#gates.decide({
+      action,
+      plan: {
+        id: record.plan.id,
+        finding_id: record.plan.finding_id,
+        control_id: record.control_id,
+        estimated_risk: record.plan.estimated_risk,
+        steps: record.plan.steps,
+        blast_radius: { dependents: preview?.blast_radius.dependents.length ?? 0 },
+      },
+      asset: { urn: record.asset, tags: preview?.asset_tags ?? {} },
+      tenant: { org_id: this.#tenant, rollout_phase: this.#gates.rollout_phase },
+      approvals: events.flatMap((e) =>
+        e.kind === 'approval'
+          ? [{ approver: e.approval.approver, role: e.approval.role, plan_digest: e.approval.plan_digest }]
+          : [],
+      ),
+    });
+    if (!decision.allow)
+      throw new SegError({
+        error_code: 'SEG_INVALID_ARGUMENT',
+        message: `the gates refuse to ${action} plan ${record.plan.id}: ${decision.deny.join('; ')}`,
+        details: { plan_id: record.plan.id, deny: decision.deny },
+        retryable: false,
+      });
+    return { needs: decision.required, distinct: decision.distinct_approvers };
   }
 
   /** Restores the pre-state of an applied plan; `SEG_INVALID_ARGUMENT` for a plan never applied. */
   async rollback(plan_id: string): Promise<RollbackResult> {
     const record = await this.#record(plan_id);
-    return this.#bench.forAsset(record.asset).remediation.rollback(record.plan.id);
+    const { remediation } = this.#bench.forAsset(record.asset);
+    if (this.#gates) {
+      const preview = record.preview ? await remediation.preview(record.plan.id) : undefined;
+      const events = await this.#bench.plans.events(record.plan.id);
+      const { needs, distinct } = await this.#gated('rollback', record, preview, events);
+      assertApproved(record.plan, events, needs, distinct);
+    }
+    return remediation.rollback(record.plan.id);
   }
 
   // The plan record of an id, if this tenant's lakehouse holds the finding it remediates.

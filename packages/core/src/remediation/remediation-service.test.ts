@@ -98,7 +98,12 @@ describe('RemediationService', () => {
     expect(rollback.results.map((r) => r.status)).toEqual(['success', 'success']);
     expect(steps.resource(URN)).toEqual({ versioning: 'Suspended', tls: false });
     expect((await service.rollback(plan.id)).results.map((r) => r.status)).toEqual(['skipped', 'skipped']);
-    expect((await service.history(plan.id)).map((e) => [e.kind, e.result.status])).toEqual([
+    expect(
+      (await service.history(plan.id)).map((e) => [
+        e.kind,
+        e.kind === 'approval' ? e.approval.role : e.result.status,
+      ]),
+    ).toEqual([
       ['apply', 'success'],
       ['apply', 'success'],
       ['rollback', 'success'],
@@ -268,6 +273,10 @@ describe('RemediationService retries', () => {
       details: { plan_id: plan.id, status: 'partial' },
     });
     expect(steps.resource(URN)).toEqual({ versioning: 'Suspended', tls: false });
-    expect((await service.history(plan.id)).map((e) => e.result.status)).toEqual(['partial']);
+    expect(
+      (await service.history(plan.id)).map((e) =>
+        e.kind === 'approval' ? e.approval.role : e.result.status,
+      ),
+    ).toEqual(['partial']);
   });
 });

@@ -123,7 +123,9 @@ describe.each(stores)('%s', (_name, make) => {
           }),
         ),
       );
-      const ends = (await store.events(PLAN_ID)).map((e) => e.result.ended_at).sort();
+      const ends = (await store.events(PLAN_ID))
+        .map((e) => (e.kind === 'approval' ? '' : e.result.ended_at))
+        .sort();
       expect(ends).toEqual([1, 2, 3, 4, 5].map((n) => `2026-11-26T10:0${n}:59.000Z`));
     });
   });
@@ -154,5 +156,24 @@ describe('BlobPlanRecordStore', () => {
     await raw.put(`plans/${PLAN_ID}.json`, new TextEncoder().encode('{"plan": 1}'));
     const err = await failure(new BlobPlanRecordStore({ store: raw }).get(PLAN_ID));
     expect(codeOf(err)).toBe('SEG_SCHEMA_VIOLATION');
+  });
+});
+
+describe('approval events', () => {
+  it('are kept in the plan log as given, and a malformed one is refused', async () => {
+    const store = new BlobPlanRecordStore({ store: new InMemoryBlobStore() });
+    const approval = {
+      approver: 'alice@acme.example',
+      role: 'security-owner',
+      approved_at: '2026-12-04T10:00:00Z',
+      justification: 'CAB-1234',
+      plan_digest: 'a'.repeat(64),
+    };
+    await store.create(record());
+    await store.append(PLAN_ID, { kind: 'approval', approval });
+    expect(await store.events(PLAN_ID)).toEqual([{ kind: 'approval', approval }]);
+    await expect(
+      store.append(PLAN_ID, { kind: 'approval', approval: { ...approval, plan_digest: 'nope' } }),
+    ).rejects.toMatchObject({ error_code: 'SEG_SCHEMA_VIOLATION' });
   });
 });

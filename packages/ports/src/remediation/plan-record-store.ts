@@ -35,8 +35,24 @@ export interface PreStateRecord {
   captured_at: string;
 }
 
-/** One apply or rollback of a plan, appended to the plan's log in the order they ran. */
-export type PlanEvent = { kind: 'apply'; result: ApplyResult } | { kind: 'rollback'; result: RollbackResult };
+/**
+ * One approval of a plan: who (the approver's identity), in which role, when, why, and the digest of the
+ * exact plan approved (an approval of another version of a plan does not count for this one).
+ */
+export interface PlanApproval {
+  approver: string;
+  role: string;
+  approved_at: string;
+  justification: string | null;
+  /** sha256 hex of the plan's RFC 8785 JSON. */
+  plan_digest: string;
+}
+
+/** One approval, apply or rollback of a plan, appended to the plan's log in the order they happened. */
+export type PlanEvent =
+  | { kind: 'approval'; approval: PlanApproval }
+  | { kind: 'apply'; result: ApplyResult }
+  | { kind: 'rollback'; result: RollbackResult };
 
 /**
  * Where the remediation workflow keeps plans, their captured pre-states and their apply/rollback log,
@@ -145,6 +161,29 @@ export function parsePlanEvent(value: unknown): PlanEvent {
   }
   if (isObject(value) && value['kind'] === 'rollback') {
     return { kind: 'rollback', result: parseRollbackResult(value['result']) };
+  }
+  if (isObject(value) && value['kind'] === 'approval' && isObject(value['approval'])) {
+    const a = value['approval'];
+    const text = (k: string) => typeof a[k] === 'string' && (a[k] as string).length > 0;
+    if (
+      text('approver') &&
+      text('role') &&
+      text('approved_at') &&
+      typeof a['plan_digest'] === 'string' &&
+      /^[0-9a-f]{64}$/.test(a['plan_digest']) &&
+      (a['justification'] === null || typeof a['justification'] === 'string')
+    ) {
+      return {
+        kind: 'approval',
+        approval: {
+          approver: a['approver'] as string,
+          role: a['role'] as string,
+          approved_at: a['approved_at'] as string,
+          justification: a['justification'] as string | null,
+          plan_digest: a['plan_digest'],
+        },
+      };
+    }
   }
   throw malformed('plan event');
 }

@@ -66,6 +66,8 @@ export const SegConfigSchema = z
     tenant: z.string().regex(TENANT_ID_PATTERN, TENANT_ID_RULE).default('demo'),
     /** Working folder of the embedded defaults (catalog, warehouse, blobs, keys, attestations, log). */
     home: z.string().min(1).default('.seg'),
+    /** Who the command line acts as where it is recorded (an approval's approver); default: the OS user. */
+    actor: z.string().min(1).max(200).optional(),
     /** Iceberg catalog: `sqlite:PATH` (default `<home>/catalog.db`), `postgres://USER@HOST:PORT/DB`, `rest:URL`. */
     catalog: location(catalogProblem).optional(),
     /** Table data: `file:PATH` (default `<home>/warehouse`) or `s3://BUCKET/PREFIX`. */
@@ -231,6 +233,7 @@ const ENV_KEYS: ReadonlyArray<readonly [string, keyof SegConfigInput]> = [
   ['SEG_BUNDLE_SIGNING_KEY', 'bundle_signing_key'],
   ['SEG_MASTER_KEY', 'master_key'],
   ['SEG_QUEUE', 'queue'],
+  ['SEG_ACTOR', 'actor'],
 ];
 
 // SEG_* variable → numeric config key (an integer, or the text as given so that the schema names it).

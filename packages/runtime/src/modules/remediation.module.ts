@@ -1,9 +1,15 @@
 import { ContainerModule } from 'inversify';
 import { isSegError } from '@neurocipher/seg-contracts';
 import type { AwsInventoryAdapter, RemediationDefaults } from '@neurocipher/seg-adapter-aws';
-import { RemediationDesk, RemediationService } from '@neurocipher/seg-core';
-import type { RemediationBench } from '@neurocipher/seg-core';
-import { BlobPlanRecordStore, BlobStoreId, EventBusId, EvidenceSinkId } from '@neurocipher/seg-ports';
+import { GatesEvaluator, RemediationDesk, RemediationService } from '@neurocipher/seg-core';
+import type { RemediationBench, RemediationGates } from '@neurocipher/seg-core';
+import {
+  BlobPlanRecordStore,
+  BlobStoreId,
+  BundleSourceId,
+  EventBusId,
+  EvidenceSinkId,
+} from '@neurocipher/seg-ports';
 import type { PlanRecordStore } from '@neurocipher/seg-ports';
 import type { SegConfig } from '../config/seg-config.ts';
 import {
@@ -14,8 +20,8 @@ import {
   SegConfigId,
   resolve,
 } from '../ids.ts';
-import type { Lakehouse } from './lakehouse.module.ts';
 import { loadAwsAdapter } from './aws.ts';
+import { loadTrustedKeys } from './evaluation.module.ts';
 import { awsSessionOptions } from './inventory.module.ts';
 
 /**
@@ -92,13 +98,24 @@ export function remediationModule(): ContainerModule {
       .inSingletonScope();
     options
       .bind<RemediationDesk>(RemediationDeskId)
-      .toResolvedValue(
-        (config: SegConfig, bench: RemediationWorkbench, lake: Lakehouse) =>
-          new RemediationDesk(config.tenant, bench, lake.store, {
-            guardrails: config.tenants[config.tenant]?.remediation,
-          }),
-        [SegConfigId, RemediationWorkbenchId, LakehouseId],
-      )
+      .toDynamicValue(async (context) => {
+        const config: SegConfig = await resolve(context, SegConfigId);
+        const bench = await resolve(context, RemediationWorkbenchId);
+        const lake = await resolve(context, LakehouseId);
+        const settings = config.tenants[config.tenant]?.remediation;
+        let gates: RemediationGates | undefined;
+        if (settings?.gates) {
+          const [id, version] = settings.gates.bundle.split('@') as [string, string];
+          const evaluator = new GatesEvaluator({
+            bundleSource: await resolve(context, BundleSourceId),
+            trustedKeys: await loadTrustedKeys(config),
+            bundle: { id, version },
+          });
+          (await resolve(context, ResourcesId)).hold(evaluator, () => evaluator.close());
+          gates = { decide: (input) => evaluator.decide(input), rollout_phase: settings.gates.rollout_phase };
+        }
+        return new RemediationDesk(config.tenant, bench, lake.store, { guardrails: settings, gates });
+      })
       .inSingletonScope();
   });
 }
