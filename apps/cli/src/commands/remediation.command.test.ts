@@ -355,7 +355,7 @@ describe('seg plan / apply / rollback on AWS findings', () => {
       const refused = await seg('apply', planId, '--yes');
       expect([refused.code, refused.err]).toEqual([
         2,
-        `seg: SEG_INVALID_ARGUMENT: the gates refuse to apply plan ${planId}: rollout phase 1: plan only\n`,
+        `seg: SEG_INVALID_ARGUMENT: the gates refuse the apply of plan ${planId}: rollout phase 1: plan only\n`,
       ]);
       expect(await bucketPolicy(FAILING)).toBeNull();
     } finally {

@@ -237,12 +237,25 @@ describe('RemediationDesk gates (the signed bundles/seg-gates)', () => {
     return { steps, gated: acme };
   };
 
+  it('phase 0 is read-only: a plan is refused before anything is recorded', async () => {
+    const { steps, acme, recorded } = setUp(undefined, {
+      decide: (i) => evaluator.decide(i),
+      rollout_phase: 0,
+    });
+    await expect(acme.plan(FIX)).rejects.toMatchObject({
+      error_code: 'SEG_INVALID_ARGUMENT',
+      message: expect.stringMatching(/the gates refuse the plan of plan .*: rollout phase 0: read-only/),
+    });
+    expect(steps.resource(URN)?.['tls']).toBe(false);
+    expect(recorded).toEqual([]);
+  });
+
   it('phase 1 plans but refuses to apply, naming the phase', async () => {
     const { gated } = gatedDesk(1);
     const made = await gated.plan(FIX);
     await expect(gated.apply(made.plan.id)).rejects.toMatchObject({
       error_code: 'SEG_INVALID_ARGUMENT',
-      message: expect.stringMatching(/the gates refuse to apply plan .*: rollout phase 1: plan only/),
+      message: expect.stringMatching(/the gates refuse the apply of plan .*: rollout phase 1: plan only/),
     });
   });
 

@@ -3,7 +3,14 @@
 import { SegError, isSegError } from '@neurocipher/seg-contracts';
 import type { ApplyResult, RemediationPlan, RollbackResult } from '@neurocipher/seg-contracts';
 import { assertPlanId, systemClock } from '@neurocipher/seg-ports';
-import type { Clock, PlanApproval, PlanEvent, PlanRecord, PlanRecordStore } from '@neurocipher/seg-ports';
+import type {
+  Clock,
+  PlanApproval,
+  PlanDraft,
+  PlanEvent,
+  PlanRecord,
+  PlanRecordStore,
+} from '@neurocipher/seg-ports';
 import { approvalOf, approvalsOfPlan, assertApproved } from './approvals.ts';
 import type { ApprovalNeed } from './approvals.ts';
 import type { GateDecision } from '../gates/gate-decision.ts';
@@ -105,16 +112,31 @@ export class RemediationDesk {
       this.#bench.changeable(urn),
     );
     const { remediation } = this.#bench.forAsset(finding.finding.asset.urn, settings);
-    const plan = await remediation.plan(finding.finding, 'apply').catch((error: unknown) => {
-      if (hint && isSegError(error) && typeof error.details['missing'] === 'string')
-        throw new SegError({
-          error_code: error.error_code,
-          message: `${error.message}: ${hint(error.details['missing'])}`,
-          details: error.details,
-          cause: error,
-        });
-      throw error;
-    });
+    // The gates see the plan before anything is recorded: a tenant in rollout phase 0 plans nothing.
+    const admit = this.#gates
+      ? async (made: RemediationPlan, draft: PlanDraft) => {
+          await this.#decide('plan', {
+            plan: made,
+            control_id: draft.control_id,
+            asset: draft.asset,
+            dependents: draft.blast_radius.dependents.length,
+            tags: draft.asset_tags ?? {},
+            events: [],
+          });
+        }
+      : undefined;
+    const plan = await remediation
+      .plan(finding.finding, 'apply', admit ? { admit } : {})
+      .catch((error: unknown) => {
+        if (hint && isSegError(error) && typeof error.details['missing'] === 'string')
+          throw new SegError({
+            error_code: error.error_code,
+            message: `${error.message}: ${hint(error.details['missing'])}`,
+            details: error.details,
+            cause: error,
+          });
+        throw error;
+      });
     if (plan.steps.length === 0) return { plan, finding, preview: null, history: [] };
     await this.#ledger.recordPlans([plan], this.#tenant);
     return {
@@ -199,19 +221,43 @@ export class RemediationDesk {
     events: readonly PlanEvent[],
   ): Promise<{ needs: ApprovalNeed[]; distinct: number }> {
     if (!this.#gates) return { needs: action === 'apply' ? approvalsOfPlan(record.plan) : [], distinct: 0 };
-    const decision = await this.#gates.decide({
+    const decision = await this.#decide(action, {
+      plan: record.plan,
+      control_id: record.control_id,
+      asset: record.asset,
+      dependents: preview?.blast_radius.dependents.length ?? 0,
+      tags: preview?.asset_tags ?? {},
+      events,
+    });
+    return { needs: decision.required, distinct: decision.distinct_approvers };
+  }
+
+  // The gates' decision on an action, refused with SEG_INVALID_ARGUMENT naming their reasons when denied.
+  async #decide(
+    action: GateInput['action'],
+    on: {
+      plan: RemediationPlan;
+      control_id: string;
+      asset: string;
+      dependents: number;
+      tags: Record<string, string>;
+      events: readonly PlanEvent[];
+    },
+  ): Promise<GateDecision> {
+    const gates = this.#gates!;
+    const decision = await gates.decide({
       action,
       plan: {
-        id: record.plan.id,
-        finding_id: record.plan.finding_id,
-        control_id: record.control_id,
-        estimated_risk: record.plan.estimated_risk,
-        steps: record.plan.steps,
-        blast_radius: { dependents: preview?.blast_radius.dependents.length ?? 0 },
+        id: on.plan.id,
+        finding_id: on.plan.finding_id,
+        control_id: on.control_id,
+        estimated_risk: on.plan.estimated_risk,
+        steps: on.plan.steps,
+        blast_radius: { dependents: on.dependents },
       },
-      asset: { urn: record.asset, tags: preview?.asset_tags ?? {} },
-      tenant: { org_id: this.#tenant, rollout_phase: this.#gates.rollout_phase },
-      approvals: events.flatMap((e) =>
+      asset: { urn: on.asset, tags: on.tags },
+      tenant: { org_id: this.#tenant, rollout_phase: gates.rollout_phase },
+      approvals: on.events.flatMap((e) =>
         e.kind === 'approval'
           ? [{ approver: e.approval.approver, role: e.approval.role, plan_digest: e.approval.plan_digest }]
           : [],
@@ -220,11 +266,11 @@ export class RemediationDesk {
     if (!decision.allow)
       throw new SegError({
         error_code: 'SEG_INVALID_ARGUMENT',
-        message: `the gates refuse to ${action} plan ${record.plan.id}: ${decision.deny.join('; ')}`,
-        details: { plan_id: record.plan.id, deny: decision.deny },
+        message: `the gates refuse the ${action} of plan ${on.plan.id}: ${decision.deny.join('; ')}`,
+        details: { plan_id: on.plan.id, deny: decision.deny },
         retryable: false,
       });
-    return { needs: decision.required, distinct: decision.distinct_approvers };
+    return decision;
   }
 
   /** Restores the pre-state of an applied plan; `SEG_INVALID_ARGUMENT` for a plan never applied. */

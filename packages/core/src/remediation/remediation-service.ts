@@ -41,6 +41,7 @@ import type {
   DiffEntry,
   EventBus,
   EvidenceSink,
+  PlanDraft,
   PlanEvent,
   PlanRecord,
   PlanRecordStore,
@@ -202,7 +203,15 @@ export class RemediationService implements RemediationPort {
     return this.#plans;
   }
 
-  async plan(finding: Finding, mode: Mode): Promise<RemediationPlan> {
+  /**
+   * Plans `finding` (see the class). `options.admit` sees the plan and its draft before anything is
+   * recorded and may refuse it by throwing (the gates of a tenant in rollout phase 0, say).
+   */
+  async plan(
+    finding: Finding,
+    mode: Mode,
+    options: { admit?: (plan: RemediationPlan, draft: PlanDraft) => Promise<void> } = {},
+  ): Promise<RemediationPlan> {
     const f = parseFinding(finding);
     const draft = await this.#steps.draft(f);
     const { before, steps } = draft;
@@ -218,6 +227,7 @@ export class RemediationService implements RemediationPort {
       approvals_required: draft.approvals_required,
       created_at: this.#clock.now().toISOString(),
     });
+    await options.admit?.(plan, draft);
     if (steps.length === 0) return plan;
     const preview: RemediationPreview = {
       plan_id: id,
