@@ -8,16 +8,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { motoClientConfig, startMotoServer } from '@neurocipher/seg-adapter-aws/testing';
 import type { MotoServer } from '@neurocipher/seg-adapter-aws/testing';
 import { apiDeps, buildApi, oidcAuthenticator } from '@neurocipher/seg-api';
-import type { EvalResult, SegEvent } from '@neurocipher/seg-contracts';
+import { EVENT_TYPES } from '@neurocipher/seg-contracts';
+import type { EvalResult } from '@neurocipher/seg-contracts';
 import { connectNats, openMessaging } from '@neurocipher/seg-messaging';
 import type { Messaging } from '@neurocipher/seg-messaging';
-import { startNatsServer } from '@neurocipher/seg-messaging/testing';
+import { readEventStream, startNatsServer } from '@neurocipher/seg-messaging/testing';
 import type { NatsServer } from '@neurocipher/seg-messaging/testing';
 import { EventBusId } from '@neurocipher/seg-ports';
 import { TenantEngines, createEngine, parseSegConfig, replace } from '@neurocipher/seg-runtime';
@@ -39,14 +39,8 @@ let worker: RunWorker;
 let app: FastifyInstance;
 let key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
-const SIX = [
-  'seg.run.started',
-  'seg.run.completed',
-  'seg.findings.committed',
-  'seg.plan.created',
-  'seg.plan.applied',
-  'seg.attestation.published',
-] as const;
+// The six §10.2 events.
+const SIX = EVENT_TYPES;
 
 async function bearer(roles: string[], org_id = 'acme'): Promise<Record<string, string>> {
   const token = await new SignJWT({ org_id, roles })
@@ -219,22 +213,7 @@ describe('the service on NATS and moto', () => {
 
     // A consumer of its own reads the whole events stream.
     const connection = await connectNats({ servers: nats.url });
-    const seen: SegEvent[] = [];
-    try {
-      const jsm = await jetstreamManager(connection);
-      await jsm.consumers.add('SEG_EVENTS', {
-        durable_name: 'audit',
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-      });
-      const consumer = await jetstream(connection).consumers.get('SEG_EVENTS', 'audit');
-      for await (const msg of await consumer.fetch({ max_messages: 100, expires: 2_000 })) {
-        seen.push(msg.json<SegEvent>());
-        msg.ack();
-      }
-    } finally {
-      await connection.close();
-    }
+    const seen = await readEventStream(connection).finally(() => connection.close());
     const runId = result.run.run_id;
     const count = (type: string) => seen.filter((e) => e.type === type).length;
     expect(Object.fromEntries(SIX.map((type) => [type, count(type)]))).toEqual({

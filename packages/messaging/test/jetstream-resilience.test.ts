@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { isSegError, makeEvent } from '@neurocipher/seg-contracts';
 import type { SegEvent } from '@neurocipher/seg-contracts';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { JetStreamEventBus } from '../src/nats/jetstream-event-bus.ts';
 import { JetStreamJobQueue } from '../src/nats/jetstream-job-queue.ts';
 import { connectNats } from '../src/nats/nats-connection.ts';
+import { readEventStream } from '../src/testing/event-stream.ts';
 import { startNatsServer } from '../src/testing/nats-server.ts';
 import type { NatsServer } from '../src/testing/nats-server.ts';
 
@@ -148,19 +148,7 @@ describe('the JetStream event bus', () => {
     await subscription.close();
 
     // A durable JetStream consumer reading the whole stream finds each key once.
-    const jsm = await jetstreamManager(connection);
-    await jsm.consumers.add('SEG_EVENTS', {
-      durable_name: 'audit',
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-    });
-    const consumer = await jetstream(connection).consumers.get('SEG_EVENTS', 'audit');
-    const keys: string[] = [];
-    const batch = await consumer.fetch({ max_messages: 10, expires: 1_000 });
-    for await (const msg of batch) {
-      keys.push((msg.json() as SegEvent).key);
-      msg.ack();
-    }
+    const keys = (await readEventStream(connection, 10)).map((e) => e.key);
     expect(keys).toEqual([`seg.run.started/${runA}`, `seg.run.started/${runB}`]);
   });
 

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { generateDemoTenant, writeSnapshotFile } from '@neurocipher/seg-adapter-snapshot';
 import type { SegEvent } from '@neurocipher/seg-contracts';
 import type { NatsServer } from '@neurocipher/seg-messaging/testing';
@@ -91,18 +90,8 @@ describe('the engine announces each run', () => {
     }
     const connection = await (await messaging()).connectNats({ servers: nats.url });
     try {
-      const jsm = await jetstreamManager(connection);
-      await jsm.consumers.add('SEG_EVENTS', {
-        durable_name: 'audit',
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-      });
-      const consumer = await jetstream(connection).consumers.get('SEG_EVENTS', 'audit');
-      const seen: SegEvent[] = [];
-      for await (const msg of await consumer.fetch({ max_messages: 50, expires: 2_000 })) {
-        seen.push(msg.json<SegEvent>());
-        msg.ack();
-      }
+      const { readEventStream } = await import('@neurocipher/seg-messaging/testing');
+      const seen = await readEventStream(connection, 50);
       const runEvents = seen.filter((e) => e.type !== 'seg.attestation.published');
       expect(runEvents.map((e) => [e.type, e.subject])).toEqual([
         ['seg.run.started', runId],

@@ -4,3 +4,4 @@ export { NATS_SERVER, startNatsServer } from './nats-server.ts';
 export type { NatsServer } from './nats-server.ts';
 export { ACK_WAIT_MS, MAX_DELIVER, describeJobQueueContract } from './job-queue-suite.ts';
 export type { QueueUnderTest } from './job-queue-suite.ts';
+export { readEventStream } from './event-stream.ts';

@@ -427,15 +427,7 @@ export class BundleBuilder {
         ),
       );
     }
-    const staged = await this.#stage(source, tests);
-    try {
-      return parseGateOpaTestResults(
-        await this.#opa.run(['test', '--format=json', '.'], staged.path),
-        vectors,
-      );
-    } finally {
-      await staged.dispose();
-    }
+    return this.#runOpaTests(source, tests, (output) => parseGateOpaTestResults(output, vectors));
   }
 
   async #opaTest(
@@ -453,9 +445,18 @@ export class BundleBuilder {
         ),
       );
     }
+    return this.#runOpaTests(source, tests, (output) => parseOpaTestResults(output, vectors));
+  }
+
+  // `opa test` over the bundle staged with the generated test files, its JSON report parsed by `parse`.
+  async #runOpaTests(
+    source: BundleSourceFiles,
+    tests: Map<string, string>,
+    parse: (output: Awaited<ReturnType<OpaCli['run']>>) => OpaTestOutcome[],
+  ): Promise<OpaTestOutcome[]> {
     const staged = await this.#stage(source, tests);
     try {
-      return parseOpaTestResults(await this.#opa.run(['test', '--format=json', '.'], staged.path), vectors);
+      return parse(await this.#opa.run(['test', '--format=json', '.'], staged.path));
     } finally {
       await staged.dispose();
     }
